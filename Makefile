@@ -1,0 +1,32 @@
+# Baozi: `make run` starts the local stack, `make test` runs every test against real tools.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+JAVA_HOME := $(shell bin/find-jdk)
+export JAVA_HOME
+MVN := ./mvnw -B -ntp
+VERSION := 0.1.0-SNAPSHOT
+ORCHESTRATOR_JAR := orchestrator/target/orchestrator-$(VERSION).jar
+STACK_JAR := test-harness/target/test-harness-$(VERSION).jar
+
+.PHONY: help tools build run test clean
+
+help:
+	@echo "make run    start OpenBao and the orchestrator on http://127.0.0.1:8080 (data in ./var)"
+	@echo "make test   build the tools if needed, then run every test"
+	@echo "make tools  build/install tofu, bao, the providers and Debian packages into ~/.cache/baozi/tools"
+
+tools:
+	@python3 test-harness/tools/bootstrap.py
+
+build:
+	$(MVN) -q -DskipTests package
+
+run: tools build
+	$(JAVA_HOME)/bin/java -jar $(STACK_JAR) var $(ORCHESTRATOR_JAR)
+
+test: tools
+	$(MVN) verify
+
+clean:
+	$(MVN) -q clean

@@ -1,0 +1,40 @@
+package dev.baozi.orchestrator.audit;
+
+import static dev.baozi.orchestrator.db.jooq.Tables.AUDIT_EVENT;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.jooq.DSLContext;
+
+/** Stores and reads audit events. */
+public final class AuditRepository {
+
+    private final DSLContext dsl;
+    private final Clock clock;
+
+    public AuditRepository(DSLContext dsl, Clock clock) {
+        this.dsl = dsl;
+        this.clock = clock;
+    }
+
+    public void record(String actor, String action, String target, String outcome, String detail) {
+        dsl.insertInto(AUDIT_EVENT)
+                .set(AUDIT_EVENT.OCCURRED_AT, OffsetDateTime.now(clock))
+                .set(AUDIT_EVENT.ACTOR, actor)
+                .set(AUDIT_EVENT.ACTION, action)
+                .set(AUDIT_EVENT.TARGET, target)
+                .set(AUDIT_EVENT.OUTCOME, outcome)
+                .set(AUDIT_EVENT.DETAIL, detail)
+                .execute();
+    }
+
+    /** The newest {@code limit} events, newest first. */
+    public List<AuditEvent> latest(int limit) {
+        return dsl.selectFrom(AUDIT_EVENT)
+                .orderBy(AUDIT_EVENT.ID.desc())
+                .limit(limit)
+                .fetch(r -> new AuditEvent(r.getId(), r.getOccurredAt(), r.getActor(), r.getAction(), r.getTarget(),
+                        r.getOutcome(), r.getDetail()));
+    }
+}

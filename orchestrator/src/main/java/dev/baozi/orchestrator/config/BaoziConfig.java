@@ -1,0 +1,44 @@
+package dev.baozi.orchestrator.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The orchestrator's whole configuration, validated. Secrets never appear in {@link #toString()}. */
+public record BaoziConfig(Http http, Database database, OpenBao openbao) {
+
+    /** Where the HTTP server listens. */
+    public record Http(String host, int port) {}
+
+    /** A JDBC URL for H2 (default, embedded) or PostgreSQL. */
+    public record Database(String url, String user, String password) {
+        public boolean isPostgres() {
+            return url.startsWith("jdbc:postgresql:");
+        }
+
+        @Override
+        public String toString() {
+            return "Database[url=" + url + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "(set)") + "]";
+        }
+    }
+
+    /** How the orchestrator reaches OpenBao and logs in with its AppRole. */
+    public record OpenBao(
+            URI address,
+            String appRoleMount,
+            String roleId,
+            String secretId,
+            String kvMount,
+            String transitMount,
+            Optional<Path> caCert,
+            Duration timeout) {
+
+        @Override
+        public String toString() {
+            return "OpenBao[address=" + address + ", appRoleMount=" + appRoleMount + ", roleId=" + roleId
+                    + ", secretId=(set), kvMount=" + kvMount + ", transitMount=" + transitMount
+                    + ", caCert=" + caCert + ", timeout=" + timeout + "]";
+        }
+    }
+}

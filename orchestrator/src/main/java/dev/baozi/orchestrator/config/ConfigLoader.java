@@ -1,0 +1,209 @@
+package dev.baozi.orchestrator.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Reads settings from a properties file and the environment (environment wins) and builds a
+ * validated {@link BaoziConfig}. A setting {@code openbao.approle.role-id} is read from the
+ * environment as {@code BAOZI_OPENBAO_APPROLE_ROLE_ID}. Every problem is collected, so one
+ * start-up attempt reports all of them, each naming its setting.
+ */
+public final class ConfigLoader {
+
+    private final Properties file;
+    private final Map<String, String> env;
+    private final List<String> problems = new ArrayList<>();
+
+    private ConfigLoader(Properties file, Map<String, String> env) {
+        this.file = file;
+        this.env = env;
+    }
+
+    /** Loads from {@code configFile} (may be null: environment and defaults only) and {@code env}. */
+    public static BaoziConfig load(Path configFile, Map<String, String> env) {
+        Properties props = new Properties();
+        if (configFile != null) {
+            if (!Files.isRegularFile(configFile)) {
+                throw new ConfigException(List.of("config file " + configFile + " does not exist"));
+            }
+            try (Reader in = Files.newBufferedReader(configFile)) {
+                props.load(in);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException(List.of("config file " + configFile + " cannot be read: " + e.getMessage()));
+            }
+        }
+        return new ConfigLoader(props, env).build();
+    }
+
+    public static String envName(String setting) {
+        return "BAOZI_" + setting.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private BaoziConfig build() {
+        var http = new BaoziConfig.Http(
+                text("http.host", "127.0.0.1"),
+                integer("http.port", 8080, 0, 65535));
+        var database = new BaoziConfig.Database(
+                jdbcUrl("db.url", "jdbc:h2:file:./var/db/baozi"),
+                text("db.user", "sa"),
+                text("db.password", ""));
+        var openbao = new BaoziConfig.OpenBao(
+                httpUri("openbao.address", "http://127.0.0.1:8200"),
+                text("openbao.approle.mount", "approle"),
+                required("openbao.approle.role-id"),
+                secretId(),
+                text("openbao.kv-mount", "baozi"),
+                text("openbao.transit-mount", "baozi-transit"),
+                existingFile("openbao.ca-cert"),
+                duration("openbao.timeout", Duration.ofSeconds(5)));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new BaoziConfig(http, database, openbao);
+    }
+
+    private record Raw(String value, String source) {}
+
+    private Optional<Raw> raw(String setting) {
+        String name = envName(setting);
+        String fromEnv = env.get(name);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Optional.of(new Raw(fromEnv.strip(), "environment " + name));
+        }
+        String fromFile = file.getProperty(setting);
+        if (fromFile != null && !fromFile.isBlank()) {
+            return Optional.of(new Raw(fromFile.strip(), "config file"));
+        }
+        return Optional.empty();
+    }
+
+    private String text(String setting, String fallback) {
+        return raw(setting).map(Raw::value).orElse(fallback);
+    }
+
+    private String required(String setting) {
+        return raw(setting).map(Raw::value).orElseGet(() -> {
+            problems.add(setting + ": missing (set it in the config file or " + envName(setting) + ")");
+            return "";
+        });
+    }
+
+    private int integer(String setting, int fallback, int min, int max) {
+        Optional<Raw> raw = raw(setting);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int v = Integer.parseInt(raw.get().value());
+            if (v < min || v > max) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            problems.add(setting + ": must be a whole number from " + min + " to " + max + ", got '"
+                    + raw.get().value() + "' (from " + raw.get().source() + ")");
+            return fallback;
+        }
+    }
+
+    private Duration duration(String setting, Duration fallback) {
+        Optional<Raw> raw = raw(setting);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        String v = raw.get().value().toLowerCase(Locale.ROOT);
+        try {
+            Duration d = v.matches("\\d+ms") ? Duration.ofMillis(Long.parseLong(v.replace("ms", "")))
+                    : v.matches("\\d+s") ? Duration.ofSeconds(Long.parseLong(v.replace("s", "")))
+                    : v.matches("\\d+m") ? Duration.ofMinutes(Long.parseLong(v.replace("m", "")))
+                    : Duration.parse(raw.get().value());
+            if (d.isZero() || d.isNegative()) {
+                throw new DateTimeParseException("not positive", v, 0);
+            }
+            return d;
+        } catch (DateTimeParseException | NumberFormatException e) {
+            problems.add(setting + ": must be a positive duration such as 500ms, 5s or 2m, got '"
+                    + raw.get().value() + "' (from " + raw.get().source() + ")");
+            return fallback;
+        }
+    }
+
+    private URI httpUri(String setting, String fallback) {
+        Optional<Raw> raw = raw(setting);
+        String v = raw.map(Raw::value).orElse(fallback);
+        try {
+            URI uri = new URI(v.endsWith("/") ? v.substring(0, v.length() - 1) : v);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new URISyntaxException(v, "not an http(s) URL with a host");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            problems.add(setting + ": must be an http:// or https:// URL such as http://127.0.0.1:8200, got '" + v
+                    + "'" + raw.map(r -> " (from " + r.source() + ")").orElse(""));
+            return URI.create(fallback);
+        }
+    }
+
+    private String jdbcUrl(String setting, String fallback) {
+        Optional<Raw> raw = raw(setting);
+        String v = raw.map(Raw::value).orElse(fallback);
+        if (!v.startsWith("jdbc:h2:") && !v.startsWith("jdbc:postgresql:")) {
+            problems.add(setting + ": must be an H2 (jdbc:h2:...) or PostgreSQL (jdbc:postgresql:...) JDBC URL, got '"
+                    + v + "'" + raw.map(r -> " (from " + r.source() + ")").orElse(""));
+        }
+        return v;
+    }
+
+    private Optional<Path> existingFile(String setting) {
+        return raw(setting).flatMap(raw -> {
+            Path p = Path.of(raw.value());
+            if (!Files.isReadable(p)) {
+                problems.add(setting + ": file " + p + " does not exist or is not readable (from " + raw.source() + ")");
+                return Optional.empty();
+            }
+            return Optional.of(p);
+        });
+    }
+
+    /** The AppRole secret ID, given directly or (preferred, keeps it out of the environment) in a file. */
+    private String secretId() {
+        Optional<Raw> direct = raw("openbao.approle.secret-id");
+        Optional<Raw> file = raw("openbao.approle.secret-id-file");
+        if (direct.isPresent() && file.isPresent()) {
+            problems.add("openbao.approle.secret-id and openbao.approle.secret-id-file: set only one of them");
+            return "";
+        }
+        if (direct.isPresent()) {
+            return direct.get().value();
+        }
+        if (file.isEmpty()) {
+            problems.add("openbao.approle.secret-id-file: missing (or set openbao.approle.secret-id; "
+                    + "environment " + envName("openbao.approle.secret-id-file") + ")");
+            return "";
+        }
+        Path p = Path.of(file.get().value());
+        try {
+            String secret = Files.readString(p).strip();
+            if (secret.isEmpty()) {
+                problems.add("openbao.approle.secret-id-file: file " + p + " is empty");
+            }
+            return secret;
+        } catch (IOException e) {
+            problems.add("openbao.approle.secret-id-file: cannot read " + p + " (" + e.getClass().getSimpleName() + ")");
+            return "";
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.baozi.orchestrator.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private Map<String, String> minimalEnv() {
+        var env = new HashMap<String, String>();
+        env.put("BAOZI_OPENBAO_APPROLE_ROLE_ID", "role-123");
+        env.put("BAOZI_OPENBAO_APPROLE_SECRET_ID", "secret-456");
+        return env;
+    }
+
+    @Test
+    void defaults_apply_when_only_the_approle_is_given() {
+        BaoziConfig config = ConfigLoader.load(null, minimalEnv());
+
+        assertThat(config.http().host()).isEqualTo("127.0.0.1");
+        assertThat(config.http().port()).isEqualTo(8080);
+        assertThat(config.database().url()).isEqualTo("jdbc:h2:file:./var/db/baozi");
+        assertThat(config.openbao().address()).isEqualTo(URI.create("http://127.0.0.1:8200"));
+        assertThat(config.openbao().kvMount()).isEqualTo("baozi");
+        assertThat(config.openbao().timeout()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void the_environment_overrides_the_config_file() throws IOException {
+        Path file = dir.resolve("baozi.properties");
+        Files.writeString(file, "http.port=9000\nopenbao.address=http://bao.internal:8200\n");
+        var env = minimalEnv();
+        env.put("BAOZI_HTTP_PORT", "9100");
+
+        BaoziConfig config = ConfigLoader.load(file, env);
+
+        assertThat(config.http().port()).isEqualTo(9100);
+        assertThat(config.openbao().address()).isEqualTo(URI.create("http://bao.internal:8200"));
+    }
+
+    @Test
+    void every_bad_setting_is_reported_by_name_in_one_error() {
+        var env = new HashMap<String, String>();
+        env.put("BAOZI_HTTP_PORT", "eighty");
+        env.put("BAOZI_DB_URL", "jdbc:mysql://x/y");
+        env.put("BAOZI_OPENBAO_ADDRESS", "ftp://bao");
+        env.put("BAOZI_OPENBAO_TIMEOUT", "soon");
+
+        assertThatThrownBy(() -> ConfigLoader.load(null, env))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).satisfiesExactlyInAnyOrder(
+                        p -> assertThat(p).startsWith("http.port:").contains("'eighty'").contains("BAOZI_HTTP_PORT"),
+                        p -> assertThat(p).startsWith("db.url:").contains("jdbc:mysql://x/y"),
+                        p -> assertThat(p).startsWith("openbao.address:").contains("ftp://bao"),
+                        p -> assertThat(p).startsWith("openbao.timeout:").contains("'soon'"),
+                        p -> assertThat(p).startsWith("openbao.approle.role-id: missing"),
+                        p -> assertThat(p).startsWith("openbao.approle.secret-id-file: missing")));
+    }
+
+    @Test
+    void the_secret_id_is_read_from_its_file_and_never_printed() throws IOException {
+        Path secret = dir.resolve("secret-id");
+        Files.writeString(secret, "s3cr3t-from-file\n");
+        var env = new HashMap<String, String>();
+        env.put("BAOZI_OPENBAO_APPROLE_ROLE_ID", "role-123");
+        env.put("BAOZI_OPENBAO_APPROLE_SECRET_ID_FILE", secret.toString());
+
+        BaoziConfig config = ConfigLoader.load(null, env);
+
+        assertThat(config.openbao().secretId()).isEqualTo("s3cr3t-from-file");
+        assertThat(config.toString()).doesNotContain("s3cr3t-from-file");
+    }
+
+    @Test
+    void a_missing_config_file_is_named() {
+        Path missing = dir.resolve("nope.properties");
+
+        assertThatThrownBy(() -> ConfigLoader.load(missing, minimalEnv()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("config file " + missing + " does not exist");
+    }
+
+    @Test
+    void giving_the_secret_id_twice_is_refused() throws IOException {
+        Path secret = dir.resolve("secret-id");
+        Files.writeString(secret, "x");
+        var env = minimalEnv();
+        env.put("BAOZI_OPENBAO_APPROLE_SECRET_ID_FILE", secret.toString());
+
+        assertThatThrownBy(() -> ConfigLoader.load(null, env))
+                .hasMessageContaining("openbao.approle.secret-id and openbao.approle.secret-id-file: set only one");
+    }
+}

@@ -1,0 +1,42 @@
+package dev.baozi.harness;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where {@code make tools} put the binaries: {@code BAOZI_TOOLS_DIR}, else {@code ~/.cache/baozi/tools}. */
+public final class Tools {
+
+    private Tools() {}
+
+    public static Path dir() {
+        String override = System.getenv("BAOZI_TOOLS_DIR");
+        if (override != null && !override.isBlank()) {
+            return Path.of(override);
+        }
+        String cache = System.getenv("BAOZI_CACHE_DIR");
+        Path base = cache != null && !cache.isBlank()
+                ? Path.of(cache)
+                : Path.of(System.getProperty("user.home"), ".cache", "baozi");
+        return base.resolve("tools");
+    }
+
+    public static Path bao() {
+        return require(dir().resolve("bin/bao"));
+    }
+
+    public static Path tofu() {
+        return require(dir().resolve("bin/tofu"));
+    }
+
+    /** The tofu CLI configuration that installs providers from the offline mirror only. */
+    public static Path tofuCliConfig() {
+        return require(dir().resolve("tofu.tfrc.json"));
+    }
+
+    private static Path require(Path p) {
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalStateException(p + " is missing: run `make tools` first");
+        }
+        return p;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.baozi.harness.openbao;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Sets up OpenBao for the orchestrator: the KV v2 and transit engines Baozi uses, a
+ * least-privilege policy, and an AppRole that carries only that policy. Idempotent.
+ */
+public final class OrchestratorAccess {
+
+    public static final String POLICY = "baozi-orchestrator";
+    public static final String ROLE = "baozi-orchestrator";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final OpenBaoAdmin admin;
+    private final String kvMount;
+    private final String transitMount;
+
+    /** {@code admin} must carry a token allowed to manage mounts, policies and auth (root, locally). */
+    public OrchestratorAccess(OpenBaoAdmin admin, String kvMount, String transitMount) {
+        this.admin = admin;
+        this.kvMount = kvMount;
+        this.transitMount = transitMount;
+    }
+
+    /** The role and secret ID the orchestrator logs in with. */
+    public record AppRoleCredentials(String roleId, String secretId) {
+        @Override
+        public String toString() {
+            return "AppRoleCredentials[roleId=" + roleId + ", secretId=(set)]";
+        }
+    }
+
+    /** Mounts, policy and role; tokens live {@code tokenTtl}, at most {@code tokenMaxTtl}. */
+    public void provision(Duration tokenTtl, Duration tokenMaxTtl) {
+        admin.ensureSecretsEngine(kvMount, "kv", JSON.createObjectNode().put("version", "2"));
+        admin.ensureSecretsEngine(transitMount, "transit", null);
+        admin.ensureAuthMethod("approle", "approle");
+        admin.putPolicy(POLICY, policy());
+        ObjectNode role = JSON.createObjectNode();
+        role.putArray("token_policies").add(POLICY);
+        role.put("token_ttl", tokenTtl.toSeconds() + "s");
+        role.put("token_max_ttl", tokenMaxTtl.toSeconds() + "s");
+        role.put("secret_id_ttl", "0");
+        role.put("secret_id_num_uses", 0);
+        admin.write("auth/approle/role/" + ROLE, role);
+    }
+
+    public String roleId() {
+        return admin.read("auth/approle/role/" + ROLE + "/role-id").path("data").path("role_id").asText();
+    }
+
+    /** Issues a new secret ID for the role. */
+    public String newSecretId() {
+        return admin.write("auth/approle/role/" + ROLE + "/secret-id", null).path("data").path("secret_id").asText();
+    }
+
+    public AppRoleCredentials provisionAndIssue() {
+        provision(Duration.ofHours(1), Duration.ofHours(24));
+        return new AppRoleCredentials(roleId(), newSecretId());
+    }
+
+    /**
+     * The orchestrator's policy: read and write its own KV v2 mount, create and use its own
+     * transit keys ({@code baozi-*}). No sys/ paths, no other mounts, no token creation.
+     */
+    JsonNode policy() {
+        ObjectNode paths = JSON.createObjectNode();
+        grant(paths, kvMount + "/data/*", "create", "read", "update", "patch", "delete");
+        grant(paths, kvMount + "/metadata/*", "read", "list", "update", "delete");
+        grant(paths, transitMount + "/keys/baozi-*", "create", "read", "update");
+        grant(paths, transitMount + "/encrypt/baozi-*", "update");
+        grant(paths, transitMount + "/decrypt/baozi-*", "update");
+        ObjectNode policy = JSON.createObjectNode();
+        policy.set("path", paths);
+        return policy;
+    }
+
+    private static void grant(ObjectNode paths, String path, String... capabilities) {
+        var list = paths.putObject(path).putArray("capabilities");
+        List.of(capabilities).forEach(list::add);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.baozi.harness;
+
+import dev.baozi.harness.openbao.OpenBaoServer;
+import dev.baozi.harness.openbao.OrchestratorAccess;
+import dev.baozi.orchestrator.config.BaoziConfig;
+import dev.baozi.orchestrator.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Configuration for an orchestrator on a free port, an in-memory H2 and a provisioned dev OpenBao. */
+final class TestStack {
+
+    private TestStack() {}
+
+    static OrchestratorAccess access(OpenBaoServer bao) {
+        return new OrchestratorAccess(bao.rootAdmin(), "baozi", "baozi-transit");
+    }
+
+    static Map<String, String> env(OpenBaoServer bao, OrchestratorAccess.AppRoleCredentials credentials) {
+        var env = new HashMap<String, String>();
+        env.put("BAOZI_HTTP_PORT", "0");
+        env.put("BAOZI_DB_URL", "jdbc:h2:mem:stack-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        env.put("BAOZI_OPENBAO_ADDRESS", bao.address().toString());
+        env.put("BAOZI_OPENBAO_TIMEOUT", "2s");
+        env.put("BAOZI_OPENBAO_APPROLE_ROLE_ID", credentials.roleId());
+        env.put("BAOZI_OPENBAO_APPROLE_SECRET_ID", credentials.secretId());
+        return env;
+    }
+
+    static BaoziConfig config(OpenBaoServer bao, OrchestratorAccess.AppRoleCredentials credentials) {
+        return ConfigLoader.load(null, env(bao, credentials));
+    }
+
+    static Path workDir() {
+        return Path.of("target", "stack");
+    }
+}
