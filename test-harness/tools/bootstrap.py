@@ -128,10 +128,16 @@ class GoTool:
     module_version: str
     package: str
     output: Path
+    ldflags: str = ""
 
     @property
     def pin(self) -> str:
         return f"{self.module}@{self.module_version}"
+
+    @property
+    def recipe(self) -> str:
+        """What the manifest records: a change to it means a rebuild."""
+        return f"{self.pin} ldflags={self.ldflags}".strip()
 
 
 def go_env() -> dict:
@@ -181,7 +187,7 @@ def module_replaces(info: dict) -> list[str]:
 
 
 def build_go_tool(tool: GoTool, manifest: Manifest) -> None:
-    if manifest.is_current(tool.name, tool.pin, tool.output):
+    if manifest.is_current(tool.name, tool.recipe, tool.output):
         say(f"{tool.name} {tool.release}: up to date ({tool.output})")
         return
     env = go_env()
@@ -204,10 +210,11 @@ def build_go_tool(tool: GoTool, manifest: Manifest) -> None:
     say(f"{tool.name} {tool.release}: compiling {tool.package} "
         "(a first build takes minutes on 2 cores; later runs reuse the Go build cache)")
     with Heartbeat(f"compiling {tool.name}") as hb:
-        run(["go", "build", "-trimpath", "-ldflags", "-s -w", "-o", str(partial), tool.package],
+        run(["go", "build", "-trimpath", "-ldflags", f"-s -w {tool.ldflags}".strip(), "-o", str(partial),
+             tool.package],
             what=f"compiling {tool.name} {tool.release}", cwd=wrapper, env=env)
     partial.replace(tool.output)
-    digest = manifest.record(tool.name, tool.pin, tool.output)
+    digest = manifest.record(tool.name, tool.recipe, tool.output)
     say(f"{tool.name} {tool.release}: built in {hb.elapsed()}, sha256 {digest[:16]}…")
 
 
@@ -278,9 +285,10 @@ def main() -> int:
     wanted = set(args.only) or {"go", "tofu", "bao", "providers", "cli-config", "debian"}
 
     go_tools = [GoTool(name, t["release"], t["module"], t["module_version"], t["package"],
-                       tools / t["binary"]) for name, t in pins["tools"].items()]
+                       tools / t["binary"], t.get("ldflags", "")) for name, t in pins["tools"].items()]
     provider_tools = [GoTool(f"provider-{name}", p["release"], p["module"], p["module_version"],
-                             p["package"], provider_binary(tools, p["address"], p["release"]))
+                             p["package"], provider_binary(tools, p["address"], p["release"]),
+                             p.get("ldflags", ""))
                       for name, p in pins["providers"].items()]
 
     steps = []

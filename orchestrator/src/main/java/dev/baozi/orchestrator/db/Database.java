@@ -7,6 +7,8 @@ import java.time.Duration;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
+import org.jooq.conf.RenderQuotedNames;
+import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 
 /** The orchestrator's database: a connection pool, migrated by Flyway on open, used through jOOQ. */
@@ -17,7 +19,10 @@ public final class Database implements AutoCloseable {
 
     private Database(HikariDataSource dataSource, SQLDialect dialect) {
         this.dataSource = dataSource;
-        this.dsl = DSL.using(dataSource, dialect);
+        // Generated names are lower case; unquoted, they fold to each database's own case (H2
+        // upper, PostgreSQL lower), so the same migrations and code run on both.
+        this.dsl = DSL.using(dataSource, dialect,
+                new Settings().withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED));
     }
 
     /** Opens the pool and applies pending migrations. */
