@@ -227,13 +227,15 @@ def provider_binary(tools: Path, address: str, release: str) -> Path:
 def write_cli_config(tools: Path, providers: dict) -> Path:
     """The tofu CLI configuration (JSON form): providers come from the filesystem mirror only,
     so `tofu init` needs no network."""
+    # Blocks are lists: tofu reads this file with HCL 1, whose JSON reader would otherwise
+    # fold nested objects into one multi-key block.
     config = {
-        "provider_installation": {
-            "filesystem_mirror": {
+        "provider_installation": [{
+            "filesystem_mirror": [{
                 "path": str(tools / "providers"),
                 "include": sorted(p["address"] for p in providers.values()),
-            },
-        },
+            }],
+        }],
         "disable_checkpoint": True,
     }
     path = tools / "tofu.tfrc.json"
