@@ -1,12 +1,23 @@
 package dev.baozi.orchestrator;
 
+import dev.baozi.orchestrator.audit.AuditController;
 import dev.baozi.orchestrator.audit.AuditRepository;
+import dev.baozi.orchestrator.auth.AuthService;
+import dev.baozi.orchestrator.auth.StateTokenRepository;
+import dev.baozi.orchestrator.auth.TokenController;
 import dev.baozi.orchestrator.config.BaoziConfig;
 import dev.baozi.orchestrator.db.Database;
 import dev.baozi.orchestrator.health.HealthController;
 import dev.baozi.orchestrator.health.ReadinessService;
+import dev.baozi.orchestrator.openbao.OpenBaoKv;
 import dev.baozi.orchestrator.openbao.OpenBaoLoginException;
 import dev.baozi.orchestrator.openbao.OpenBaoSession;
+import dev.baozi.orchestrator.state.OpenBaoLocker;
+import dev.baozi.orchestrator.state.OpenBaoStateStore;
+import dev.baozi.orchestrator.state.StateAdminController;
+import dev.baozi.orchestrator.state.StateController;
+import dev.baozi.orchestrator.state.StateService;
+import dev.baozi.orchestrator.web.AccessGuard;
 import dev.baozi.orchestrator.web.BaoziApp;
 import io.javalin.Javalin;
 import java.time.Clock;
@@ -28,6 +39,21 @@ public final class Orchestrator implements AutoCloseable {
         this.app = app;
     }
 
+    /** Wires the domain services and controllers into the HTTP app. */
+    public static BaoziApp app(BaoziConfig config, Database database, OpenBaoKv kv, Clock clock) {
+        var audit = new AuditRepository(database.dsl(), clock);
+        var auth = new AuthService(new StateTokenRepository(database.dsl()), config.auth().adminToken(), clock);
+        var state = new StateService(new OpenBaoStateStore(kv, clock, config.state().retention()),
+                new OpenBaoLocker(kv, clock), audit);
+        var controllers = new BaoziApp.Controllers(
+                new HealthController(new ReadinessService(database, config.openbao())),
+                new StateController(state),
+                new StateAdminController(state),
+                new TokenController(auth, clock),
+                new AuditController(audit));
+        return new BaoziApp(controllers, new AccessGuard(auth, audit), config.state().maxBodyBytes());
+    }
+
     /** Starts everything in order; on failure, closes what was opened and throws {@link StartupException}. */
     public static Orchestrator start(BaoziConfig config) {
         Database database;
@@ -43,17 +69,18 @@ public final class Orchestrator implements AutoCloseable {
             database.close();
             throw new StartupException("openbao.approle: " + e.getMessage(), e);
         }
-        var health = new HealthController(new ReadinessService(database, config.openbao()));
+        Clock clock = Clock.systemUTC();
+        BaoziApp baozi = app(config, database, OpenBaoKv.forSession(openbao), clock);
         Javalin app;
         try {
-            app = new BaoziApp(health).create(config.http().host(), config.http().port()).start();
+            app = baozi.create(config.http().host(), config.http().port()).start();
         } catch (RuntimeException e) {
             openbao.close();
             database.close();
             throw new StartupException("starting the HTTP server on " + config.http().host() + ":"
                     + config.http().port() + ": " + e.getMessage(), e);
         }
-        new AuditRepository(database.dsl(), Clock.systemUTC())
+        new AuditRepository(database.dsl(), clock)
                 .record("system", "orchestrator.started", "orchestrator", "ok", "listening on port " + app.port());
         log.info("Baozi orchestrator listening on http://{}:{}", config.http().host(), app.port());
         return new Orchestrator(database, openbao, app);

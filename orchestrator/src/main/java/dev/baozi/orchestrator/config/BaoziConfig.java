@@ -6,10 +6,21 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** The orchestrator's whole configuration, validated. Secrets never appear in {@link #toString()}. */
-public record BaoziConfig(Http http, Database database, OpenBao openbao) {
+public record BaoziConfig(Http http, Database database, OpenBao openbao, State state, Auth auth) {
 
     /** Where the HTTP server listens. */
     public record Http(String host, int port) {}
+
+    /** The HTTP state backend: how many versions of each state are kept, and the largest state accepted. */
+    public record State(int retention, long maxBodyBytes) {}
+
+    /** The admin token (absent: the admin API refuses everyone). */
+    public record Auth(Optional<String> adminToken) {
+        @Override
+        public String toString() {
+            return "Auth[adminToken=" + (adminToken.isPresent() ? "(set)" : "(none)") + "]";
+        }
+    }
 
     /** A JDBC URL for H2 (default, embedded) or PostgreSQL. */
     public record Database(String url, String user, String password) {

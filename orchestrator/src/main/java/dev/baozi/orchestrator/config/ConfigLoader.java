@@ -69,10 +69,14 @@ public final class ConfigLoader {
                 text("openbao.transit-mount", "baozi-transit"),
                 existingFile("openbao.ca-cert"),
                 duration("openbao.timeout", Duration.ofSeconds(5)));
+        var state = new BaoziConfig.State(
+                integer("state.retention", 100, 1, 10_000),
+                integer("state.max-body-mib", 64, 1, 4096) * 1024L * 1024L);
+        var auth = new BaoziConfig.Auth(optionalSecret("auth.admin-token", "auth.admin-token-file"));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new BaoziConfig(http, database, openbao);
+        return new BaoziConfig(http, database, openbao, state, auth);
     }
 
     private record Raw(String value, String source) {}
@@ -180,30 +184,39 @@ public final class ConfigLoader {
 
     /** The AppRole secret ID, given directly or (preferred, keeps it out of the environment) in a file. */
     private String secretId() {
-        Optional<Raw> direct = raw("openbao.approle.secret-id");
-        Optional<Raw> file = raw("openbao.approle.secret-id-file");
-        if (direct.isPresent() && file.isPresent()) {
-            problems.add("openbao.approle.secret-id and openbao.approle.secret-id-file: set only one of them");
-            return "";
-        }
-        if (direct.isPresent()) {
-            return direct.get().value();
-        }
-        if (file.isEmpty()) {
+        Optional<String> secret = optionalSecret("openbao.approle.secret-id", "openbao.approle.secret-id-file");
+        if (secret.isEmpty() && problems.stream().noneMatch(p -> p.startsWith("openbao.approle.secret-id"))) {
             problems.add("openbao.approle.secret-id-file: missing (or set openbao.approle.secret-id; "
                     + "environment " + envName("openbao.approle.secret-id-file") + ")");
-            return "";
+        }
+        return secret.orElse("");
+    }
+
+    /** A secret given directly ({@code setting}) or in a file ({@code fileSetting}); not both. */
+    private Optional<String> optionalSecret(String setting, String fileSetting) {
+        Optional<Raw> direct = raw(setting);
+        Optional<Raw> file = raw(fileSetting);
+        if (direct.isPresent() && file.isPresent()) {
+            problems.add(setting + " and " + fileSetting + ": set only one of them");
+            return Optional.empty();
+        }
+        if (direct.isPresent()) {
+            return Optional.of(direct.get().value());
+        }
+        if (file.isEmpty()) {
+            return Optional.empty();
         }
         Path p = Path.of(file.get().value());
         try {
             String secret = Files.readString(p).strip();
             if (secret.isEmpty()) {
-                problems.add("openbao.approle.secret-id-file: file " + p + " is empty");
+                problems.add(fileSetting + ": file " + p + " is empty");
+                return Optional.empty();
             }
-            return secret;
+            return Optional.of(secret);
         } catch (IOException e) {
-            problems.add("openbao.approle.secret-id-file: cannot read " + p + " (" + e.getClass().getSimpleName() + ")");
-            return "";
+            problems.add(fileSetting + ": cannot read " + p + " (" + e.getClass().getSimpleName() + ")");
+            return Optional.empty();
         }
     }
 }

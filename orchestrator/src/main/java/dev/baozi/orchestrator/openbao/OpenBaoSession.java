@@ -30,6 +30,7 @@ public final class OpenBaoSession implements AutoCloseable {
 
     private final BaoziConfig.OpenBao settings;
     private final AtomicReference<Vault> client = new AtomicReference<>();
+    private final AtomicReference<String> token = new AtomicReference<>();
     private final AtomicLong logins = new AtomicLong();
     private final AtomicLong renewals = new AtomicLong();
     private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -53,6 +54,15 @@ public final class OpenBaoSession implements AutoCloseable {
     /** A client carrying the current token. Do not keep it: the token changes on re-login. */
     public Vault client() {
         return client.get();
+    }
+
+    /** The current token, for clients of OpenBao's HTTP API that the driver does not cover (KV v2 check-and-set). */
+    public String token() {
+        return token.get();
+    }
+
+    public BaoziConfig.OpenBao settings() {
+        return settings;
     }
 
     public long loginCount() {
@@ -88,6 +98,7 @@ public final class OpenBaoSession implements AutoCloseable {
         }
         try {
             client.set(Vault.create(vaultConfig(settings, auth.getAuthClientToken())));
+            token.set(auth.getAuthClientToken());
         } catch (VaultException e) {
             throw new OpenBaoLoginException("configuring the OpenBao client: " + describe(e), e);
         }

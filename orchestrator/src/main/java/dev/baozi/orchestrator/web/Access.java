@@ -8,5 +8,11 @@ import io.javalin.security.RouteRole;
  */
 public enum Access implements RouteRole {
     /** Anyone, without credentials: liveness and readiness probes. */
-    PUBLIC
+    PUBLIC,
+    /** A live state token (read-only or read-write) of the workspace in the path. */
+    STATE_READ,
+    /** A live read-write state token of the workspace in the path. */
+    STATE_WRITE,
+    /** The admin token. */
+    ADMIN
 }

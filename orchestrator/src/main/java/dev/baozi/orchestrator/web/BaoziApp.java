@@ -1,12 +1,21 @@
 package dev.baozi.orchestrator.web;
 
+import static io.javalin.apibuilder.ApiBuilder.delete;
 import static io.javalin.apibuilder.ApiBuilder.get;
+import static io.javalin.apibuilder.ApiBuilder.path;
+import static io.javalin.apibuilder.ApiBuilder.post;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.baozi.orchestrator.audit.AuditController;
+import dev.baozi.orchestrator.auth.TokenController;
 import dev.baozi.orchestrator.health.HealthController;
+import dev.baozi.orchestrator.openbao.OpenBaoUnavailableException;
+import dev.baozi.orchestrator.state.StateAdminController;
+import dev.baozi.orchestrator.state.StateController;
 import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
@@ -17,11 +26,25 @@ import org.slf4j.LoggerFactory;
 public final class BaoziApp {
 
     private static final Logger log = LoggerFactory.getLogger(BaoziApp.class);
+    static final HandlerType LOCK = HandlerType.findOrCreate("LOCK");
+    static final HandlerType UNLOCK = HandlerType.findOrCreate("UNLOCK");
 
-    private final HealthController health;
+    /** Everything the routes call. */
+    public record Controllers(
+            HealthController health,
+            StateController state,
+            StateAdminController stateAdmin,
+            TokenController tokens,
+            AuditController audit) {}
 
-    public BaoziApp(HealthController health) {
-        this.health = health;
+    private final Controllers c;
+    private final AccessGuard guard;
+    private final long maxBodyBytes;
+
+    public BaoziApp(Controllers controllers, AccessGuard guard, long maxBodyBytes) {
+        this.c = controllers;
+        this.guard = guard;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     public static ObjectMapper objectMapper() {
@@ -35,22 +58,48 @@ public final class BaoziApp {
             config.jetty.host = host;
             config.jetty.port = port;
             config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = maxBodyBytes;
             config.jsonMapper(new JavalinJackson(objectMapper(), false));
 
-            config.routes.beforeMatched(ctx -> {
-                if (ctx.routeRoles().isEmpty()) {
-                    throw new HttpResponseException(HttpStatus.FORBIDDEN.getCode(),
-                            "this route declares no access rule, so nobody may call it");
-                }
-            });
+            config.routes.beforeMatched(guard);
 
             config.routes.apiBuilder(() -> {
-                get("/healthz", health::healthz, Access.PUBLIC);
-                get("/readyz", health::readyz, Access.PUBLIC);
+                get("/healthz", c.health()::healthz, Access.PUBLIC);
+                get("/readyz", c.health()::readyz, Access.PUBLIC);
+
+                path("/state/{workspace}", () -> {
+                    get(c.state()::get, Access.STATE_READ);
+                    post(c.state()::post, Access.STATE_WRITE);
+                    delete(c.state()::delete, Access.STATE_WRITE);
+                });
+
+                path("/api/v1", () -> {
+                    get("/locks", c.stateAdmin()::locks, Access.ADMIN);
+                    get("/audit", c.audit()::list, Access.ADMIN);
+                    path("/workspaces/{workspace}", () -> {
+                        get("/lock", c.stateAdmin()::lock, Access.ADMIN);
+                        delete("/lock", c.stateAdmin()::forceUnlock, Access.ADMIN);
+                        get("/state/versions", c.stateAdmin()::versions, Access.ADMIN);
+                        get("/state/versions/{version}", c.stateAdmin()::version, Access.ADMIN);
+                        get("/state/diff", c.stateAdmin()::diff, Access.ADMIN);
+                        post("/state/rollback", c.stateAdmin()::rollback, Access.ADMIN);
+                        get("/state-tokens", c.tokens()::list, Access.ADMIN);
+                        post("/state-tokens", c.tokens()::create, Access.ADMIN);
+                        delete("/state-tokens/{id}", c.tokens()::revoke, Access.ADMIN);
+                    });
+                });
             });
+            config.routes.addHttpHandler(LOCK, "/state/{workspace}", c.state()::lock, Access.STATE_WRITE);
+            config.routes.addHttpHandler(UNLOCK, "/state/{workspace}", c.state()::unlock, Access.STATE_WRITE);
 
             config.routes.exception(HttpResponseException.class, (e, ctx) ->
                     ctx.status(e.getStatus()).json(new ErrorBody(e.getMessage())));
+            config.routes.exception(OpenBaoUnavailableException.class, (e, ctx) -> {
+                log.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
+                        .header("Retry-After", "5")
+                        .json(new ErrorBody("OpenBao is unavailable (" + e.getMessage() + "); nothing was changed, retry later"));
+            });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("handling {} {}", ctx.method(), ctx.path(), e);
                 ctx.status(HttpStatus.INTERNAL_SERVER_ERROR)

@@ -58,7 +58,6 @@ public final class OpenBaoServer implements AutoCloseable {
                 .put("address", "127.0.0.1:" + port)
                 .put("tls_disable", true);
         config.put("api_addr", "http://127.0.0.1:" + port);
-        config.put("disable_mlock", true);
         config.put("ui", false);
         Path configFile = workDir.resolve("openbao.json");
         try {

@@ -1,0 +1,197 @@
+package dev.baozi.orchestrator.openbao;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * KV v2 on one mount, over OpenBao's HTTP API with the session's token. The Java driver covers
+ * login and renewal; this covers what it does not: check-and-set writes, version reads,
+ * metadata, and large values without copies through a generic map.
+ */
+public final class OpenBaoKv {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI address;
+    private final String mount;
+    private final Supplier<String> token;
+    private final Duration timeout;
+    private final HttpClient http;
+
+    public OpenBaoKv(URI address, String mount, Supplier<String> token, Duration timeout) {
+        this.address = address;
+        this.mount = mount;
+        this.token = token;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    public static OpenBaoKv forSession(OpenBaoSession session) {
+        var settings = session.settings();
+        return new OpenBaoKv(settings.address(), settings.kvMount(), session::token, settings.timeout());
+    }
+
+    /** The latest version of {@code path}, unless it does not exist or its latest version was deleted. */
+    public Optional<KvEntry> read(String path) {
+        return read(path, 0);
+    }
+
+    /** Version {@code version} of {@code path} (0: latest). */
+    public Optional<KvEntry> read(String path, long version) {
+        String query = version > 0 ? "?version=" + version : "";
+        Response r = send("GET", "data/" + path + query, null);
+        if (r.status() == 404) {
+            return Optional.empty();
+        }
+        r.requireOk("reading " + path);
+        JsonNode data = r.body().path("data");
+        if (data.path("data").isNull() || data.path("data").isMissingNode()) {
+            return Optional.empty();
+        }
+        return Optional.of(new KvEntry(data.path("data"), data.path("metadata").path("version").asLong()));
+    }
+
+    /**
+     * Writes {@code data} as a new version of {@code path} if its current version is {@code cas}
+     * (0: the path must not exist yet). Returns the new version, or empty when another writer got there first.
+     */
+    public OptionalLong write(String path, ObjectNode data, long cas) {
+        ObjectNode body = JSON.createObjectNode();
+        body.putObject("options").put("cas", cas);
+        body.set("data", data);
+        Response r = send("POST", "data/" + path, body);
+        if (r.status() == 400 && r.errors().contains("check-and-set")) {
+            return OptionalLong.empty();
+        }
+        r.requireOk("writing " + path);
+        return OptionalLong.of(r.body().path("data").path("version").asLong());
+    }
+
+    /** Writes without check-and-set. */
+    public long put(String path, ObjectNode data) {
+        ObjectNode body = JSON.createObjectNode();
+        body.set("data", data);
+        Response r = send("POST", "data/" + path, body);
+        r.requireOk("writing " + path);
+        return r.body().path("data").path("version").asLong();
+    }
+
+    public Optional<KvMetadata> metadata(String path) {
+        Response r = send("GET", "metadata/" + path, null);
+        if (r.status() == 404) {
+            return Optional.empty();
+        }
+        r.requireOk("reading metadata of " + path);
+        JsonNode data = r.body().path("data");
+        var versions = new TreeMap<Long, OffsetDateTime>();
+        Iterator<Map.Entry<String, JsonNode>> it = data.path("versions").fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            versions.put(Long.parseLong(e.getKey()), OffsetDateTime.parse(e.getValue().path("created_time").asText()));
+        }
+        return Optional.of(new KvMetadata(data.path("current_version").asLong(), data.path("oldest_version").asLong(),
+                data.path("max_versions").asInt(), versions));
+    }
+
+    /** Sets how many versions of {@code path} OpenBao keeps (0: its mount default). */
+    public void setMaxVersions(String path, int maxVersions) {
+        Response r = send("POST", "metadata/" + path, JSON.createObjectNode().put("max_versions", maxVersions));
+        r.requireOk("setting max_versions of " + path);
+    }
+
+    /** Removes {@code path} with all its versions. */
+    public void destroyAll(String path) {
+        Response r = send("DELETE", "metadata/" + path, null);
+        if (r.status() != 404) {
+            r.requireOk("deleting " + path);
+        }
+    }
+
+    /** The keys directly under {@code folder} (sub-folders end in {@code /}). */
+    public List<String> list(String folder) {
+        Response r = send("LIST", "metadata/" + folder, null);
+        if (r.status() == 404) {
+            return List.of();
+        }
+        r.requireOk("listing " + folder);
+        List<String> keys = new ArrayList<>();
+        r.body().path("data").path("keys").forEach(k -> keys.add(k.asText()));
+        return keys;
+    }
+
+    public static String segment(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private record Response(int status, JsonNode body) {
+        String errors() {
+            return body.path("errors").toString();
+        }
+
+        void requireOk(String what) {
+            if (status >= 200 && status < 300) {
+                return;
+            }
+            if (status >= 500 || status == 429) {
+                throw new OpenBaoUnavailableException(what + ": OpenBao answered HTTP " + status + " " + errors());
+            }
+            throw new OpenBaoRequestException(what + ": OpenBao answered HTTP " + status + " " + errors(), status);
+        }
+    }
+
+    private Response send(String method, String path, JsonNode body) {
+        HttpRequest.BodyPublisher publisher;
+        try {
+            publisher = body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
+        } catch (IOException e) {
+            throw new IllegalStateException("encoding a request to OpenBao", e);
+        }
+        String current = token.get();
+        var request = HttpRequest.newBuilder(address.resolve("/v1/" + mount + "/" + path))
+                .timeout(timeout.multipliedBy(6))
+                .method(method, publisher);
+        if (current != null) {
+            request.header("X-Vault-Token", current);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new OpenBaoUnavailableException(method + " " + mount + "/" + path.replaceAll("\\?.*", "")
+                    + ": OpenBao at " + address + " did not answer (" + e.getClass().getSimpleName() + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OpenBaoUnavailableException("interrupted while waiting for OpenBao", e);
+        }
+        JsonNode json;
+        try {
+            json = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
+        } catch (IOException e) {
+            json = JSON.createObjectNode();
+        }
+        return new Response(response.statusCode(), json);
+    }
+}

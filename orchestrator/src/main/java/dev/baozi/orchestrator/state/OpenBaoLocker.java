@@ -1,0 +1,115 @@
+package dev.baozi.orchestrator.state;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baozi.orchestrator.openbao.KvEntry;
+import dev.baozi.orchestrator.openbao.OpenBaoKv;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Locks as KV v2 entries ({@code locks/<workspace>}), changed only with check-and-set against
+ * the version just read: of two orchestrators racing for a free lock, OpenBao accepts exactly
+ * one write. A released lock stays as an entry saying {@code held: false}.
+ */
+public final class OpenBaoLocker implements Locker {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int KEPT_VERSIONS = 20;
+
+    private final OpenBaoKv kv;
+    private final Clock clock;
+
+    public OpenBaoLocker(OpenBaoKv kv, Clock clock) {
+        this.kv = kv;
+        this.clock = clock;
+    }
+
+    private static String path(WorkspaceName workspace) {
+        return "locks/" + workspace.value();
+    }
+
+    private record Current(long version, Optional<HeldLock> lock) {}
+
+    private Current read(WorkspaceName workspace) {
+        Optional<KvEntry> entry = kv.read(path(workspace));
+        if (entry.isEmpty()) {
+            return new Current(kv.metadata(path(workspace)).map(m -> m.currentVersion()).orElse(0L), Optional.empty());
+        }
+        var data = entry.get().data();
+        if (!data.path("held").asBoolean()) {
+            return new Current(entry.get().version(), Optional.empty());
+        }
+        LockInfo info = JSON.convertValue(data.path("info"), LockInfo.class);
+        var lock = new HeldLock(workspace.value(), info, data.path("holder").asText(), Instant.parse(data.path("since").asText()));
+        return new Current(entry.get().version(), Optional.of(lock));
+    }
+
+    @Override
+    public LockOutcome lock(WorkspaceName workspace, LockInfo info, String holder) {
+        while (true) {
+            Current current = read(workspace);
+            if (current.lock().isPresent()) {
+                return new LockOutcome.HeldByOther(current.lock().get());
+            }
+            var lock = new HeldLock(workspace.value(), info, holder, clock.instant());
+            ObjectNode data = JSON.createObjectNode().put("held", true).put("holder", holder).put("since", lock.since().toString());
+            data.set("info", JSON.valueToTree(info));
+            OptionalLong written = kv.write(path(workspace), data, current.version());
+            if (written.isPresent()) {
+                if (current.version() == 0) {
+                    kv.setMaxVersions(path(workspace), KEPT_VERSIONS);
+                }
+                return new LockOutcome.Acquired(lock);
+            }
+            // Someone changed the entry between our read and write: look again.
+        }
+    }
+
+    @Override
+    public UnlockOutcome unlock(WorkspaceName workspace, String lockId) {
+        return release(workspace, lockId);
+    }
+
+    @Override
+    public UnlockOutcome forceUnlock(WorkspaceName workspace) {
+        return release(workspace, null);
+    }
+
+    private UnlockOutcome release(WorkspaceName workspace, String lockId) {
+        while (true) {
+            Current current = read(workspace);
+            if (current.lock().isEmpty()) {
+                return new UnlockOutcome.NotLocked();
+            }
+            HeldLock held = current.lock().get();
+            if (lockId != null && !lockId.equals(held.info().id())) {
+                return new UnlockOutcome.HeldByOther(held);
+            }
+            ObjectNode data = JSON.createObjectNode().put("held", false).put("since", clock.instant().toString());
+            if (kv.write(path(workspace), data, current.version()).isPresent()) {
+                return new UnlockOutcome.Released(held);
+            }
+        }
+    }
+
+    @Override
+    public Optional<HeldLock> current(WorkspaceName workspace) {
+        return read(workspace).lock();
+    }
+
+    @Override
+    public List<HeldLock> held() {
+        List<HeldLock> locks = new ArrayList<>();
+        for (String key : kv.list("locks/")) {
+            if (!key.endsWith("/") && WorkspaceName.isValid(key)) {
+                current(new WorkspaceName(key)).ifPresent(locks::add);
+            }
+        }
+        return locks;
+    }
+}

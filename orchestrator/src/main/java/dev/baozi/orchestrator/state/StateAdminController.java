@@ -1,0 +1,78 @@
+package dev.baozi.orchestrator.state;
+
+import dev.baozi.orchestrator.web.Requests;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
+import java.util.Map;
+
+/** Admin API over states and locks: versions, content, diff, rollback, lock list and force-unlock. */
+public final class StateAdminController {
+
+    private final StateService service;
+
+    public StateAdminController(StateService service) {
+        this.service = service;
+    }
+
+    public void versions(Context ctx) {
+        ctx.json(Map.of("versions", service.versions(Requests.workspace(ctx), Requests.principal(ctx))));
+    }
+
+    public void version(Context ctx) {
+        WorkspaceName ws = Requests.workspace(ctx);
+        long v = longParam(ctx.pathParam("version"), "version");
+        StoredState state = service.version(ws, v, Requests.principal(ctx))
+                .orElseThrow(() -> new NotFoundResponse("workspace " + ws + " has no retained state version " + v));
+        ctx.header("Content-MD5", state.version().md5()).contentType("application/json").result(state.content());
+    }
+
+    public void diff(Context ctx) {
+        WorkspaceName ws = Requests.workspace(ctx);
+        long from = longParam(ctx.queryParam("from"), "from");
+        long to = longParam(ctx.queryParam("to"), "to");
+        try {
+            ctx.json(service.diff(ws, from, to, Requests.principal(ctx)).orElseThrow(() ->
+                    new NotFoundResponse("workspace " + ws + " does not have both state versions " + from + " and " + to)));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestResponse("cannot diff: " + e.getMessage());
+        }
+    }
+
+    public void rollback(Context ctx) {
+        WorkspaceName ws = Requests.workspace(ctx);
+        var body = ctx.bodyAsClass(Map.class);
+        Object v = body.get("version");
+        if (!(v instanceof Number n)) {
+            throw new BadRequestResponse("rollback needs a JSON body {\"version\": N}");
+        }
+        StateController.respond(ctx, ws, service.rollback(ws, n.longValue(), Requests.principal(ctx)));
+    }
+
+    public void locks(Context ctx) {
+        ctx.json(Map.of("locks", service.locks()));
+    }
+
+    public void lock(Context ctx) {
+        WorkspaceName ws = Requests.workspace(ctx);
+        ctx.json(service.lockOf(ws).orElseThrow(() -> new NotFoundResponse("workspace " + ws + " is not locked")));
+    }
+
+    public void forceUnlock(Context ctx) {
+        WorkspaceName ws = Requests.workspace(ctx);
+        switch (service.forceUnlock(ws, Requests.principal(ctx))) {
+            case UnlockOutcome.Released r -> ctx.status(HttpStatus.OK).json(Map.of("released", r.released()));
+            case UnlockOutcome.NotLocked n -> throw new NotFoundResponse("workspace " + ws + " is not locked");
+            case UnlockOutcome.HeldByOther h -> throw new IllegalStateException("force-unlock cannot be refused");
+        }
+    }
+
+    private static long longParam(String raw, String name) {
+        try {
+            return Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw new BadRequestResponse(name + " must be a version number, got '" + raw + "'");
+        }
+    }
+}

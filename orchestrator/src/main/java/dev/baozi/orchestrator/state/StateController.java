@@ -1,0 +1,118 @@
+package dev.baozi.orchestrator.state;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baozi.orchestrator.web.ErrorBody;
+import dev.baozi.orchestrator.web.Requests;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code /state/{workspace}}: the OpenTofu/Terraform HTTP backend protocol, as OpenTofu's own
+ * client speaks it (GET, POST with {@code ?ID=}, DELETE, LOCK, UNLOCK on one address).
+ */
+public final class StateController {
+
+    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final StateService service;
+
+    public StateController(StateService service) {
+        this.service = service;
+    }
+
+    public void get(Context ctx) {
+        Optional<StoredState> state = service.current(Requests.workspace(ctx), Requests.principal(ctx));
+        if (state.isEmpty()) {
+            ctx.status(HttpStatus.NO_CONTENT);
+            return;
+        }
+        ctx.status(HttpStatus.OK)
+                .header("Content-MD5", state.get().version().md5())
+                .contentType("application/json")
+                .result(state.get().content());
+    }
+
+    public void post(Context ctx) {
+        WorkspaceName ws = Requests.workspace(ctx);
+        byte[] body = ctx.bodyAsBytes();
+        if (body.length == 0) {
+            throw new BadRequestResponse("the request has no state in its body");
+        }
+        String md5 = ctx.header("Content-MD5");
+        if (md5 != null && !md5.isBlank() && !md5.strip().equals(OpenBaoStateStore.md5(body))) {
+            throw new BadRequestResponse("the Content-MD5 header does not match the body; the state was damaged on the way");
+        }
+        respond(ctx, ws, service.update(ws, body, ctx.queryParam("ID"), Requests.principal(ctx)));
+    }
+
+    public void delete(Context ctx) {
+        WorkspaceName ws = Requests.workspace(ctx);
+        respond(ctx, ws, service.delete(ws, Requests.principal(ctx)));
+    }
+
+    public void lock(Context ctx) {
+        WorkspaceName ws = Requests.workspace(ctx);
+        LockInfo info = parseLockInfo(ctx.bodyAsBytes())
+                .orElseThrow(() -> new BadRequestResponse("LOCK needs a JSON body with the lock's ID"));
+        switch (service.lock(ws, info, Requests.principal(ctx))) {
+            case LockOutcome.Acquired a -> ctx.status(HttpStatus.OK).json(a.lock().info());
+            case LockOutcome.HeldByOther h -> locked(ctx, ws, h.current());
+        }
+    }
+
+    public void unlock(Context ctx) {
+        WorkspaceName ws = Requests.workspace(ctx);
+        byte[] body = ctx.bodyAsBytes();
+        // An empty body is `tofu force-unlock` (its client sends no lock info); otherwise the ID must match.
+        String lockId = null;
+        if (!new String(body).isBlank()) {
+            lockId = parseLockInfo(body).map(LockInfo::id)
+                    .orElseThrow(() -> new BadRequestResponse("UNLOCK needs an empty body or a JSON body with the lock's ID"));
+        }
+        switch (service.unlock(ws, lockId, Requests.principal(ctx))) {
+            case UnlockOutcome.Released r -> ctx.status(HttpStatus.OK).json(Map.of("released", r.released().info()));
+            case UnlockOutcome.NotLocked n -> ctx.status(HttpStatus.OK).json(Map.of("released", Map.of()));
+            case UnlockOutcome.HeldByOther h -> locked(ctx, ws, h.current());
+        }
+    }
+
+    /** Parses tofu's lock info; empty when the body is not a JSON object with a non-empty ID. */
+    static Optional<LockInfo> parseLockInfo(byte[] body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            if (node == null || !node.isObject() || !node.path("ID").isTextual() || node.path("ID").asText().isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(JSON.treeToValue(node, LockInfo.class));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    static void respond(Context ctx, WorkspaceName ws, UpdateOutcome outcome) {
+        switch (outcome) {
+            case UpdateOutcome.Accepted a -> ctx.status(HttpStatus.OK).json(Map.of("version", a.version().version()));
+            case UpdateOutcome.Unchanged u -> ctx.status(HttpStatus.OK).json(Map.of("version", u.version().version()));
+            case UpdateOutcome.Locked l -> locked(ctx, ws, l.holder());
+            case UpdateOutcome.LockNotHeld n -> ctx.status(HttpStatus.CONFLICT).json(new ErrorBody("lock " + n.lockId()
+                    + " on workspace " + ws + " is not held any more (released or force-unlocked); nothing was written"));
+            case UpdateOutcome.Refused r -> ctx.status(HttpStatus.CONFLICT).json(new ErrorBody(r.reason() + "; nothing was written"));
+        }
+    }
+
+    /** 423 with the holder's lock info in tofu's own keys, plus a sentence for people. */
+    static void locked(Context ctx, WorkspaceName ws, HeldLock holder) {
+        ObjectNode body = JSON.valueToTree(holder.info());
+        body.put("error", "workspace " + ws + " is locked by " + holder.holder() + " (lock " + holder.info().id()
+                + ", " + holder.info().operation() + ", since " + holder.since() + ")");
+        ctx.status(HttpStatus.LOCKED).json(body);
+    }
+
+}

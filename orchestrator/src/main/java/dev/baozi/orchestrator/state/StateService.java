@@ -1,0 +1,277 @@
+package dev.baozi.orchestrator.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baozi.orchestrator.audit.AuditRepository;
+import dev.baozi.orchestrator.auth.Principal;
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The state backend's rules: lock checks on writes, lineage and serial guards, idempotent
+ * retries, versions, rollback, and an audit record for every operation.
+ */
+public final class StateService {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int WRITE_ATTEMPTS = 3;
+
+    private final StateStore store;
+    private final Locker locker;
+    private final AuditRepository audit;
+    /** Virtual threads for lookups that run side by side; nothing to shut down. */
+    private static final ExecutorService LOOKUPS = Executors.newVirtualThreadPerTaskExecutor();
+
+    public StateService(StateStore store, Locker locker, AuditRepository audit) {
+        this.store = store;
+        this.locker = locker;
+        this.audit = audit;
+    }
+
+    public Optional<StoredState> current(WorkspaceName ws, Principal who) {
+        Optional<StoredState> state = store.read(ws, 0);
+        audit.record(who.name(), "state.read", ws.value(), state.isPresent() ? "200" : "204",
+                state.map(s -> "version " + s.version().version()).orElse("no state"));
+        return state;
+    }
+
+    /** Stores {@code content} as the workspace's state, if the lock and the state's lineage and serial allow it. */
+    public UpdateOutcome update(WorkspaceName ws, byte[] content, String lockId, Principal who) {
+        StateFacts facts = StateFacts.of(content);
+        String sha256 = OpenBaoStateStore.sha256(content);
+        // The lock and the head are independent reads: ask OpenBao for both at once.
+        CompletableFuture<Optional<HeldLock>> lock = CompletableFuture.supplyAsync(() -> locker.current(ws), LOOKUPS);
+        Optional<StateVersion> head = store.lastKnownHead(ws);
+        if (head.isEmpty()) {
+            head = store.head(ws);
+        }
+        UpdateOutcome outcome = checkLock(await(lock), lockId);
+        for (int attempt = 0; outcome == null && attempt < WRITE_ATTEMPTS; attempt++) {
+            outcome = guard(head, facts, sha256);
+            if (outcome == null) {
+                WriteOutcome written = store.write(ws, content, facts, who.name(), head.map(StateVersion::version).orElse(0L));
+                if (written instanceof WriteOutcome.Written w) {
+                    outcome = new UpdateOutcome.Accepted(w.version());
+                } else {
+                    head = store.head(ws); // moved meanwhile: check again against the real head
+                }
+            }
+        }
+        if (outcome == null) {
+            outcome = new UpdateOutcome.Refused("the state of " + ws + " kept changing during this write; retry");
+        }
+        audit.record(who.name(), "state.write", ws.value(), outcomeText(outcome), detail(outcome, facts));
+        return outcome;
+    }
+
+    private static UpdateOutcome checkLock(Optional<HeldLock> held, String lockId) {
+        if (held.isPresent() && !held.get().info().id().equals(lockId)) {
+            return new UpdateOutcome.Locked(held.get());
+        }
+        if (held.isEmpty() && lockId != null && !lockId.isEmpty()) {
+            return new UpdateOutcome.LockNotHeld(lockId);
+        }
+        return null;
+    }
+
+    /** Null when {@code facts} may follow {@code head}; otherwise why not (or that it is a retry). */
+    private static UpdateOutcome guard(Optional<StateVersion> head, StateFacts facts, String sha256) {
+        if (head.isEmpty() || head.get().deleted()) {
+            return null;
+        }
+        StateVersion h = head.get();
+        if (h.sha256().equals(sha256)) {
+            return new UpdateOutcome.Unchanged(h);
+        }
+        if (facts.isOpaque() || h.serial() == null || h.lineage() == null) {
+            return null;
+        }
+        if (!h.lineage().equals(facts.lineage())) {
+            return new UpdateOutcome.Refused("the state's lineage " + facts.lineage()
+                    + " differs from the stored lineage " + h.lineage() + "; this is a different state, not a newer one");
+        }
+        if (facts.serial() < h.serial()) {
+            return new UpdateOutcome.Refused("the state's serial " + facts.serial()
+                    + " is lower than the stored serial " + h.serial() + "; it would overwrite newer state");
+        }
+        return null;
+    }
+
+    public UpdateOutcome delete(WorkspaceName ws, Principal who) {
+        Optional<HeldLock> held = locker.current(ws);
+        UpdateOutcome outcome;
+        if (held.isPresent()) {
+            outcome = new UpdateOutcome.Locked(held.get());
+        } else {
+            outcome = null;
+            for (int attempt = 0; outcome == null && attempt < WRITE_ATTEMPTS; attempt++) {
+                Optional<StateVersion> head = store.head(ws);
+                if (head.isEmpty() || head.get().deleted()) {
+                    outcome = head.<UpdateOutcome>map(UpdateOutcome.Unchanged::new)
+                            .orElse(new UpdateOutcome.Refused("workspace " + ws + " has no state to delete"));
+                } else if (store.delete(ws, who.name(), head.get().version()) instanceof WriteOutcome.Written w) {
+                    outcome = new UpdateOutcome.Accepted(w.version());
+                }
+            }
+            if (outcome == null) {
+                outcome = new UpdateOutcome.Refused("the state of " + ws + " kept changing during this delete; retry");
+            }
+        }
+        audit.record(who.name(), "state.delete", ws.value(), outcomeText(outcome), detail(outcome, null));
+        return outcome;
+    }
+
+    public LockOutcome lock(WorkspaceName ws, LockInfo info, Principal who) {
+        LockOutcome outcome = locker.lock(ws, info, who.name());
+        String detail = switch (outcome) {
+            case LockOutcome.Acquired a -> "lock " + info.id() + " for " + info.operation();
+            case LockOutcome.HeldByOther h -> "held by lock " + h.current().info().id() + " of " + h.current().holder();
+        };
+        audit.record(who.name(), "state.lock", ws.value(), outcome instanceof LockOutcome.Acquired ? "200" : "423", detail);
+        return outcome;
+    }
+
+    /** Releases the lock {@code lockId}; with no ID, whoever holds it (tofu force-unlock). */
+    public UnlockOutcome unlock(WorkspaceName ws, String lockId, Principal who) {
+        UnlockOutcome outcome = lockId == null ? locker.forceUnlock(ws) : locker.unlock(ws, lockId);
+        recordUnlock(ws, lockId == null ? "state.force-unlock" : "state.unlock", outcome, who);
+        return outcome;
+    }
+
+    /** The admin API's force-unlock. */
+    public UnlockOutcome forceUnlock(WorkspaceName ws, Principal who) {
+        UnlockOutcome outcome = locker.forceUnlock(ws);
+        recordUnlock(ws, "lock.force-unlock", outcome, who);
+        return outcome;
+    }
+
+    private void recordUnlock(WorkspaceName ws, String action, UnlockOutcome outcome, Principal who) {
+        switch (outcome) {
+            case UnlockOutcome.Released r -> audit.record(who.name(), action, ws.value(), "200",
+                    "released lock " + r.released().info().id() + " of " + r.released().holder());
+            case UnlockOutcome.NotLocked n -> audit.record(who.name(), action, ws.value(), "200", "was not locked");
+            case UnlockOutcome.HeldByOther h -> audit.record(who.name(), action, ws.value(), "423",
+                    "held by lock " + h.current().info().id() + " of " + h.current().holder());
+        }
+    }
+
+    public Optional<HeldLock> lockOf(WorkspaceName ws) {
+        return locker.current(ws);
+    }
+
+    public List<HeldLock> locks() {
+        return locker.held();
+    }
+
+    public List<StateVersion> versions(WorkspaceName ws, Principal who) {
+        List<StateVersion> versions = store.versions(ws);
+        audit.record(who.name(), "state.versions", ws.value(), "200", versions.size() + " versions");
+        return versions;
+    }
+
+    public Optional<StoredState> version(WorkspaceName ws, long version, Principal who) {
+        Optional<StoredState> state = version < 1 ? Optional.empty() : store.read(ws, version);
+        audit.record(who.name(), "state.read-version", ws.value(), state.isPresent() ? "200" : "404", "version " + version);
+        return state;
+    }
+
+    /** Resource changes from version {@code from} to version {@code to}; empty when either is missing. */
+    public Optional<StateDiff> diff(WorkspaceName ws, long from, long to, Principal who) {
+        Optional<StoredState> a = from < 1 ? Optional.empty() : store.read(ws, from);
+        Optional<StoredState> b = to < 1 ? Optional.empty() : store.read(ws, to);
+        audit.record(who.name(), "state.diff", ws.value(), a.isPresent() && b.isPresent() ? "200" : "404",
+                "versions " + from + " and " + to);
+        if (a.isEmpty() || b.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(StateDiff.between(from, a.get().content(), to, b.get().content()));
+    }
+
+    /**
+     * Writes version {@code version}'s content again as the newest version, its serial raised
+     * above the current one so tofu accepts it as newer.
+     */
+    public UpdateOutcome rollback(WorkspaceName ws, long version, Principal who) {
+        UpdateOutcome outcome = rollbackOutcome(ws, version, who);
+        audit.record(who.name(), "state.rollback", ws.value(), outcomeText(outcome), "to version " + version + ": "
+                + detail(outcome, null));
+        return outcome;
+    }
+
+    private UpdateOutcome rollbackOutcome(WorkspaceName ws, long version, Principal who) {
+        Optional<StoredState> old = version < 1 ? Optional.empty() : store.read(ws, version);
+        if (old.isEmpty()) {
+            return new UpdateOutcome.Refused("workspace " + ws + " has no retained version " + version);
+        }
+        if (StateFacts.of(old.get().content()).isOpaque()) {
+            return new UpdateOutcome.Refused("version " + version + " is encrypted client-side; Baozi cannot raise its serial");
+        }
+        Optional<HeldLock> held = locker.current(ws);
+        if (held.isPresent()) {
+            return new UpdateOutcome.Locked(held.get());
+        }
+        for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+            Optional<StateVersion> head = store.head(ws);
+            long serial = head.map(StateVersion::serial).filter(Objects::nonNull).orElse(0L) + 1;
+            byte[] content = withSerial(old.get().content(), serial);
+            WriteOutcome w = store.write(ws, content, StateFacts.of(content), who.name(),
+                    head.map(StateVersion::version).orElse(0L));
+            if (w instanceof WriteOutcome.Written written) {
+                return new UpdateOutcome.Accepted(written.version());
+            }
+        }
+        return new UpdateOutcome.Refused("the state of " + ws + " kept changing during this rollback; retry");
+    }
+
+    private static byte[] withSerial(byte[] content, long serial) {
+        try {
+            JsonNode tree = JSON.readTree(content);
+            ((ObjectNode) tree).put("serial", serial);
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree);
+        } catch (IOException e) {
+            throw new IllegalStateException("re-serialising a stored state", e);
+        }
+    }
+
+    private static String outcomeText(UpdateOutcome outcome) {
+        return switch (outcome) {
+            case UpdateOutcome.Accepted a -> "200";
+            case UpdateOutcome.Unchanged u -> "200";
+            case UpdateOutcome.Locked l -> "423";
+            case UpdateOutcome.LockNotHeld n -> "409";
+            case UpdateOutcome.Refused r -> "409";
+        };
+    }
+
+    private static String detail(UpdateOutcome outcome, StateFacts facts) {
+        return switch (outcome) {
+            case UpdateOutcome.Accepted a -> "version " + a.version().version()
+                    + (facts == null || facts.isOpaque() ? "" : ", serial " + facts.serial());
+            case UpdateOutcome.Unchanged u -> "unchanged (version " + u.version().version() + ")";
+            case UpdateOutcome.Locked l -> "locked by " + l.holder().info().id() + " of " + l.holder().holder();
+            case UpdateOutcome.LockNotHeld n -> "lock " + n.lockId() + " is not held";
+            case UpdateOutcome.Refused r -> r.reason();
+        };
+    }
+
+    private static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the workspace lock", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+}
