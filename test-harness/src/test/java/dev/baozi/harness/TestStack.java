@@ -11,6 +11,8 @@ import java.util.Map;
 /** Configuration for an orchestrator on a free port, an in-memory H2 and a provisioned dev OpenBao. */
 final class TestStack {
 
+    static final String ADMIN_TOKEN = "test-admin-" + java.util.UUID.randomUUID();
+
     private TestStack() {}
 
     static OrchestratorAccess access(OpenBaoServer bao) {
@@ -25,6 +27,7 @@ final class TestStack {
         env.put("BAOZI_OPENBAO_TIMEOUT", "2s");
         env.put("BAOZI_OPENBAO_APPROLE_ROLE_ID", credentials.roleId());
         env.put("BAOZI_OPENBAO_APPROLE_SECRET_ID", credentials.secretId());
+        env.put("BAOZI_AUTH_ADMIN_TOKEN", ADMIN_TOKEN);
         return env;
     }
 

@@ -72,7 +72,7 @@ public final class OrchestratorAccess {
     JsonNode policy() {
         ObjectNode paths = JSON.createObjectNode();
         grant(paths, kvMount + "/data/*", "create", "read", "update", "patch", "delete");
-        grant(paths, kvMount + "/metadata/*", "read", "list", "update", "delete");
+        grant(paths, kvMount + "/metadata/*", "create", "read", "list", "update", "delete");
         grant(paths, transitMount + "/keys/baozi-*", "create", "read", "update");
         grant(paths, transitMount + "/encrypt/baozi-*", "update");
         grant(paths, transitMount + "/decrypt/baozi-*", "update");

@@ -1,0 +1,37 @@
+package dev.baozi.harness;
+
+import dev.baozi.harness.openbao.OpenBaoServer;
+import dev.baozi.orchestrator.openbao.OpenBaoLoginException;
+import dev.baozi.orchestrator.openbao.OpenBaoSession;
+import dev.baozi.orchestrator.Orchestrator;
+import dev.baozi.orchestrator.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Shared set-up for tests in sub-packages. */
+public final class TestSupport {
+
+    private TestSupport() {}
+
+    public static Path workDir() {
+        return TestStack.workDir();
+    }
+
+    /** An orchestrator on a free port, an in-memory H2 and {@code bao} (provisioned here); {@code extraEnv} overrides settings. */
+    public static Orchestrator orchestrator(OpenBaoServer bao, Map<String, String> extraEnv) {
+        var credentials = TestStack.access(bao).provisionAndIssue();
+        var env = TestStack.env(bao, credentials);
+        env.putAll(extraEnv);
+        return Orchestrator.start(ConfigLoader.load(null, env));
+    }
+
+    public static StateHttp client(Orchestrator orchestrator) {
+        return new StateHttp(orchestrator.port(), TestStack.ADMIN_TOKEN);
+    }
+
+    /** Provisions {@code bao} like make run does and logs in with the orchestrator's AppRole. */
+    public static OpenBaoSession login(OpenBaoServer bao) throws OpenBaoLoginException {
+        var credentials = TestStack.access(bao).provisionAndIssue();
+        return OpenBaoSession.login(TestStack.config(bao, credentials).openbao());
+    }
+}
