@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baozi.harness.openbao.OpenBaoAdmin;
 import dev.baozi.harness.openbao.OpenBaoServer;
 import dev.baozi.harness.openbao.OrchestratorAccess;
+import dev.baozi.orchestrator.auth.Tokens;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,6 +116,11 @@ public final class LocalStackMain {
         if (!Files.exists(secretFile)) {
             writePrivate(secretFile, access.newSecretId());
         }
+        Path adminTokenFile = dir.resolve("admin-token");
+        if (!Files.exists(adminTokenFile)) {
+            writePrivate(adminTokenFile, Tokens.generate("bza_"));
+            say("created the admin token in " + adminTokenFile + " (0600); bin/baozi reads it from there");
+        }
         var props = new Properties();
         props.setProperty("http.host", "127.0.0.1");
         props.setProperty("http.port", System.getenv().getOrDefault("BAOZI_HTTP_PORT", "8080"));
@@ -122,6 +128,7 @@ public final class LocalStackMain {
         props.setProperty("openbao.address", bao.address().toString());
         props.setProperty("openbao.approle.role-id", access.roleId());
         props.setProperty("openbao.approle.secret-id-file", secretFile.toString());
+        props.setProperty("auth.admin-token-file", adminTokenFile.toString());
         Path config = dir.resolve("baozi.properties");
         Files.createDirectories(dir);
         try (var out = Files.newBufferedWriter(config)) {

@@ -59,7 +59,7 @@ public final class OpenBaoServer implements AutoCloseable {
                 .put("tls_disable", true);
         config.put("api_addr", "http://127.0.0.1:" + port);
         config.put("ui", false);
-        Path configFile = workDir.resolve("openbao.json");
+        Path configFile = workDir.toAbsolutePath().resolve("openbao-" + port + ".json");
         try {
             Files.createDirectories(dataDir);
             mapper.writerWithDefaultPrettyPrinter().writeValue(configFile.toFile(), config);
@@ -71,7 +71,7 @@ public final class OpenBaoServer implements AutoCloseable {
     }
 
     private static OpenBaoServer launch(List<String> command, Path workDir, int port, Optional<String> rootToken) {
-        Path log = workDir.resolve("openbao-" + port + ".log");
+        Path log = workDir.toAbsolutePath().resolve("openbao-" + port + ".log");
         Process process;
         try {
             Files.createDirectories(workDir);

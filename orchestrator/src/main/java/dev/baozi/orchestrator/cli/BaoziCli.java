@@ -1,0 +1,204 @@
+package dev.baozi.orchestrator.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code baozi <group> <command> [--option value]…}. Exit codes: 0 done, 1 refused by the
+ * orchestrator (4xx), 2 bad usage, 3 orchestrator unreachable or failing (5xx).
+ */
+public final class BaoziCli {
+
+    public static final int OK = 0;
+    public static final int REFUSED = 1;
+    public static final int USAGE = 2;
+    public static final int UNAVAILABLE = 3;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String USAGE_TEXT = """
+            usage: baozi <command> [options]
+
+              token create  --workspace W [--name N] [--read-only]   print a new state token (shown once)
+              token list    --workspace W
+              token revoke  --workspace W --id N
+              lock list
+              lock force-unlock --workspace W
+              state versions --workspace W
+              state rollback --workspace W --version N
+
+            options for every command:
+              --url URL               the orchestrator (BAOZI_URL, default http://127.0.0.1:8080)
+              --admin-token-file F    file holding the admin token (BAOZI_ADMIN_TOKEN_FILE, default
+                                      var/orchestrator/admin-token); or BAOZI_ADMIN_TOKEN
+
+            exit codes: 0 done, 1 refused by the orchestrator, 2 bad usage, 3 orchestrator unreachable
+            """;
+
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private BaoziCli(Map<String, String> env, PrintStream out, PrintStream err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        return new BaoziCli(env, out, err).dispatch(args);
+    }
+
+    private static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    private int dispatch(String[] args) {
+        List<String> words = new ArrayList<>();
+        Map<String, String> options = new HashMap<>();
+        try {
+            parse(args, words, options);
+            if (words.size() != 2) {
+                throw new UsageException(words.isEmpty() ? "no command given" : "unknown command: " + String.join(" ", words));
+            }
+            String url = options.getOrDefault("url", env.getOrDefault("BAOZI_URL", "http://127.0.0.1:8080"));
+            String admin = adminToken(options);
+            return switch (words.get(0) + " " + words.get(1)) {
+                case "token create" -> tokenCreate(url, admin, options);
+                case "token list" -> print(call(url, admin, "GET", ws(options) + "/state-tokens", null));
+                case "token revoke" -> print(call(url, admin, "DELETE", ws(options) + "/state-tokens/"
+                        + require(options, "id"), null));
+                case "lock list" -> print(call(url, admin, "GET", "/locks", null));
+                case "lock force-unlock" -> print(call(url, admin, "DELETE", ws(options) + "/lock", null));
+                case "state versions" -> print(call(url, admin, "GET", ws(options) + "/state/versions", null));
+                case "state rollback" -> print(call(url, admin, "POST", ws(options) + "/state/rollback",
+                        JSON.createObjectNode().put("version", Long.parseLong(require(options, "version"))).toString()));
+                default -> throw new UsageException("unknown command: " + String.join(" ", words));
+            };
+        } catch (UsageException | NumberFormatException e) {
+            err.println("baozi: " + e.getMessage());
+            err.print(USAGE_TEXT);
+            return USAGE;
+        } catch (IOException e) {
+            err.println("baozi: cannot reach the orchestrator: " + e.getMessage());
+            return UNAVAILABLE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return UNAVAILABLE;
+        }
+    }
+
+    private static void parse(String[] args, List<String> words, Map<String, String> options) throws UsageException {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--read-only")) {
+                options.put("read-only", "true");
+            } else if (a.startsWith("--")) {
+                if (i + 1 >= args.length) {
+                    throw new UsageException(a + " needs a value");
+                }
+                options.put(a.substring(2), args[++i]);
+            } else {
+                words.add(a);
+            }
+        }
+    }
+
+    private String adminToken(Map<String, String> options) throws UsageException, IOException {
+        if (env.containsKey("BAOZI_ADMIN_TOKEN") && !options.containsKey("admin-token-file")) {
+            return env.get("BAOZI_ADMIN_TOKEN").strip();
+        }
+        Path file = Path.of(options.getOrDefault("admin-token-file",
+                env.getOrDefault("BAOZI_ADMIN_TOKEN_FILE", "var/orchestrator/admin-token")));
+        if (!Files.isReadable(file)) {
+            throw new UsageException("no admin token: " + file + " is not readable (set --admin-token-file or BAOZI_ADMIN_TOKEN)");
+        }
+        return Files.readString(file).strip();
+    }
+
+    private static String require(Map<String, String> options, String name) throws UsageException {
+        String v = options.get(name);
+        if (v == null || v.isBlank()) {
+            throw new UsageException("--" + name + " is required");
+        }
+        return v;
+    }
+
+    private static String ws(Map<String, String> options) throws UsageException {
+        return "/workspaces/" + URLEncoder.encode(require(options, "workspace"), StandardCharsets.UTF_8);
+    }
+
+    private int tokenCreate(String url, String admin, Map<String, String> options)
+            throws UsageException, IOException, InterruptedException {
+        String body = JSON.createObjectNode()
+                .put("name", options.getOrDefault("name", "cli"))
+                .put("access", options.containsKey("read-only") ? "read-only" : "read-write")
+                .toString();
+        HttpResponse<String> response = call(url, admin, "POST", ws(options) + "/state-tokens", body);
+        if (response.statusCode() != 201) {
+            return print(response);
+        }
+        JsonNode created = JSON.readTree(response.body());
+        out.println(created.path("token").asText());
+        err.println("state token " + created.path("id").asLong() + " (" + created.path("access").asText() + ") for workspace "
+                + created.path("workspace").asText() + "; it is shown this once, Baozi keeps only its hash");
+        return OK;
+    }
+
+    private HttpResponse<String> call(String url, String admin, String method, String path, String body)
+            throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(url + "/api/v1" + path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + admin)
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private int print(HttpResponse<String> response) {
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            if (!response.body().isBlank()) {
+                out.println(pretty(response.body()));
+            }
+            return OK;
+        }
+        String message = response.body();
+        try {
+            message = JSON.readTree(response.body()).path("error").asText(response.body());
+        } catch (IOException ignored) {
+            // not JSON: print it as it came
+        }
+        err.println("baozi: the orchestrator answered " + status + ": " + message);
+        return status >= 500 ? UNAVAILABLE : REFUSED;
+    }
+
+    private static String pretty(String body) {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(body));
+        } catch (IOException e) {
+            return body;
+        }
+    }
+}

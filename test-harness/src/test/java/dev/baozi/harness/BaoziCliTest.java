@@ -1,0 +1,102 @@
+package dev.baozi.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baozi.harness.openbao.OpenBaoServer;
+import dev.baozi.orchestrator.Orchestrator;
+import dev.baozi.orchestrator.cli.BaoziCli;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The baozi CLI against the real orchestrator: what it prints and the exit codes scripts rely on. */
+class BaoziCliTest {
+
+    private static OpenBaoServer bao;
+    private static Orchestrator orchestrator;
+
+    @BeforeAll
+    static void start() {
+        bao = OpenBaoServer.startDev(TestStack.workDir());
+        orchestrator = TestSupport.orchestrator(bao, Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        orchestrator.close();
+        bao.close();
+    }
+
+    private record Run(int exit, String out, String err) {}
+
+    private static Run cli(Map<String, String> env, String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int exit = BaoziCli.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, String> admin() {
+        return Map.of("BAOZI_URL", "http://127.0.0.1:" + orchestrator.port(), "BAOZI_ADMIN_TOKEN", TestStack.ADMIN_TOKEN);
+    }
+
+    @Test
+    void token_create_prints_only_the_token_and_the_token_opens_the_state_backend() throws Exception {
+        Run run = cli(admin(), "token", "create", "--workspace", "cli-ws", "--name", "laptop");
+
+        assertThat(run.exit()).isEqualTo(BaoziCli.OK);
+        String token = run.out().strip();
+        assertThat(token).startsWith("bzs_");
+        assertThat(run.err()).contains("shown this once");
+        var get = TestSupport.client(orchestrator).state("GET", "cli-ws", token, null, null);
+        assertThat(get.statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void a_read_only_token_from_the_cli_cannot_lock() throws Exception {
+        String token = cli(admin(), "token", "create", "--workspace", "cli-ro", "--read-only").out().strip();
+
+        var lock = TestSupport.client(orchestrator).state("LOCK", "cli-ro", token, StateHttp.lockInfo("l", "w"), null);
+
+        assertThat(lock.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void token_list_shows_names_and_never_tokens() {
+        String token = cli(admin(), "token", "create", "--workspace", "cli-list", "--name", "ci").out().strip();
+
+        Run list = cli(admin(), "token", "list", "--workspace", "cli-list");
+
+        assertThat(list.exit()).isEqualTo(BaoziCli.OK);
+        assertThat(list.out()).contains("\"ci\"").contains("read-write").doesNotContain(token);
+    }
+
+    @Test
+    void a_wrong_admin_token_exits_1_with_the_orchestrators_sentence() {
+        Run run = cli(Map.of("BAOZI_URL", "http://127.0.0.1:" + orchestrator.port(), "BAOZI_ADMIN_TOKEN", "nope"),
+                "lock", "list");
+
+        assertThat(run.exit()).isEqualTo(BaoziCli.REFUSED);
+        assertThat(run.err()).contains("401").contains("admin token");
+    }
+
+    @Test
+    void a_missing_option_exits_2_with_usage() {
+        Run run = cli(admin(), "token", "create");
+
+        assertThat(run.exit()).isEqualTo(BaoziCli.USAGE);
+        assertThat(run.err()).contains("--workspace is required").contains("usage: baozi");
+    }
+
+    @Test
+    void an_unreachable_orchestrator_exits_3() {
+        Run run = cli(Map.of("BAOZI_URL", "http://127.0.0.1:" + FreePort.pick(), "BAOZI_ADMIN_TOKEN", "x"), "lock", "list");
+
+        assertThat(run.exit()).isEqualTo(BaoziCli.UNAVAILABLE);
+        assertThat(run.err()).contains("cannot reach the orchestrator");
+    }
+}
