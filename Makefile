@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
+# Go's usual install folders, for shells whose profile did not put them on PATH (CI).
+export PATH := $(PATH):/usr/local/go/bin:/usr/lib/go/bin
 JAVA_HOME := $(shell bin/find-jdk)
 export JAVA_HOME
 MVN := ./mvnw -B -ntp
