@@ -1,0 +1,212 @@
+package dev.baozi.harness.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baozi.orchestrator.audit.AuditEvent;
+import dev.baozi.orchestrator.audit.AuditRepository;
+import dev.baozi.orchestrator.auth.StateToken;
+import dev.baozi.orchestrator.auth.StateTokenRepository;
+import dev.baozi.orchestrator.auth.TokenAccess;
+import dev.baozi.orchestrator.config.BaoziConfig;
+import dev.baozi.orchestrator.db.Database;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.jooq.exception.DataAccessException;
+import org.jooq.exception.SQLStateClass;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the orchestrator's repositories must do on every database it supports, through the same
+ * Flyway migrations. Each database runs it by extending this class; a new repository adds its
+ * cases here once.
+ */
+public abstract class PersistenceContract {
+
+    /** An instant with microseconds (the precision both databases keep) in a zone that is not UTC. */
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-03-14T15:09:26.535897Z"), ZoneId.of("Europe/Berlin"));
+    private static final Comparator<OffsetDateTime> SAME_INSTANT = Comparator.comparing(OffsetDateTime::toInstant);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** The database opened (and migrated) once for the subclass. */
+    protected abstract Database database();
+
+    /** The settings {@link #database()} was opened with. */
+    protected abstract BaoziConfig.Database settings();
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static String tokenHash() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static OffsetDateTime created() {
+        return OffsetDateTime.of(2025, 6, 1, 12, 30, 45, 123_456_000, ZoneOffset.ofHours(2));
+    }
+
+    // audit
+
+    @Test
+    void audit_events_come_back_newest_first_with_every_field() {
+        var audit = new AuditRepository(database().dsl(), CLOCK);
+        String actor = unique("actor");
+
+        audit.record(actor, "state.write", "ws-a", "ok", "serial 3");
+        audit.record(actor, "state.lock", "ws-b", "refused", null);
+        audit.record(actor, "token.create", "ws-c", "ok", "x".repeat(2000));
+
+        List<AuditEvent> latest = audit.latest(3);
+        assertThat(latest).extracting(AuditEvent::actor).containsOnly(actor);
+        assertThat(latest).extracting(AuditEvent::action).containsExactly("token.create", "state.lock", "state.write");
+        assertThat(latest).extracting(AuditEvent::target).containsExactly("ws-c", "ws-b", "ws-a");
+        assertThat(latest).extracting(AuditEvent::outcome).containsExactly("ok", "refused", "ok");
+        assertThat(latest).extracting(AuditEvent::detail).containsExactly("x".repeat(2000), null, "serial 3");
+        assertThat(latest.get(0).id()).isGreaterThan(latest.get(1).id());
+        assertThat(latest.get(1).id()).isGreaterThan(latest.get(2).id());
+    }
+
+    @Test
+    void an_audit_timestamp_keeps_its_instant_to_the_microsecond_whatever_zone_it_was_written_in() {
+        var audit = new AuditRepository(database().dsl(), CLOCK);
+
+        audit.record(unique("actor"), "state.read", "ws", "ok", null);
+
+        assertThat(audit.latest(1).getFirst().occurredAt().toInstant()).isEqualTo(CLOCK.instant());
+    }
+
+    @Test
+    void latest_returns_no_more_events_than_asked_for() {
+        var audit = new AuditRepository(database().dsl(), CLOCK);
+        String actor = unique("actor");
+        for (int i = 0; i < 5; i++) {
+            audit.record(actor, "state.read", "ws-" + i, "ok", null);
+        }
+
+        assertThat(audit.latest(2)).extracting(AuditEvent::target).containsExactly("ws-4", "ws-3");
+    }
+
+    // state tokens
+
+    @Test
+    void a_live_token_is_found_by_its_hash_with_every_field() {
+        var tokens = new StateTokenRepository(database().dsl());
+        String ws = unique("ws");
+        String hash = tokenHash();
+
+        StateToken inserted = tokens.insert(ws, "ci", TokenAccess.READ_WRITE, hash, "admin", created());
+
+        assertThat(inserted.id()).isPositive();
+        assertThat(inserted.createdAt()).isEqualTo(created().withOffsetSameInstant(inserted.createdAt().getOffset()));
+        assertThat(tokens.findLive(hash)).get()
+                .usingRecursiveComparison()
+                .withComparatorForType(SAME_INSTANT, OffsetDateTime.class)
+                .isEqualTo(new StateToken(inserted.id(), ws, "ci", TokenAccess.READ_WRITE, "admin", created(), null));
+    }
+
+    @Test
+    void an_unknown_hash_finds_no_token() {
+        var tokens = new StateTokenRepository(database().dsl());
+
+        assertThat(tokens.findLive(tokenHash())).isEmpty();
+    }
+
+    @Test
+    void a_workspace_lists_its_own_tokens_in_creation_order() {
+        var tokens = new StateTokenRepository(database().dsl());
+        String ws = unique("ws");
+        String other = unique("ws");
+        tokens.insert(ws, "first", TokenAccess.READ_ONLY, tokenHash(), "admin", created());
+        tokens.insert(other, "elsewhere", TokenAccess.READ_WRITE, tokenHash(), "admin", created());
+        tokens.insert(ws, "second", TokenAccess.READ_WRITE, tokenHash(), "admin", created());
+
+        assertThat(tokens.forWorkspace(ws)).extracting(StateToken::name).containsExactly("first", "second");
+        assertThat(tokens.forWorkspace(ws)).extracting(StateToken::access)
+                .containsExactly(TokenAccess.READ_ONLY, TokenAccess.READ_WRITE);
+        assertThat(tokens.forWorkspace(unique("ws"))).isEmpty();
+    }
+
+    @Test
+    void a_revoked_token_is_no_longer_live_but_stays_listed_with_its_revocation_time() {
+        var tokens = new StateTokenRepository(database().dsl());
+        String ws = unique("ws");
+        String hash = tokenHash();
+        StateToken token = tokens.insert(ws, "ci", TokenAccess.READ_WRITE, hash, "admin", created());
+        OffsetDateTime revokedAt = created().plusHours(1);
+
+        assertThat(tokens.revoke(ws, token.id(), revokedAt)).isTrue();
+
+        assertThat(tokens.findLive(hash)).isEmpty();
+        assertThat(tokens.forWorkspace(ws)).singleElement()
+                .satisfies(t -> assertThat(t.revokedAt().toInstant()).isEqualTo(revokedAt.toInstant()));
+    }
+
+    @Test
+    void revoking_is_refused_for_another_workspace_and_for_a_token_already_revoked() {
+        var tokens = new StateTokenRepository(database().dsl());
+        String ws = unique("ws");
+        String hash = tokenHash();
+        StateToken token = tokens.insert(ws, "ci", TokenAccess.READ_ONLY, hash, "admin", created());
+
+        assertThat(tokens.revoke(unique("ws"), token.id(), created())).isFalse();
+        assertThat(tokens.findLive(hash)).isPresent();
+        assertThat(tokens.revoke(ws, token.id(), created())).isTrue();
+        assertThat(tokens.revoke(ws, token.id(), created().plusDays(1))).isFalse();
+        assertThat(tokens.forWorkspace(ws).getFirst().revokedAt().toInstant()).isEqualTo(created().toInstant());
+    }
+
+    @Test
+    void a_second_token_with_the_same_hash_is_refused_as_an_integrity_violation() {
+        var tokens = new StateTokenRepository(database().dsl());
+        String hash = tokenHash();
+        String ws = unique("ws");
+        tokens.insert(ws, "first", TokenAccess.READ_ONLY, hash, "admin", created());
+
+        assertThatThrownBy(() -> tokens.insert(unique("ws"), "copy", TokenAccess.READ_WRITE, hash, "admin", created()))
+                .isInstanceOfSatisfying(DataAccessException.class,
+                        e -> assertThat(e.sqlStateClass()).isEqualTo(SQLStateClass.C23_INTEGRITY_CONSTRAINT_VIOLATION));
+        assertThat(tokens.forWorkspace(ws)).extracting(StateToken::name).containsExactly("first");
+    }
+
+    // migrations
+
+    @Test
+    void opening_the_database_again_runs_no_migration_and_keeps_the_data() {
+        String actor = unique("actor");
+        new AuditRepository(database().dsl(), CLOCK).record(actor, "state.write", "ws", "ok", null);
+        List<String> before = applied();
+
+        try (Database again = Database.open(settings())) {
+            assertThat(applied()).isEqualTo(before);
+            assertThat(new AuditRepository(again.dsl(), CLOCK).latest(1))
+                    .extracting(AuditEvent::actor).containsExactly(actor);
+        }
+        assertThat(before).isNotEmpty();
+    }
+
+    /** Each applied migration as version, installation rank and time, from Flyway's own history table. */
+    private List<String> applied() {
+        var flyway = Flyway.configure()
+                .dataSource(settings().url(), settings().user(), settings().password())
+                .locations("classpath:db/migration")
+                .load();
+        var info = flyway.info();
+        assertThat(info.pending()).as("migrations pending on %s", settings().url()).isEmpty();
+        return Arrays.stream(info.applied())
+                .map(m -> m.getVersion() + "#" + m.getInstalledRank() + "@" + m.getInstalledOn().getTime() + ":" + m.getState())
+                .toList();
+    }
+}
