@@ -5,13 +5,26 @@ import dev.baozi.orchestrator.audit.AuditRepository;
 import dev.baozi.orchestrator.auth.AuthService;
 import dev.baozi.orchestrator.auth.StateTokenRepository;
 import dev.baozi.orchestrator.auth.TokenController;
+import dev.baozi.orchestrator.auth.UserController;
+import dev.baozi.orchestrator.auth.UserRepository;
 import dev.baozi.orchestrator.config.BaoziConfig;
 import dev.baozi.orchestrator.db.Database;
 import dev.baozi.orchestrator.health.HealthController;
 import dev.baozi.orchestrator.health.ReadinessService;
+import dev.baozi.orchestrator.openbao.OpenBaoHttp;
 import dev.baozi.orchestrator.openbao.OpenBaoKv;
 import dev.baozi.orchestrator.openbao.OpenBaoLoginException;
 import dev.baozi.orchestrator.openbao.OpenBaoSession;
+import dev.baozi.orchestrator.run.LogBus;
+import dev.baozi.orchestrator.run.PlanVault;
+import dev.baozi.orchestrator.run.RunController;
+import dev.baozi.orchestrator.run.RunExecutor;
+import dev.baozi.orchestrator.run.RunLogRepository;
+import dev.baozi.orchestrator.run.RunRepository;
+import dev.baozi.orchestrator.run.RunScheduler;
+import dev.baozi.orchestrator.run.RunService;
+import dev.baozi.orchestrator.run.RunSettings;
+import dev.baozi.orchestrator.run.TofuCliConfig;
 import dev.baozi.orchestrator.state.OpenBaoLocker;
 import dev.baozi.orchestrator.state.OpenBaoStateStore;
 import dev.baozi.orchestrator.state.StateAdminController;
@@ -19,43 +32,47 @@ import dev.baozi.orchestrator.state.StateController;
 import dev.baozi.orchestrator.state.StateService;
 import dev.baozi.orchestrator.web.AccessGuard;
 import dev.baozi.orchestrator.web.BaoziApp;
+import dev.baozi.orchestrator.workspace.TemplateCatalog;
+import dev.baozi.orchestrator.workspace.WorkspaceController;
+import dev.baozi.orchestrator.workspace.WorkspaceRepository;
+import dev.baozi.orchestrator.workspace.WorkspaceService;
 import io.javalin.Javalin;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running orchestrator: database open, logged in to OpenBao, HTTP server listening. */
+/** A running orchestrator: database open, logged in to OpenBao, runs scheduled, HTTP server listening. */
 public final class Orchestrator implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Orchestrator.class);
 
     private final Database database;
     private final OpenBaoSession openbao;
+    private final Wiring wiring;
     private final Javalin app;
 
-    private Orchestrator(Database database, OpenBaoSession openbao, Javalin app) {
+    private Orchestrator(Database database, OpenBaoSession openbao, Wiring wiring, Javalin app) {
         this.database = database;
         this.openbao = openbao;
+        this.wiring = wiring;
         this.app = app;
     }
 
-    /** Wires the domain services and controllers into the HTTP app. */
-    public static BaoziApp app(BaoziConfig config, Database database, OpenBaoKv kv, Clock clock) {
-        var audit = new AuditRepository(database.dsl(), clock);
-        var auth = new AuthService(new StateTokenRepository(database.dsl()), config.auth().adminToken(), clock);
-        var state = new StateService(new OpenBaoStateStore(kv, clock, config.state().retention()),
-                new OpenBaoLocker(kv, clock), audit);
-        var controllers = new BaoziApp.Controllers(
-                new HealthController(new ReadinessService(database, config.openbao())),
-                new StateController(state),
-                new StateAdminController(state),
-                new TokenController(auth, clock),
-                new AuditController(audit));
-        return new BaoziApp(controllers, new AccessGuard(auth, audit), config.state().maxBodyBytes());
-    }
+    /** The parts {@link #wire} builds. */
+    public record Wiring(BaoziApp app, RunService runs, RunScheduler scheduler, RunExecutor executor) {}
 
     /** Starts everything in order; on failure, closes what was opened and throws {@link StartupException}. */
     public static Orchestrator start(BaoziConfig config) {
+        if (!Files.isExecutable(config.tofu().binary())) {
+            throw new StartupException("tofu.binary: " + config.tofu().binary() + " is missing or not executable; run `make tools`");
+        }
+        String tofuVersion = TofuCliConfig.version(config.tofu().binary());
+        Path cliConfig = TofuCliConfig.write(config.runs().dir().resolve("tofu.tfrc.json"), config.tofu().providersMirror(),
+                config.runs().dir().resolve("plugin-cache"));
         Database database;
         try {
             database = Database.open(config.database());
@@ -70,20 +87,61 @@ public final class Orchestrator implements AutoCloseable {
             throw new StartupException("openbao.approle: " + e.getMessage(), e);
         }
         Clock clock = Clock.systemUTC();
-        BaoziApp baozi = app(config, database, OpenBaoKv.forSession(openbao), clock);
+        var selfUrl = new AtomicReference<String>();
+        Wiring wiring = wire(config, database, OpenBaoHttp.forSession(openbao), clock, selfUrl::get, tofuVersion, cliConfig);
         Javalin app;
         try {
-            app = baozi.create(config.http().host(), config.http().port()).start();
+            app = wiring.app().create(config.http().host(), config.http().port()).start();
         } catch (RuntimeException e) {
             openbao.close();
             database.close();
             throw new StartupException("starting the HTTP server on " + config.http().host() + ":"
                     + config.http().port() + ": " + e.getMessage(), e);
         }
+        String host = config.http().host().equals("0.0.0.0") ? "127.0.0.1" : config.http().host();
+        selfUrl.set("http://" + host + ":" + app.port());
+        int recovered = wiring.runs().recover();
+        if (recovered > 0) {
+            log.warn("{} run(s) were planning or applying when the orchestrator last stopped; they are now errored", recovered);
+        }
+        wiring.scheduler().start();
         new AuditRepository(database.dsl(), clock)
                 .record("system", "orchestrator.started", "orchestrator", "ok", "listening on port " + app.port());
-        log.info("Baozi orchestrator listening on http://{}:{}", config.http().host(), app.port());
-        return new Orchestrator(database, openbao, app);
+        log.info("Baozi orchestrator listening on http://{}:{} (OpenTofu {})", config.http().host(), app.port(), tofuVersion);
+        return new Orchestrator(database, openbao, wiring, app);
+    }
+
+    /** Wires the domain services and controllers into the HTTP app (nothing is started or called here). */
+    public static Wiring wire(BaoziConfig config, Database database, OpenBaoHttp openbao, Clock clock, Supplier<String> selfUrl,
+            String tofuVersion, Path cliConfig) {
+        var kv = new OpenBaoKv(openbao, config.openbao().kvMount());
+        var audit = new AuditRepository(database.dsl(), clock);
+        var auth = new AuthService(new StateTokenRepository(database.dsl()), new UserRepository(database.dsl()),
+                config.auth().adminToken(), clock);
+        var state = new StateService(new OpenBaoStateStore(kv, clock, config.state().retention()),
+                new OpenBaoLocker(kv, clock), audit);
+        var workspaces = new WorkspaceService(new WorkspaceRepository(database.dsl()), new TemplateCatalog(config.tofu().templatesDir()),
+                auth, kv, audit, tofuVersion, selfUrl, clock);
+        var settings = new RunSettings(config.runs().dir(), config.tofu().binary(), cliConfig, config.runs().maxConcurrent(),
+                config.runs().planTimeout(), config.runs().applyTimeout(), config.runs().cancelGrace(), config.runs().selfApproval());
+        var runRepository = new RunRepository(database.dsl());
+        var logRepository = new RunLogRepository(database.dsl());
+        var bus = new LogBus();
+        var executor = new RunExecutor(runRepository, logRepository, bus, workspaces,
+                new PlanVault(openbao, config.openbao().transitMount()), settings, clock);
+        var scheduler = new RunScheduler(runRepository, executor, settings.maxConcurrent(), clock);
+        var runs = new RunService(runRepository, logRepository, executor, scheduler, audit, settings, clock);
+        var controllers = new BaoziApp.Controllers(
+                new HealthController(new ReadinessService(database, config.openbao())),
+                new StateController(state),
+                new StateAdminController(state),
+                new TokenController(auth, clock),
+                new AuditController(audit),
+                new WorkspaceController(workspaces),
+                new RunController(runs, workspaces, bus),
+                new UserController(auth));
+        var app = new BaoziApp(controllers, new AccessGuard(auth, audit), config.state().maxBodyBytes());
+        return new Wiring(app, runs, scheduler, executor);
     }
 
     public int port() {
@@ -98,8 +156,13 @@ public final class Orchestrator implements AutoCloseable {
         return openbao;
     }
 
+    public Wiring wiring() {
+        return wiring;
+    }
+
     @Override
     public void close() {
+        wiring.scheduler().close();
         app.stop();
         openbao.close();
         database.close();

@@ -3,8 +3,13 @@ package dev.baozi.orchestrator.auth;
 /** Who is calling, once authenticated. */
 public sealed interface Principal {
 
-    /** How the caller appears in audit records and lock holders. */
+    /** How the caller appears in audit records, run records and lock holders. */
     String name();
+
+    /** A person's role; state tokens have none (they open only the state backend). */
+    default Role role() {
+        return null;
+    }
 
     record StateTokenHolder(StateToken token) implements Principal {
         @Override
@@ -13,10 +18,24 @@ public sealed interface Principal {
         }
     }
 
+    /** The configured admin token: the first admin, before any user exists. */
     record Admin() implements Principal {
         @Override
         public String name() {
             return "admin";
+        }
+
+        @Override
+        public Role role() {
+            return Role.ADMIN;
+        }
+    }
+
+    /** A user calling with one of their API tokens. */
+    record User(long id, String userName, Role role) implements Principal {
+        @Override
+        public String name() {
+            return "user:" + userName;
         }
     }
 }

@@ -6,13 +6,20 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** The orchestrator's whole configuration, validated. Secrets never appear in {@link #toString()}. */
-public record BaoziConfig(Http http, Database database, OpenBao openbao, State state, Auth auth) {
+public record BaoziConfig(Http http, Database database, OpenBao openbao, State state, Auth auth, Runs runs, Tofu tofu) {
 
     /** Where the HTTP server listens. */
     public record Http(String host, int port) {}
 
     /** The HTTP state backend: how many versions of each state are kept, and the largest state accepted. */
     public record State(int retention, long maxBodyBytes) {}
+
+    /** How runs execute: where, how many tofu processes at once, step timeouts, self-approval. */
+    public record Runs(Path dir, int maxConcurrent, Duration planTimeout, Duration applyTimeout, Duration cancelGrace,
+            boolean selfApproval) {}
+
+    /** The tofu binary, the offline provider mirror it installs from, and the templates folder. */
+    public record Tofu(Path binary, Path providersMirror, Path templatesDir) {}
 
     /** The admin token (absent: the admin API refuses everyone). */
     public record Auth(Optional<String> adminToken) {

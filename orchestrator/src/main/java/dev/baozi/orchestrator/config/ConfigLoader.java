@@ -73,10 +73,22 @@ public final class ConfigLoader {
                 integer("state.retention", 100, 1, 10_000),
                 integer("state.max-body-mib", 64, 1, 4096) * 1024L * 1024L);
         var auth = new BaoziConfig.Auth(optionalSecret("auth.admin-token", "auth.admin-token-file"));
+        var runs = new BaoziConfig.Runs(
+                Path.of(text("runs.dir", "./var/runs")),
+                integer("runs.max-concurrent", 2, 1, 64),
+                duration("runs.plan-timeout", Duration.ofMinutes(30)),
+                duration("runs.apply-timeout", Duration.ofMinutes(60)),
+                duration("runs.cancel-grace", Duration.ofSeconds(30)),
+                bool("runs.self-approval", false));
+        Path tools = toolsDir();
+        var tofu = new BaoziConfig.Tofu(
+                Path.of(text("tofu.binary", tools.resolve("bin/tofu").toString())),
+                Path.of(text("tofu.providers-mirror", tools.resolve("providers").toString())),
+                Path.of(text("tofu.templates-dir", "./tf-modules")));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new BaoziConfig(http, database, openbao, state, auth);
+        return new BaoziConfig(http, database, openbao, state, auth, runs, tofu);
     }
 
     private record Raw(String value, String source) {}
@@ -121,6 +133,32 @@ public final class ConfigLoader {
                     + raw.get().value() + "' (from " + raw.get().source() + ")");
             return fallback;
         }
+    }
+
+    /** Where make tools put its binaries: BAOZI_TOOLS_DIR, else BAOZI_CACHE_DIR/tools, else ~/.cache/baozi/tools. */
+    private Path toolsDir() {
+        String tools = env.get("BAOZI_TOOLS_DIR");
+        if (tools != null && !tools.isBlank()) {
+            return Path.of(tools);
+        }
+        String cache = env.get("BAOZI_CACHE_DIR");
+        Path base = cache != null && !cache.isBlank() ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache", "baozi");
+        return base.resolve("tools");
+    }
+
+    private boolean bool(String setting, boolean fallback) {
+        Optional<Raw> raw = raw(setting);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        return switch (raw.get().value().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> {
+                problems.add(setting + ": must be true or false, got '" + raw.get().value() + "' (from " + raw.get().source() + ")");
+                yield fallback;
+            }
+        };
     }
 
     private Duration duration(String setting, Duration fallback) {

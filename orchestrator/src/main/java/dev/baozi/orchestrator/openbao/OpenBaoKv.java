@@ -3,13 +3,7 @@ package dev.baozi.orchestrator.openbao;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -22,31 +16,28 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * KV v2 on one mount, over OpenBao's HTTP API with the session's token. The Java driver covers
- * login and renewal; this covers what it does not: check-and-set writes, version reads,
- * metadata, and large values without copies through a generic map.
+ * KV v2 on one mount. The Java driver covers login and renewal; this covers what it does not:
+ * check-and-set writes, version reads, metadata, and large values without copies through a
+ * generic map.
  */
 public final class OpenBaoKv {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final URI address;
+    private final OpenBaoHttp http;
     private final String mount;
-    private final Supplier<String> token;
-    private final Duration timeout;
-    private final HttpClient http;
+
+    public OpenBaoKv(OpenBaoHttp http, String mount) {
+        this.http = http;
+        this.mount = mount;
+    }
 
     public OpenBaoKv(URI address, String mount, Supplier<String> token, Duration timeout) {
-        this.address = address;
-        this.mount = mount;
-        this.token = token;
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+        this(new OpenBaoHttp(address, token, timeout), mount);
     }
 
     public static OpenBaoKv forSession(OpenBaoSession session) {
-        var settings = session.settings();
-        return new OpenBaoKv(settings.address(), settings.kvMount(), session::token, settings.timeout());
+        return new OpenBaoKv(OpenBaoHttp.forSession(session), session.settings().kvMount());
     }
 
     /** The latest version of {@code path}, unless it does not exist or its latest version was deleted. */
@@ -57,7 +48,7 @@ public final class OpenBaoKv {
     /** Version {@code version} of {@code path} (0: latest). */
     public Optional<KvEntry> read(String path, long version) {
         String query = version > 0 ? "?version=" + version : "";
-        Response r = send("GET", "data/" + path + query, null);
+        OpenBaoHttp.Response r = send("GET", "data/" + path + query, null);
         if (r.status() == 404) {
             return Optional.empty();
         }
@@ -77,7 +68,7 @@ public final class OpenBaoKv {
         ObjectNode body = JSON.createObjectNode();
         body.putObject("options").put("cas", cas);
         body.set("data", data);
-        Response r = send("POST", "data/" + path, body);
+        OpenBaoHttp.Response r = send("POST", "data/" + path, body);
         if (r.status() == 400 && r.errors().contains("check-and-set")) {
             return OptionalLong.empty();
         }
@@ -89,13 +80,13 @@ public final class OpenBaoKv {
     public long put(String path, ObjectNode data) {
         ObjectNode body = JSON.createObjectNode();
         body.set("data", data);
-        Response r = send("POST", "data/" + path, body);
+        OpenBaoHttp.Response r = send("POST", "data/" + path, body);
         r.requireOk("writing " + path);
         return r.body().path("data").path("version").asLong();
     }
 
     public Optional<KvMetadata> metadata(String path) {
-        Response r = send("GET", "metadata/" + path, null);
+        OpenBaoHttp.Response r = send("GET", "metadata/" + path, null);
         if (r.status() == 404) {
             return Optional.empty();
         }
@@ -113,13 +104,13 @@ public final class OpenBaoKv {
 
     /** Sets how many versions of {@code path} OpenBao keeps (0: its mount default). */
     public void setMaxVersions(String path, int maxVersions) {
-        Response r = send("POST", "metadata/" + path, JSON.createObjectNode().put("max_versions", maxVersions));
+        OpenBaoHttp.Response r = send("POST", "metadata/" + path, JSON.createObjectNode().put("max_versions", maxVersions));
         r.requireOk("setting max_versions of " + path);
     }
 
     /** Removes {@code path} with all its versions. */
     public void destroyAll(String path) {
-        Response r = send("DELETE", "metadata/" + path, null);
+        OpenBaoHttp.Response r = send("DELETE", "metadata/" + path, null);
         if (r.status() != 404) {
             r.requireOk("deleting " + path);
         }
@@ -127,7 +118,7 @@ public final class OpenBaoKv {
 
     /** The keys directly under {@code folder} (sub-folders end in {@code /}). */
     public List<String> list(String folder) {
-        Response r = send("LIST", "metadata/" + folder, null);
+        OpenBaoHttp.Response r = send("LIST", "metadata/" + folder, null);
         if (r.status() == 404) {
             return List.of();
         }
@@ -137,61 +128,7 @@ public final class OpenBaoKv {
         return keys;
     }
 
-    public static String segment(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    private record Response(int status, JsonNode body) {
-        String errors() {
-            return body.path("errors").toString();
-        }
-
-        void requireOk(String what) {
-            if (status >= 200 && status < 300) {
-                return;
-            }
-            if (status >= 500 || status == 429) {
-                throw new OpenBaoUnavailableException(what + ": OpenBao answered HTTP " + status + " " + errors());
-            }
-            throw new OpenBaoRequestException(what + ": OpenBao answered HTTP " + status + " " + errors(), status);
-        }
-    }
-
-    private Response send(String method, String path, JsonNode body) {
-        HttpRequest.BodyPublisher publisher;
-        try {
-            publisher = body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
-        } catch (IOException e) {
-            throw new IllegalStateException("encoding a request to OpenBao", e);
-        }
-        String current = token.get();
-        var request = HttpRequest.newBuilder(address.resolve("/v1/" + mount + "/" + path))
-                .timeout(timeout.multipliedBy(6))
-                .method(method, publisher);
-        if (current != null) {
-            request.header("X-Vault-Token", current);
-        }
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new OpenBaoUnavailableException(method + " " + mount + "/" + path.replaceAll("\\?.*", "")
-                    + ": OpenBao at " + address + " did not answer (" + e.getClass().getSimpleName() + ")", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OpenBaoUnavailableException("interrupted while waiting for OpenBao", e);
-        }
-        JsonNode json;
-        try {
-            json = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
-        } catch (IOException e) {
-            json = JSON.createObjectNode();
-        }
-        return new Response(response.statusCode(), json);
+    private OpenBaoHttp.Response send(String method, String path, JsonNode body) {
+        return http.send(method, mount + "/" + path, body);
     }
 }

@@ -13,6 +13,12 @@ public enum Access implements RouteRole {
     STATE_READ,
     /** A live read-write state token of the workspace in the path. */
     STATE_WRITE,
-    /** The admin token. */
+    /** A user with at least the viewer role (or the admin token). */
+    VIEWER,
+    /** A user with at least the operator role. */
+    OPERATOR,
+    /** A user with at least the approver role. */
+    APPROVER,
+    /** A user with the admin role, or the admin token. */
     ADMIN
 }

@@ -3,6 +3,7 @@ package dev.baozi.orchestrator.web;
 import dev.baozi.orchestrator.audit.AuditRepository;
 import dev.baozi.orchestrator.auth.AuthService;
 import dev.baozi.orchestrator.auth.Principal;
+import dev.baozi.orchestrator.auth.Role;
 import dev.baozi.orchestrator.auth.TokenAccess;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
@@ -45,7 +46,7 @@ public final class AccessGuard implements Handler {
             ctx.header("WWW-Authenticate", stateRoute ? "Basic realm=\"baozi state\"" : "Bearer realm=\"baozi\"");
             throw new UnauthorizedResponse(stateRoute
                     ? "the state backend needs basic auth with a state token of this workspace as password"
-                    : "this endpoint needs the admin token as a bearer token");
+                    : "this endpoint needs a bearer token: a user's API token or the admin token");
         }
         Principal principal = caller.get();
         String refusal = refusal(roles, principal, workspace);
@@ -58,8 +59,24 @@ public final class AccessGuard implements Handler {
 
     /** Why {@code principal} may not call a route with these roles, or null when it may. */
     private static String refusal(Set<RouteRole> roles, Principal principal, String workspace) {
-        if (roles.contains(Access.ADMIN)) {
-            return principal instanceof Principal.Admin ? null : "this endpoint is for the admin only";
+        for (RouteRole r : roles) {
+            Role needed = switch ((Access) r) {
+                case VIEWER -> Role.VIEWER;
+                case OPERATOR -> Role.OPERATOR;
+                case APPROVER -> Role.APPROVER;
+                case ADMIN -> Role.ADMIN;
+                default -> null;
+            };
+            if (needed != null) {
+                if (principal.role() == null) {
+                    return needed == Role.ADMIN ? "this endpoint is for the admin only" : "this endpoint needs a user's API token";
+                }
+                if (!principal.role().includes(needed)) {
+                    return needed == Role.ADMIN ? "this endpoint is for the admin only"
+                            : "this needs the " + needed.wire() + " role; " + principal.name() + " is " + principal.role().wire();
+                }
+                return null;
+            }
         }
         if (!(principal instanceof Principal.StateTokenHolder holder)) {
             return "the state backend takes state tokens only";
@@ -79,7 +96,7 @@ public final class AccessGuard implements Handler {
             return Optional.empty();
         }
         if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return auth.admin(header.substring(7).strip());
+            return auth.bearer(header.substring(7).strip());
         }
         BasicAuthCredentials basic = ctx.basicAuthCredentials();
         return basic == null ? Optional.empty() : auth.stateTokenHolder(basic.getPassword());

@@ -4,12 +4,16 @@ import static io.javalin.apibuilder.ApiBuilder.delete;
 import static io.javalin.apibuilder.ApiBuilder.get;
 import static io.javalin.apibuilder.ApiBuilder.path;
 import static io.javalin.apibuilder.ApiBuilder.post;
+import static io.javalin.apibuilder.ApiBuilder.sse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.baozi.orchestrator.audit.AuditController;
 import dev.baozi.orchestrator.auth.TokenController;
+import dev.baozi.orchestrator.auth.UserController;
+import dev.baozi.orchestrator.run.RunController;
+import dev.baozi.orchestrator.workspace.WorkspaceController;
 import dev.baozi.orchestrator.health.HealthController;
 import dev.baozi.orchestrator.openbao.OpenBaoUnavailableException;
 import dev.baozi.orchestrator.state.StateAdminController;
@@ -35,8 +39,15 @@ public final class BaoziApp {
             StateController state,
             StateAdminController stateAdmin,
             TokenController tokens,
-            AuditController audit) {}
+            AuditController audit,
+            WorkspaceController workspaces,
+            RunController runs,
+            UserController users) {}
 
+    /** A route as registered: method, path and access rules. */
+    public record Route(String method, String path, java.util.Set<io.javalin.security.RouteRole> roles) {}
+
+    private final java.util.List<Route> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Controllers c;
     private final AccessGuard guard;
     private final long maxBodyBytes;
@@ -53,6 +64,11 @@ public final class BaoziApp {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     }
 
+    /** Every route the last {@link #create} registered. */
+    public java.util.List<Route> routes() {
+        return java.util.List.copyOf(routes);
+    }
+
     public Javalin create(String host, int port) {
         return Javalin.create(config -> {
             config.jetty.host = host;
@@ -61,6 +77,12 @@ public final class BaoziApp {
             config.http.maxRequestSize = maxBodyBytes;
             config.jsonMapper(new JavalinJackson(objectMapper(), false));
 
+            config.concurrency.useVirtualThreads = true;
+            config.events.handlerAdded(info -> {
+                if (!info.getHttpMethod().name().startsWith("BEFORE") && !info.getHttpMethod().name().startsWith("AFTER")) {
+                    routes.add(new Route(info.getHttpMethod().name(), info.getPath(), info.getRoles()));
+                }
+            });
             config.routes.beforeMatched(guard);
 
             config.routes.apiBuilder(() -> {
@@ -73,10 +95,30 @@ public final class BaoziApp {
                     delete(c.state()::delete, Access.STATE_WRITE);
                 });
 
+                get("/api/v1/openapi.json", OpenApi::serve, Access.PUBLIC);
                 path("/api/v1", () -> {
                     get("/locks", c.stateAdmin()::locks, Access.ADMIN);
                     get("/audit", c.audit()::list, Access.ADMIN);
+                    get("/users", c.users()::list, Access.ADMIN);
+                    post("/users", c.users()::create, Access.ADMIN);
+                    post("/users/{name}/tokens", c.users()::token, Access.ADMIN);
+                    get("/templates", c.workspaces()::templates, Access.VIEWER);
+                    get("/workspaces", c.workspaces()::list, Access.VIEWER);
+                    post("/workspaces", c.workspaces()::create, Access.OPERATOR);
+                    path("/runs/{id}", () -> {
+                        get(c.runs()::show, Access.VIEWER);
+                        get("/plan", c.runs()::plan, Access.VIEWER);
+                        get("/logs", c.runs()::logs, Access.VIEWER);
+                        sse("/logs/stream", c.runs()::stream, Access.VIEWER);
+                        post("/approve", c.runs()::approve, Access.APPROVER);
+                        post("/discard", c.runs()::discard, Access.APPROVER);
+                        post("/cancel", c.runs()::cancel, Access.OPERATOR);
+                    });
                     path("/workspaces/{workspace}", () -> {
+                        get(c.workspaces()::show, Access.VIEWER);
+                        get("/files", c.workspaces()::files, Access.VIEWER);
+                        get("/runs", c.runs()::list, Access.VIEWER);
+                        post("/runs", c.runs()::queue, Access.OPERATOR);
                         get("/lock", c.stateAdmin()::lock, Access.ADMIN);
                         delete("/lock", c.stateAdmin()::forceUnlock, Access.ADMIN);
                         get("/state/versions", c.stateAdmin()::versions, Access.ADMIN);

@@ -11,7 +11,10 @@ import dev.baozi.orchestrator.auth.TokenAccess;
 import dev.baozi.orchestrator.config.BaoziConfig;
 import dev.baozi.orchestrator.config.ConfigLoader;
 import dev.baozi.orchestrator.db.Database;
-import dev.baozi.orchestrator.openbao.OpenBaoKv;
+import dev.baozi.orchestrator.auth.Role;
+import dev.baozi.orchestrator.auth.UserRepository;
+import dev.baozi.orchestrator.openbao.OpenBaoHttp;
+import java.nio.file.Path;
 import io.javalin.Javalin;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -56,6 +59,7 @@ class BaoziAppTest {
             new String[] {"DELETE", "/api/v1/workspaces/alpha/state-tokens/1"});
 
     private Database database;
+    private BaoziApp baozi;
     private Javalin app;
     private AuthService auth;
     private String base;
@@ -74,9 +78,12 @@ class BaoziAppTest {
                 "BAOZI_OPENBAO_APPROLE_SECRET_ID", "unused",
                 "BAOZI_AUTH_ADMIN_TOKEN", ADMIN_TOKEN));
         database = Database.open(config.database());
-        var kv = new OpenBaoKv(config.openbao().address(), "baozi", () -> "no-token", config.openbao().timeout());
-        app = Orchestrator.app(config, database, kv, Clock.systemUTC()).create("127.0.0.1", 0).start();
-        auth = new AuthService(new StateTokenRepository(database.dsl()), Optional.empty(), Clock.systemUTC());
+        var openbao = new OpenBaoHttp(config.openbao().address(), () -> "no-token", config.openbao().timeout());
+        baozi = Orchestrator.wire(config, database, openbao, Clock.systemUTC(), () -> "http://127.0.0.1:1", "1.12.6",
+                Path.of("unused.tfrc.json")).app();
+        app = baozi.create("127.0.0.1", 0).start();
+        auth = new AuthService(new StateTokenRepository(database.dsl()), new UserRepository(database.dsl()), Optional.empty(),
+                Clock.systemUTC());
         base = "http://127.0.0.1:" + app.port();
     }
 
@@ -190,6 +197,72 @@ class BaoziAppTest {
             assertThat(withStateToken.statusCode()).as(route[1]).isEqualTo(403);
             assertThat(json(withStateToken.body()).path("error").asText()).isEqualTo("this endpoint is for the admin only");
         }
+    }
+
+    /** A concrete URL for a route pattern. */
+    private static String concrete(String pattern) {
+        return pattern.replace("{workspace}", "alpha").replace("{id}", "1").replace("{version}", "1").replace("{name}", "nobody");
+    }
+
+    private String userToken(String name, Role role) {
+        var user = auth.createUser(name, role);
+        return auth.issueUserToken(user, "test");
+    }
+
+    @Test
+    void every_route_declares_an_access_rule_and_every_non_public_route_refuses_anonymous_callers() throws Exception {
+        List<BaoziApp.Route> routes = baozi.routes();
+        assertThat(routes).hasSizeGreaterThan(25);
+        for (BaoziApp.Route route : routes) {
+            assertThat(route.roles()).as(route.method() + " " + route.path()).isNotEmpty();
+            if (route.roles().contains(Access.PUBLIC)) {
+                continue;
+            }
+            var response = send(route.method(), concrete(route.path()), null);
+            assertThat(response.statusCode()).as(route.method() + " " + route.path()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void every_user_route_refuses_a_role_below_its_rule_with_403_naming_the_role() throws Exception {
+        var below = Map.of(Access.VIEWER, List.<Role>of(), Access.OPERATOR, List.of(Role.VIEWER),
+                Access.APPROVER, List.of(Role.VIEWER, Role.OPERATOR), Access.ADMIN, List.of(Role.VIEWER, Role.OPERATOR, Role.APPROVER));
+        var tokens = Map.of(Role.VIEWER, userToken("vic", Role.VIEWER), Role.OPERATOR, userToken("olga", Role.OPERATOR),
+                Role.APPROVER, userToken("abe", Role.APPROVER));
+        String stateToken = stateToken("alpha", TokenAccess.READ_WRITE);
+        int checked = 0;
+        for (BaoziApp.Route route : baozi.routes()) {
+            for (var rule : below.entrySet()) {
+                if (!route.roles().contains(rule.getKey())) {
+                    continue;
+                }
+                String what = route.method() + " " + route.path();
+                assertThat(send(route.method(), concrete(route.path()), basic(stateToken)).statusCode()).as(what).isEqualTo(403);
+                for (Role role : rule.getValue()) {
+                    var response = send(route.method(), concrete(route.path()), "Bearer " + tokens.get(role));
+                    assertThat(response.statusCode()).as(what + " as " + role).isEqualTo(403);
+                    assertThat(json(response.body()).path("error").asText()).as(what)
+                            .matches("this (needs the .* role; user:.* is " + role.wire() + "|endpoint is for the admin only)");
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(20);
+    }
+
+    @Test
+    void the_openapi_document_describes_every_route_and_only_those() throws Exception {
+        JsonNode doc = BaoziApp.objectMapper().readTree(send("GET", "/api/v1/openapi.json", null).body());
+        var documented = new java.util.TreeSet<String>();
+        doc.path("paths").fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(m -> {
+            if (!m.equals("parameters")) {
+                documented.add(m.toUpperCase(java.util.Locale.ROOT) + " " + p.getKey());
+            }
+        }));
+        var served = new java.util.TreeSet<String>();
+        baozi.routes().forEach(r -> served.add(r.method() + " " + r.path()));
+
+        assertThat(documented).isEqualTo(served);
     }
 
     @Test

@@ -76,6 +76,7 @@ public final class OrchestratorAccess {
         grant(paths, transitMount + "/keys/baozi-*", "create", "read", "update");
         grant(paths, transitMount + "/encrypt/baozi-*", "update");
         grant(paths, transitMount + "/decrypt/baozi-*", "update");
+        grant(paths, transitMount + "/datakey/plaintext/baozi-*", "update");
         ObjectNode policy = JSON.createObjectNode();
         policy.set("path", paths);
         return policy;

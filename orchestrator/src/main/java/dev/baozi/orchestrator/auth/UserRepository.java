@@ -1,0 +1,59 @@
+package dev.baozi.orchestrator.auth;
+
+import static dev.baozi.orchestrator.db.jooq.Tables.API_TOKEN;
+import static dev.baozi.orchestrator.db.jooq.Tables.APP_USER;
+
+import dev.baozi.orchestrator.db.jooq.tables.records.AppUserRecord;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import org.jooq.DSLContext;
+
+/** Users and their API tokens (by the hash of the token). */
+public final class UserRepository {
+
+    private final DSLContext dsl;
+
+    public UserRepository(DSLContext dsl) {
+        this.dsl = dsl;
+    }
+
+    public AppUser insert(String name, Role role, OffsetDateTime at) {
+        return toUser(dsl.insertInto(APP_USER)
+                .set(APP_USER.NAME, name)
+                .set(APP_USER.ROLE, role.wire())
+                .set(APP_USER.CREATED_AT, at)
+                .returning()
+                .fetchOne());
+    }
+
+    public Optional<AppUser> byName(String name) {
+        return dsl.selectFrom(APP_USER).where(APP_USER.NAME.eq(name)).fetchOptional(UserRepository::toUser);
+    }
+
+    public List<AppUser> all() {
+        return dsl.selectFrom(APP_USER).orderBy(APP_USER.NAME).fetch(UserRepository::toUser);
+    }
+
+    public void insertToken(long userId, String name, String tokenHash, OffsetDateTime at) {
+        dsl.insertInto(API_TOKEN)
+                .set(API_TOKEN.USER_ID, userId)
+                .set(API_TOKEN.NAME, name)
+                .set(API_TOKEN.TOKEN_HASH, tokenHash)
+                .set(API_TOKEN.CREATED_AT, at)
+                .execute();
+    }
+
+    /** The user owning the live API token with this hash. */
+    public Optional<AppUser> byLiveToken(String tokenHash) {
+        return dsl.select(APP_USER.fields())
+                .from(API_TOKEN.join(APP_USER).on(API_TOKEN.USER_ID.eq(APP_USER.ID)))
+                .where(API_TOKEN.TOKEN_HASH.eq(tokenHash))
+                .and(API_TOKEN.REVOKED_AT.isNull())
+                .fetchOptional(r -> toUser(r.into(APP_USER)));
+    }
+
+    private static AppUser toUser(AppUserRecord r) {
+        return new AppUser(r.getId(), r.getName(), Role.fromWire(r.getRole()), r.getCreatedAt());
+    }
+}

@@ -1,0 +1,117 @@
+package dev.baozi.orchestrator.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns {@code tofu show -json <planfile>} into the plan Baozi stores and shows: each resource
+ * change with one action (create, update, replace, delete, read) and its before/after values,
+ * every value tofu marks sensitive replaced by {@code "(sensitive)"}. Input variables, prior
+ * state and configuration are dropped: they can hold secrets and a reviewer does not need them.
+ */
+public final class PlanJson {
+
+    public static final String SENSITIVE = "(sensitive)";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PlanJson() {}
+
+    /** The stored plan and its counts. */
+    public record Reviewed(ObjectNode plan, PlanSummary summary) {}
+
+    public static Reviewed review(byte[] showJson) {
+        JsonNode raw;
+        try {
+            raw = JSON.readTree(showJson);
+        } catch (IOException e) {
+            throw new IllegalStateException("tofu show -json printed something that is not JSON", e);
+        }
+        ObjectNode plan = JSON.createObjectNode();
+        plan.put("format_version", raw.path("format_version").asText());
+        plan.put("terraform_version", raw.path("terraform_version").asText());
+        ArrayNode changes = plan.putArray("resource_changes");
+        int adds = 0;
+        int updates = 0;
+        int deletes = 0;
+        int replaces = 0;
+        for (JsonNode rc : raw.path("resource_changes")) {
+            String action = action(rc.path("change").path("actions"));
+            switch (action) {
+                case "create" -> adds++;
+                case "update" -> updates++;
+                case "delete" -> deletes++;
+                case "replace" -> replaces++;
+                default -> {
+                    continue; // no-op and read: nothing to review
+                }
+            }
+            JsonNode change = rc.path("change");
+            ObjectNode out = changes.addObject();
+            out.put("address", rc.path("address").asText());
+            if (rc.hasNonNull("module_address")) {
+                out.put("module_address", rc.path("module_address").asText());
+            }
+            out.put("type", rc.path("type").asText());
+            out.put("name", rc.path("name").asText());
+            out.put("action", action);
+            out.set("before", mask(change.get("before"), change.get("before_sensitive")));
+            out.set("after", mask(change.get("after"), change.get("after_sensitive")));
+            out.set("after_unknown", change.path("after_unknown").deepCopy());
+            if (change.has("replace_paths")) {
+                out.set("replace_paths", change.get("replace_paths").deepCopy());
+            }
+        }
+        ObjectNode outputs = plan.putObject("output_changes");
+        raw.path("output_changes").fields().forEachRemaining(e -> {
+            JsonNode change = e.getValue();
+            ObjectNode out = outputs.putObject(e.getKey());
+            out.put("action", action(change.path("actions")));
+            out.set("before", mask(change.get("before"), change.get("before_sensitive")));
+            out.set("after", mask(change.get("after"), change.get("after_sensitive")));
+        });
+        var summary = new PlanSummary(adds, updates, deletes, replaces);
+        plan.set("summary", JSON.valueToTree(summary));
+        return new Reviewed(plan, summary);
+    }
+
+    static String action(JsonNode actions) {
+        List<String> list = new ArrayList<>();
+        actions.forEach(a -> list.add(a.asText()));
+        if (list.contains("delete") && list.contains("create")) {
+            return "replace";
+        }
+        return list.isEmpty() ? "no-op" : list.getFirst();
+    }
+
+    /** {@code value} with every part that {@code sensitivity} marks true replaced by "(sensitive)". */
+    static JsonNode mask(JsonNode value, JsonNode sensitivity) {
+        if (value == null || value.isNull()) {
+            return value == null ? JSON.nullNode() : value;
+        }
+        if (sensitivity == null || sensitivity.isNull() || sensitivity.isMissingNode()) {
+            return value.deepCopy();
+        }
+        if (sensitivity.isBoolean()) {
+            return sensitivity.asBoolean() ? TextNode.valueOf(SENSITIVE) : value.deepCopy();
+        }
+        if (value.isObject() && sensitivity.isObject()) {
+            ObjectNode out = JSON.createObjectNode();
+            value.fields().forEachRemaining(e -> out.set(e.getKey(), mask(e.getValue(), sensitivity.get(e.getKey()))));
+            return out;
+        }
+        if (value.isArray() && sensitivity.isArray()) {
+            ArrayNode out = JSON.createArrayNode();
+            for (int i = 0; i < value.size(); i++) {
+                out.add(mask(value.get(i), sensitivity.get(i)));
+            }
+            return out;
+        }
+        return value.deepCopy();
+    }
+}

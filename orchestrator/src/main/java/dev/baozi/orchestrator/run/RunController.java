@@ -1,0 +1,158 @@
+package dev.baozi.orchestrator.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baozi.orchestrator.web.ErrorBody;
+import dev.baozi.orchestrator.web.Requests;
+import dev.baozi.orchestrator.workspace.Workspace;
+import dev.baozi.orchestrator.workspace.WorkspaceService;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
+import io.javalin.http.sse.SseClient;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** {@code /api/v1/workspaces/{workspace}/runs} and {@code /api/v1/runs/{id}}: queue, show, plan, decide, logs. */
+public final class RunController {
+
+    private final RunService runs;
+    private final WorkspaceService workspaces;
+    private final LogBus bus;
+
+    public RunController(RunService runs, WorkspaceService workspaces, LogBus bus) {
+        this.runs = runs;
+        this.workspaces = workspaces;
+        this.bus = bus;
+    }
+
+    public void queue(Context ctx) {
+        Workspace ws = workspace(ctx);
+        boolean destroy = false;
+        if (!ctx.body().isBlank()) {
+            JsonNode body = ctx.bodyAsClass(JsonNode.class);
+            JsonNode d = body.path("destroy");
+            if (!d.isMissingNode() && !d.isBoolean()) {
+                throw new BadRequestResponse("destroy must be true or false");
+            }
+            destroy = d.asBoolean(false);
+        }
+        ctx.status(HttpStatus.CREATED).json(runs.queue(ws, destroy, Requests.principal(ctx)));
+    }
+
+    public void list(Context ctx) {
+        ctx.json(Map.of("runs", runs.forWorkspace(workspace(ctx))));
+    }
+
+    public void show(Context ctx) {
+        ctx.json(run(ctx));
+    }
+
+    public void plan(Context ctx) {
+        Run run = run(ctx);
+        ctx.json(runs.plan(run.id()).orElseThrow(() -> new NotFoundResponse("run " + run.id() + " has no plan yet (it is "
+                + run.status().wire() + ")")));
+    }
+
+    public void approve(Context ctx) {
+        JsonNode body = body(ctx);
+        respond(ctx, runs.approve(id(ctx), Requests.principal(ctx), body.path("comment").asText(""),
+                body.path("confirm_destroy").asBoolean(false)));
+    }
+
+    public void discard(Context ctx) {
+        respond(ctx, runs.discard(id(ctx), Requests.principal(ctx), body(ctx).path("comment").asText("")));
+    }
+
+    public void cancel(Context ctx) {
+        respond(ctx, runs.cancel(id(ctx), Requests.principal(ctx), body(ctx).path("force").asBoolean(false)));
+    }
+
+    public void logs(Context ctx) {
+        Run run = run(ctx);
+        int after = ctx.queryParamAsClass("after", Integer.class).getOrDefault(0);
+        ctx.json(Map.of("run", run.id(), "status", run.status(), "lines", runs.logs(run.id(), after)));
+    }
+
+    /**
+     * Server-sent events: every stored line first (replay), then new lines as they come, then
+     * an {@code end} event when the run is final. {@code Last-Event-ID} resumes after a line.
+     */
+    public void stream(SseClient client) {
+        Context ctx = client.ctx();
+        Run run = run(ctx);
+        String lastEventId = ctx.header("Last-Event-ID");
+        int after = lastEventId == null ? 0 : Integer.parseInt(lastEventId.strip());
+        var live = new LinkedBlockingQueue<LogLine>();
+        client.keepAlive();
+        try (AutoCloseable following = bus.follow(run.id(), live::add)) {
+            for (LogLine line : runs.logs(run.id(), after)) {
+                client.sendEvent("line", line, Integer.toString(line.seq()));
+                after = line.seq();
+            }
+            while (!client.terminated()) {
+                LogLine line = live.poll(1, TimeUnit.SECONDS);
+                if (line != null && line.seq() > after) {
+                    client.sendEvent("line", line, Integer.toString(line.seq()));
+                    after = line.seq();
+                } else if (line == null) {
+                    Run now = runs.get(run.id()).orElseThrow();
+                    if (now.status().isFinal() || now.status() == RunStatus.PLANNED) {
+                        for (LogLine rest : runs.logs(run.id(), after)) {
+                            client.sendEvent("line", rest, Integer.toString(rest.seq()));
+                            after = rest.seq();
+                        }
+                        client.sendEvent("end", Map.of("status", now.status()));
+                        break;
+                    }
+                }
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            client.close();
+        }
+    }
+
+    private static void respond(Context ctx, RunService.Decision decision) {
+        switch (decision) {
+            case RunService.Decision.Done d -> ctx.json(d.run());
+            case RunService.Decision.NotFound n -> throw new NotFoundResponse("no run " + n.id());
+            case RunService.Decision.WrongState w -> ctx.status(HttpStatus.CONFLICT).json(new ErrorBody(w.reason()));
+            case RunService.Decision.Forbidden f -> ctx.status(HttpStatus.FORBIDDEN).json(new ErrorBody(f.reason()));
+            case RunService.Decision.NeedsConfirmation c -> ctx.status(HttpStatus.CONFLICT).json(new ErrorBody(c.reason()));
+        }
+    }
+
+    private static JsonNode body(Context ctx) {
+        if (ctx.body().isBlank()) {
+            return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        }
+        JsonNode body = ctx.bodyAsClass(JsonNode.class);
+        if (body == null || !body.isObject()) {
+            throw new BadRequestResponse("the body must be a JSON object");
+        }
+        return body;
+    }
+
+    private Workspace workspace(Context ctx) {
+        String name = Requests.workspace(ctx).value();
+        return workspaces.get(name).orElseThrow(() -> new NotFoundResponse("no workspace named " + name));
+    }
+
+    private static long id(Context ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new BadRequestResponse("run ids are numbers, got '" + ctx.pathParam("id") + "'");
+        }
+    }
+
+    private Run run(Context ctx) {
+        long id = id(ctx);
+        return runs.get(id).orElseThrow(() -> new NotFoundResponse("no run " + id));
+    }
+}

@@ -1,0 +1,342 @@
+package dev.baozi.orchestrator.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baozi.orchestrator.workspace.GeneratedFiles;
+import dev.baozi.orchestrator.workspace.Template;
+import dev.baozi.orchestrator.workspace.TemplateVariable;
+import dev.baozi.orchestrator.workspace.Workspace;
+import dev.baozi.orchestrator.workspace.WorkspaceService;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a run's tofu steps. Plan: generate the directory, {@code init}, {@code plan -out},
+ * {@code show -json} (stored masked), seal the plan file. Apply: check the directory is what
+ * was planned, open the sealed plan, {@code apply} that file and nothing else, delete it.
+ */
+public final class RunExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(RunExecutor.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String PLAN_FILE = "plan.tfplan";
+    static final String SEALED_PLAN = "plan.tfplan.sealed";
+
+    private final RunRepository runs;
+    private final RunLogRepository logs;
+    private final LogBus bus;
+    private final WorkspaceService workspaces;
+    private final PlanVault vault;
+    private final RunSettings settings;
+    private final Clock clock;
+    private final ConcurrencyGauge gauge = new ConcurrencyGauge();
+    private final Map<Long, TofuProcess> running = new ConcurrentHashMap<>();
+    private final Map<Long, String> cancelRequests = new ConcurrentHashMap<>();
+
+    public RunExecutor(RunRepository runs, RunLogRepository logs, LogBus bus, WorkspaceService workspaces, PlanVault vault,
+            RunSettings settings, Clock clock) {
+        this.runs = runs;
+        this.logs = logs;
+        this.bus = bus;
+        this.workspaces = workspaces;
+        this.vault = vault;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public ConcurrencyGauge gauge() {
+        return gauge;
+    }
+
+    Path runDir(long runId) {
+        return settings.runsDir().resolve(Long.toString(runId));
+    }
+
+    /** Asks the step running for {@code runId} to stop (interrupt, or kill when {@code force}); false if none runs. */
+    boolean requestCancel(long runId, String by, boolean force) {
+        TofuProcess process = running.get(runId);
+        if (process == null) {
+            return false;
+        }
+        cancelRequests.put(runId, by);
+        if (force) {
+            process.kill();
+        } else {
+            process.interrupt(settings.cancelGrace());
+        }
+        return true;
+    }
+
+    /** Plans run {@code run} (already moved to planning). */
+    public void plan(Run run) {
+        Workspace ws = workspaces.get(run.workspace()).orElseThrow();
+        Step step = new Step(run, ws);
+        try {
+            Path dir = step.prepareDirectory(true);
+            if (!step.tofu("init", List.of("init", "-input=false", "-json"), settings.planTimeout(), null)) {
+                return;
+            }
+            List<String> planArgs = new ArrayList<>(List.of("plan", "-input=false", "-json", "-detailed-exitcode",
+                    "-lock-timeout=30s", "-out=" + PLAN_FILE));
+            if (run.destroy()) {
+                planArgs.add("-destroy");
+            }
+            var exit = new int[1];
+            if (!step.tofu("plan", planArgs, settings.planTimeout(), exit)) {
+                return;
+            }
+            var show = new ByteArrayOutputStream();
+            if (!step.capture(List.of("show", "-json", PLAN_FILE), show)) {
+                return;
+            }
+            PlanJson.Reviewed reviewed = PlanJson.review(show.toByteArray());
+            String planText = step.redactor.redact(reviewed.plan().toString());
+            runs.recordPlan(run.id(), planText, reviewed.summary());
+            Path plain = dir.resolve(PLAN_FILE);
+            if (exit[0] == 0 || !reviewed.summary().hasChanges() && reviewed.plan().path("output_changes").isEmpty()) {
+                Files.deleteIfExists(plain);
+                step.finish(RunStatus.PLANNING, RunStatus.PLANNED_NO_CHANGES, null);
+                return;
+            }
+            vault.seal(Files.readAllBytes(plain), runDir(run.id()).resolve(SEALED_PLAN));
+            Files.deleteIfExists(plain);
+            if (!runs.transition(run.id(), RunStatus.PLANNING, RunStatus.PLANNED, OffsetDateTime.now(clock))) {
+                discardPlan(run.id()); // cancelled meanwhile
+            }
+            step.log.line("baozi", "plan ready: " + describe(reviewed.summary()) + "; waiting for approval");
+        } catch (RuntimeException | IOException e) {
+            log.error("planning run {}", run.id(), e);
+            step.finish(RunStatus.PLANNING, RunStatus.ERRORED, "planning failed: " + e.getMessage());
+        }
+    }
+
+    /** Applies run {@code run} (already moved to applying) from its sealed plan. */
+    public void apply(Run run) {
+        Workspace ws = workspaces.get(run.workspace()).orElseThrow();
+        Step step = new Step(run, ws);
+        Path sealed = runDir(run.id()).resolve(SEALED_PLAN);
+        try {
+            if (!PlanVault.exists(sealed)) {
+                step.finish(RunStatus.APPLYING, RunStatus.ERRORED, "no saved plan for run " + run.id() + " (was it discarded?)");
+                return;
+            }
+            Path dir = step.prepareDirectory(false);
+            if (dir == null) {
+                return;
+            }
+            Files.write(dir.resolve(PLAN_FILE), vault.open(sealed));
+            step.tofu("apply", List.of("apply", "-input=false", "-json", "-lock-timeout=30s", PLAN_FILE),
+                    settings.applyTimeout(), null);
+            step.finish(RunStatus.APPLYING, RunStatus.APPLIED, null);
+        } catch (RuntimeException | IOException e) {
+            log.error("applying run {}", run.id(), e);
+            step.finish(RunStatus.APPLYING, RunStatus.ERRORED, "applying failed: " + e.getMessage());
+        } finally {
+            discardPlan(run.id());
+            deleteTree(runDir(run.id()).resolve("work"));
+        }
+    }
+
+    /** Deletes the run's sealed plan and any plain copy. */
+    void discardPlan(long runId) {
+        PlanVault.delete(runDir(runId).resolve(SEALED_PLAN));
+        try {
+            Files.deleteIfExists(runDir(runId).resolve("work").resolve(PLAN_FILE));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String describe(PlanSummary s) {
+        return s.adds() + " to add, " + s.changes() + " to change, " + s.replaces() + " to replace, " + s.destroys() + " to destroy";
+    }
+
+    /** One run's step context: its log, its secrets to redact, its environment. */
+    private final class Step {
+        final Run run;
+        final Workspace ws;
+        final RunLog log;
+        final Redactor redactor;
+        final Map<String, String> env;
+        final List<String> errors = new ArrayList<>();
+        boolean ended;
+
+        Step(Run run, Workspace ws) {
+            this.run = run;
+            this.ws = ws;
+            String stateToken = workspaces.stateToken(ws);
+            List<String> secrets = new ArrayList<>(List.of(stateToken));
+            Optional<Template> template = workspaces.template(ws);
+            template.ifPresent(t -> {
+                for (TemplateVariable v : t.variables()) {
+                    JsonNode value = ws.inputs().get(v.name());
+                    if (v.sensitive() && value != null) {
+                        secrets.add(value.isTextual() ? value.asText() : value.toString());
+                    }
+                }
+            });
+            this.redactor = new Redactor(secrets);
+            this.log = new RunLog(run.id(), logs, bus, redactor, clock);
+            this.env = new HashMap<>(System.getenv());
+            env.keySet().removeIf(k -> k.startsWith("TF_") || k.startsWith("BAOZI_") || k.startsWith("BAO_") || k.startsWith("VAULT_"));
+            env.put("TF_CLI_CONFIG_FILE", settings.cliConfig().toString());
+            env.put("TF_IN_AUTOMATION", "1");
+            env.put("TF_INPUT", "0");
+            env.put("TF_HTTP_PASSWORD", stateToken);
+            env.put("CHECKPOINT_DISABLE", "1");
+        }
+
+        /**
+         * Writes the generated directory (fresh for a plan). For an apply, an existing directory
+         * is kept only if it is exactly what was planned; returns null (run errored) otherwise.
+         */
+        Path prepareDirectory(boolean fresh) throws IOException {
+            Path dir = runDir(run.id()).resolve("work");
+            GeneratedFiles files = workspaces.files(ws);
+            if (!fresh && run.configSha256() != null && !run.configSha256().equals(files.sha256())) {
+                finish(RunStatus.APPLYING, RunStatus.ERRORED, "the workspace's configuration changed since run " + run.id()
+                        + " planned (template " + ws.template() + " edited?): planned " + run.configSha256().substring(0, 12)
+                        + ", now " + files.sha256().substring(0, 12) + "; queue a new run");
+                return null;
+            }
+            if (fresh) {
+                deleteTree(dir);
+            }
+            Files.createDirectories(dir);
+            for (var f : files.files().entrySet()) {
+                Path target = dir.resolve(f.getKey());
+                Files.createDirectories(target.getParent());
+                Files.write(target, f.getValue());
+            }
+            if (fresh) {
+                runs.recordConfig(run.id(), files.sha256(), files.moduleSha256());
+                log.line("baozi", "generated configuration " + files.sha256().substring(0, 12) + " (module "
+                        + ws.template() + " " + files.moduleSha256().substring(0, 12) + ")");
+            } else if (!Files.isDirectory(dir.resolve(".terraform"))) {
+                if (!tofu("init", List.of("init", "-input=false", "-json"), settings.applyTimeout(), null)) {
+                    return null;
+                }
+            }
+            return dir;
+        }
+
+        /** Runs a logged tofu step; false (and the run ended) unless it succeeded. {@code exit[0]} gets the exit code. */
+        boolean tofu(String name, List<String> args, Duration timeout, int[] exit) {
+            Path dir = runDir(run.id()).resolve("work");
+            var process = new TofuProcess();
+            running.put(run.id(), process);
+            gauge.started(ws.name());
+            TofuProcess.Outcome outcome;
+            try {
+                outcome = process.run(settings.tofu(), dir, env, args, line -> {
+                    collectError(line);
+                    log.line(name, line);
+                }, timeout, settings.cancelGrace());
+            } finally {
+                gauge.ended(ws.name());
+                running.remove(run.id());
+            }
+            if (exit != null) {
+                exit[0] = outcome.exitCode();
+            }
+            RunStatus from = name.equals("apply") || run.status() == RunStatus.APPLYING ? RunStatus.APPLYING : RunStatus.PLANNING;
+            if (outcome.timedOut()) {
+                finish(from, RunStatus.ERRORED, "tofu " + name + " timed out after " + timeout.toMinutes() + " min and was stopped");
+                return false;
+            }
+            if (outcome.interrupted() || outcome.killed()) {
+                String by = cancelRequests.remove(run.id());
+                finishCanceled(from, by, outcome.killed());
+                return false;
+            }
+            boolean ok = outcome.exitCode() == 0 || (name.equals("plan") && outcome.exitCode() == 2);
+            if (!ok) {
+                finish(from, RunStatus.ERRORED, "tofu " + name + " failed" + (errors.isEmpty() ? " (exit " + outcome.exitCode() + ")"
+                        : ": " + String.join("; ", errors)));
+            }
+            return ok;
+        }
+
+        /** Runs a tofu command whose output is data, not log ({@code show -json}). */
+        boolean capture(List<String> args, ByteArrayOutputStream into) {
+            var process = new TofuProcess();
+            var outcome = process.run(settings.tofu(), runDir(run.id()).resolve("work"), env, args,
+                    line -> into.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8)), settings.planTimeout(),
+                    settings.cancelGrace());
+            if (outcome.exitCode() != 0) {
+                finish(RunStatus.PLANNING, RunStatus.ERRORED, "tofu " + args.getFirst() + " failed (exit " + outcome.exitCode() + ")");
+                return false;
+            }
+            return true;
+        }
+
+        private void collectError(String line) {
+            if (!line.startsWith("{")) {
+                return;
+            }
+            try {
+                JsonNode node = JSON.readTree(line);
+                if ("error".equals(node.path("@level").asText()) && errors.size() < 5) {
+                    errors.add(redactor.redact(RunLog.readable(line)));
+                }
+            } catch (IOException ignored) {
+                // not JSON after all: just log text
+            }
+        }
+
+        void finishCanceled(RunStatus from, String by, boolean killed) {
+            String reason = (killed ? "killed" : "interrupted") + (by == null ? "" : " at the request of " + by);
+            if (!ended && runs.finish(run.id(), from, RunStatus.CANCELED, "canceled: " + reason, by, OffsetDateTime.now(clock))) {
+                log.line("baozi", "run canceled: " + reason);
+            }
+            ended = true;
+            discardPlan(run.id());
+        }
+
+        void finish(RunStatus from, RunStatus to, String error) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            boolean moved = to == RunStatus.APPLIED || to == RunStatus.PLANNED_NO_CHANGES
+                    ? runs.transition(run.id(), from, to, OffsetDateTime.now(clock))
+                    : runs.finish(run.id(), from, to, error, null, OffsetDateTime.now(clock));
+            if (moved) {
+                log.line("baozi", "run " + to.wire() + (error == null ? "" : ": " + error));
+            }
+            if (to.isFinal()) {
+                discardPlan(run.id());
+            }
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("deleting " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.baozi.orchestrator.run;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts runs: approved runs first (their workspace is already theirs), then the oldest queued
+ * run of each workspace that no run holds. At most {@code maxConcurrent} tofu steps run at once.
+ * Woken by every change; also looks every second, so nothing waits on a lost wake-up.
+ */
+public final class RunScheduler implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RunScheduler.class);
+
+    private final RunRepository runs;
+    private final RunExecutor executor;
+    private final Clock clock;
+    private final Semaphore slots;
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final Semaphore wakeups = new Semaphore(0);
+    private final Thread dispatcher;
+    private volatile boolean stopped;
+
+    public RunScheduler(RunRepository runs, RunExecutor executor, int maxConcurrent, Clock clock) {
+        this.runs = runs;
+        this.executor = executor;
+        this.clock = clock;
+        this.slots = new Semaphore(maxConcurrent);
+        this.dispatcher = Thread.ofPlatform().daemon().name("run-dispatcher").unstarted(this::loop);
+    }
+
+    public void start() {
+        dispatcher.start();
+    }
+
+    public void wake() {
+        wakeups.release();
+    }
+
+    private void loop() {
+        while (!stopped) {
+            try {
+                wakeups.tryAcquire(1, TimeUnit.SECONDS);
+                wakeups.drainPermits();
+                dispatch();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.error("dispatching runs", e);
+            }
+        }
+    }
+
+    private void dispatch() {
+        for (Run run : runs.withStatus(List.of(RunStatus.APPROVED))) {
+            if (!startIfSlot(run, RunStatus.APPROVED, RunStatus.APPLYING)) {
+                return;
+            }
+        }
+        for (Run run : runs.startable()) {
+            if (!startIfSlot(run, RunStatus.QUEUED, RunStatus.PLANNING)) {
+                return;
+            }
+        }
+    }
+
+    /** False when no slot is free (stop dispatching); true otherwise, started or not. */
+    private boolean startIfSlot(Run run, RunStatus from, RunStatus to) {
+        if (!slots.tryAcquire()) {
+            return false;
+        }
+        if (!runs.transition(run.id(), from, to, OffsetDateTime.now(clock))) {
+            slots.release(); // moved meanwhile (canceled, say)
+            return true;
+        }
+        Run current = runs.get(run.id()).orElseThrow();
+        workers.submit(() -> {
+            try {
+                if (to == RunStatus.APPLYING) {
+                    executor.apply(current);
+                } else {
+                    executor.plan(current);
+                }
+            } finally {
+                slots.release();
+                wake();
+            }
+        });
+        return true;
+    }
+
+    @Override
+    public void close() {
+        stopped = true;
+        dispatcher.interrupt();
+        workers.shutdown();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.baozi.orchestrator.run;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.commons.exec.CommandLine;
+import org.apache.commons.exec.DefaultExecutor;
+import org.apache.commons.exec.LogOutputStream;
+import org.apache.commons.exec.ProcessDestroyer;
+import org.apache.commons.exec.PumpStreamHandler;
+
+/**
+ * One {@code tofu} process (Apache Commons Exec), its output delivered line by line. It can be
+ * interrupted (SIGINT: tofu stops cleanly, saving state and releasing its lock) and killed;
+ * a step that outlives its timeout is interrupted, and killed after the grace period.
+ */
+public final class TofuProcess {
+
+    private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "tofu-timeouts");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** How a step ended. */
+    public record Outcome(int exitCode, boolean interrupted, boolean killed, boolean timedOut) {}
+
+    private final CompletableFuture<Process> process = new CompletableFuture<>();
+    private volatile boolean interrupted;
+    private volatile boolean killed;
+    private volatile boolean timedOut;
+
+    /** Runs {@code tofu args…} in {@code dir} and blocks until it ends. */
+    public Outcome run(Path tofu, Path dir, Map<String, String> env, List<String> args, Consumer<String> lines,
+            Duration timeout, Duration grace) {
+        CommandLine command = new CommandLine(tofu.toFile());
+        args.forEach(a -> command.addArgument(a, false));
+        DefaultExecutor executor = DefaultExecutor.builder().setWorkingDirectory(dir).get();
+        executor.setExitValues(null);
+        var out = new LogOutputStream(0, StandardCharsets.UTF_8) {
+            @Override
+            protected void processLine(String line, int level) {
+                lines.accept(line);
+            }
+        };
+        executor.setStreamHandler(new PumpStreamHandler(out));
+        executor.setProcessDestroyer(new ProcessDestroyer() {
+            @Override
+            public boolean add(Process p) {
+                process.complete(p);
+                return true;
+            }
+
+            @Override
+            public boolean remove(Process p) {
+                return true;
+            }
+
+            @Override
+            public int size() {
+                return 1;
+            }
+        });
+        var timer = TIMERS.schedule(() -> {
+            timedOut = true;
+            interrupt(grace);
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            int exit = executor.execute(command, env);
+            return new Outcome(exit, interrupted, killed, timedOut);
+        } catch (IOException e) {
+            if (killed || interrupted) {
+                return new Outcome(-1, interrupted, killed, timedOut);
+            }
+            throw new UncheckedIOException("running tofu " + String.join(" ", args), e);
+        } finally {
+            timer.cancel(false);
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // the process is gone; nothing more will come
+            }
+        }
+    }
+
+    /** Sends SIGINT; if tofu has not stopped after {@code grace}, kills it. */
+    public void interrupt(Duration grace) {
+        interrupted = true;
+        process.thenAccept(p -> {
+            try {
+                new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                p.destroy(); // no kill(1): SIGTERM, which tofu also treats as an interrupt
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            TIMERS.schedule(this::kill, grace.toMillis(), TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /** Kills the process now (SIGKILL). */
+    public void kill() {
+        process.thenAccept(p -> {
+            if (p.isAlive()) {
+                killed = true;
+                p.destroyForcibly();
+            }
+        });
+    }
+}

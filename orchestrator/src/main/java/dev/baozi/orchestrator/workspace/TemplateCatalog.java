@@ -1,0 +1,108 @@
+package dev.baozi.orchestrator.workspace;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The templates in a tf-modules/ folder. A template is a folder holding an ordinary OpenTofu
+ * module whose variables are declared in {@code variables.tf.json} (OpenTofu's JSON syntax, so
+ * Baozi reads them without an HCL parser) and whose passed-through outputs, if any, are in
+ * {@code outputs.tf.json}. Read from disk on each call, so a changed module is seen (and gets a
+ * new content hash) without a restart.
+ */
+public final class TemplateCatalog {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path root;
+
+    public TemplateCatalog(Path root) {
+        this.root = root;
+    }
+
+    public List<String> names() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            return dirs.filter(d -> Files.isRegularFile(d.resolve("variables.tf.json")))
+                    .map(d -> d.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("listing templates in " + root, e);
+        }
+    }
+
+    public Optional<Template> get(String name) {
+        if (name == null || !name.matches("[a-z0-9][a-z0-9_-]{0,99}")) {
+            return Optional.empty();
+        }
+        Path dir = root.resolve(name);
+        if (!Files.isRegularFile(dir.resolve("variables.tf.json"))) {
+            return Optional.empty();
+        }
+        return Optional.of(load(name, dir));
+    }
+
+    private static Template load(String name, Path dir) {
+        Map<String, byte[]> files = readFiles(dir);
+        List<TemplateVariable> variables = new ArrayList<>();
+        JsonNode declared = parse(files.get("variables.tf.json"), name, "variables.tf.json").path("variable");
+        Iterator<Map.Entry<String, JsonNode>> it = declared.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            JsonNode v = e.getValue();
+            VariableType type;
+            try {
+                type = VariableType.parse(v.path("type").asText("any"));
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalStateException("template " + name + ", variable " + e.getKey() + ": " + ex.getMessage());
+            }
+            variables.add(new TemplateVariable(e.getKey(), type, v.has("default") ? v.get("default") : null,
+                    v.path("sensitive").asBoolean(false), v.path("description").asText("")));
+        }
+        List<String> outputs = new ArrayList<>();
+        if (files.containsKey("outputs.tf.json")) {
+            parse(files.get("outputs.tf.json"), name, "outputs.tf.json").path("output").fieldNames().forEachRemaining(outputs::add);
+        }
+        return new Template(name, dir, List.copyOf(variables), List.copyOf(outputs), files, GeneratedFiles.hashOf(files));
+    }
+
+    private static JsonNode parse(byte[] content, String template, String file) {
+        try {
+            return JSON.readTree(content);
+        } catch (IOException e) {
+            throw new IllegalStateException("template " + template + ": " + file + " is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    /** Every regular file of the module (no dot-files, no .terraform), by relative path with / separators. */
+    private static Map<String, byte[]> readFiles(Path dir) {
+        Map<String, byte[]> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                Path rel = dir.relativize(p);
+                boolean hidden = false;
+                for (Path part : rel) {
+                    hidden |= part.toString().startsWith(".");
+                }
+                if (!hidden) {
+                    files.put(rel.toString().replace('\\', '/'), Files.readAllBytes(p));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading template " + dir, e);
+        }
+        return files;
+    }
+}

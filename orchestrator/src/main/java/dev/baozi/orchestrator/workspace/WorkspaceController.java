@@ -1,0 +1,103 @@
+package dev.baozi.orchestrator.workspace;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baozi.orchestrator.web.ErrorBody;
+import dev.baozi.orchestrator.web.Requests;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /api/v1/templates} and {@code /api/v1/workspaces}: list, create, show, generated files. */
+public final class WorkspaceController {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final WorkspaceService service;
+
+    public WorkspaceController(WorkspaceService service) {
+        this.service = service;
+    }
+
+    public void templates(Context ctx) {
+        List<Map<String, Object>> list = service.templates().names().stream().map(name -> {
+            Template t = service.templates().get(name).orElseThrow();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", t.name());
+            m.put("sha256", t.sha256());
+            m.put("variables", t.variables().stream().map(v -> {
+                Map<String, Object> vm = new LinkedHashMap<>();
+                vm.put("name", v.name());
+                vm.put("type", v.type().describe());
+                vm.put("required", v.required());
+                vm.put("sensitive", v.sensitive());
+                vm.put("description", v.description());
+                return vm;
+            }).toList());
+            return m;
+        }).toList();
+        ctx.json(Map.of("templates", list));
+    }
+
+    public void list(Context ctx) {
+        ctx.json(Map.of("workspaces", service.all().stream().map(this::view).toList()));
+    }
+
+    public void create(Context ctx) {
+        JsonNode body = ctx.bodyAsClass(JsonNode.class);
+        if (body == null || !body.isObject()) {
+            throw new BadRequestResponse("the body must be a JSON object with name, template and inputs");
+        }
+        var outcome = service.create(body.path("name").asText(null), body.path("template").asText(null),
+                body.get("inputs"), body.path("tofu_version").asText(null), Requests.principal(ctx));
+        switch (outcome) {
+            case WorkspaceService.CreateOutcome.Created c -> ctx.status(HttpStatus.CREATED).json(view(c.workspace()));
+            case WorkspaceService.CreateOutcome.Invalid i -> ctx.status(HttpStatus.BAD_REQUEST)
+                    .json(Map.of("error", String.join("; ", i.problems()), "problems", i.problems()));
+            case WorkspaceService.CreateOutcome.Exists e -> ctx.status(HttpStatus.CONFLICT)
+                    .json(new ErrorBody("workspace " + e.name() + " already exists"));
+        }
+    }
+
+    public void show(Context ctx) {
+        ctx.json(view(workspace(ctx)));
+    }
+
+    /** The generated directory, as text, with its hash. */
+    public void files(Context ctx) {
+        GeneratedFiles files = service.files(workspace(ctx));
+        Map<String, String> text = new LinkedHashMap<>();
+        files.files().forEach((path, content) -> text.put(path, new String(content, StandardCharsets.UTF_8)));
+        ctx.json(Map.of("sha256", files.sha256(), "module_sha256", files.moduleSha256(), "files", text));
+    }
+
+    Workspace workspace(Context ctx) {
+        String name = Requests.workspace(ctx).value();
+        return service.get(name).orElseThrow(() -> new NotFoundResponse("no workspace named " + name));
+    }
+
+    private Map<String, Object> view(Workspace w) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", w.name());
+        m.put("template", w.template());
+        m.put("inputs", masked(w));
+        m.put("tofu_version", w.tofuVersion());
+        m.put("created_by", w.createdBy());
+        m.put("created_at", w.createdAt());
+        return m;
+    }
+
+    /** Inputs with the values of sensitive variables shown as "(sensitive)". */
+    private JsonNode masked(Workspace w) {
+        var inputs = w.inputs().deepCopy();
+        service.template(w).ifPresent(t -> t.variables().stream()
+                .filter(v -> v.sensitive() && inputs.has(v.name()))
+                .forEach(v -> ((com.fasterxml.jackson.databind.node.ObjectNode) inputs).put(v.name(), "(sensitive)")));
+        return inputs;
+    }
+}
