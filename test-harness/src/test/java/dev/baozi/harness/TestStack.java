@@ -9,9 +9,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Configuration for an orchestrator on a free port, an in-memory H2 and a provisioned dev OpenBao. */
-final class TestStack {
+public final class TestStack {
 
-    static final String ADMIN_TOKEN = "test-admin-" + java.util.UUID.randomUUID();
+    public static final String ADMIN_TOKEN = "test-admin-" + java.util.UUID.randomUUID();
 
     private TestStack() {}
 
@@ -28,11 +28,19 @@ final class TestStack {
         env.put("BAOZI_OPENBAO_APPROLE_ROLE_ID", credentials.roleId());
         env.put("BAOZI_OPENBAO_APPROLE_SECRET_ID", credentials.secretId());
         env.put("BAOZI_AUTH_ADMIN_TOKEN", ADMIN_TOKEN);
+        env.put("BAOZI_TOFU_TEMPLATES_DIR", repoRoot().resolve("tf-modules").toString());
+        env.put("BAOZI_RUNS_DIR", Path.of("target", "runs-" + System.nanoTime()).toAbsolutePath().toString());
         return env;
     }
 
     static BaoziConfig config(OpenBaoServer bao, OrchestratorAccess.AppRoleCredentials credentials) {
         return ConfigLoader.load(null, env(bao, credentials));
+    }
+
+    /** The repository's root folder (Maven passes it in; the module folder's parent otherwise). */
+    public static Path repoRoot() {
+        String root = System.getProperty("baozi.repo.root");
+        return root != null ? Path.of(root) : Path.of("..").toAbsolutePath().normalize();
     }
 
     static Path workDir() {

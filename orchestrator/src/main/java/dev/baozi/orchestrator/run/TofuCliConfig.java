@@ -37,9 +37,11 @@ public final class TofuCliConfig {
     }
 
     /** The version {@code tofu version -json} reports, e.g. {@code 1.12.6}. */
-    public static String version(Path tofu) {
+    public static String version(Path tofu, Path cliConfig) {
         try {
-            Process p = new ProcessBuilder(tofu.toString(), "version", "-json").redirectErrorStream(true).start();
+            var builder = new ProcessBuilder(tofu.toString(), "version", "-json").redirectError(ProcessBuilder.Redirect.DISCARD);
+            builder.environment().put("TF_CLI_CONFIG_FILE", cliConfig.toString());
+            Process p = builder.start();
             byte[] out = p.getInputStream().readAllBytes();
             if (p.waitFor() != 0) {
                 throw new IllegalStateException(tofu + " version exited " + p.exitValue());

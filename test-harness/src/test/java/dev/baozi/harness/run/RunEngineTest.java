@@ -1,0 +1,153 @@
+package dev.baozi.harness.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baozi.harness.ApiClient;
+import dev.baozi.harness.StateHttp;
+import dev.baozi.harness.TestStack;
+import dev.baozi.harness.TestSupport;
+import dev.baozi.harness.openbao.OpenBaoServer;
+import dev.baozi.orchestrator.Orchestrator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Runs through their life with the real tofu, the real OpenBao and Baozi's own state backend. */
+class RunEngineTest {
+
+    private static final Duration WAIT = Duration.ofMinutes(2);
+
+    private static OpenBaoServer bao;
+    private static Orchestrator orchestrator;
+    private static ApiClient admin;
+    private static ApiClient operator;
+    private static ApiClient approver;
+    private static ApiClient secondApprover;
+    private static Path runsDir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        bao = OpenBaoServer.startDev(TestSupport.workDir());
+        runsDir = Files.createTempDirectory("runs");
+        orchestrator = TestSupport.orchestrator(bao, Map.of("BAOZI_RUNS_DIR", runsDir.toString()));
+        admin = new ApiClient(orchestrator.port(), TestStack.ADMIN_TOKEN);
+        operator = admin.user("olga", "operator");
+        approver = admin.user("abe", "approver");
+        secondApprover = admin.user("ann", "approver");
+    }
+
+    @AfterAll
+    static void stop() {
+        orchestrator.close();
+        bao.close();
+    }
+
+    private static void workspace(String name, Map<String, Object> inputs) {
+        var created = operator.post("/workspaces", Map.of("name", name, "template", "demo-data", "inputs", inputs));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    }
+
+    private static long queue(String workspace) {
+        var queued = operator.post("/workspaces/" + workspace + "/runs", Map.of());
+        assertThat(queued.status()).as(queued.toString()).isEqualTo(201);
+        return queued.body().path("id").asLong();
+    }
+
+    @Test
+    void a_run_plans_waits_for_another_person_applies_and_the_next_plan_has_no_changes() {
+        workspace("life", Map.of("names", List.of("a", "b"), "secret_note", "canary-secret-9f3e"));
+        long id = approver.post("/workspaces/life/runs", Map.of()).body().path("id").asLong();
+
+        JsonNode planned = operator.awaitRun(id, WAIT, "planned");
+        JsonNode plan = operator.get("/runs/" + id + "/plan").body();
+        var byOperator = operator.post("/runs/" + id + "/approve", Map.of("comment", "mine"));
+        var selfApproval = approver.post("/runs/" + id + "/approve", Map.of("comment", "mine"));
+        var approval = secondApprover.post("/runs/" + id + "/approve", Map.of("comment", "looks right"));
+        JsonNode applied = operator.awaitRun(id, WAIT, "applied");
+
+        assertThat(planned.path("summary").path("adds").asInt()).isEqualTo(4);
+        assertThat(plan.path("resource_changes").toString()).contains("terraform_data.item[\\\"a\\\"]").contains("(sensitive)")
+                .doesNotContain("canary-secret-9f3e");
+        assertThat(byOperator.status()).isEqualTo(403);
+        assertThat(byOperator.error()).isEqualTo("this needs the approver role; user:olga is operator");
+        assertThat(selfApproval.status()).isEqualTo(403);
+        assertThat(selfApproval.error()).contains("queued by user:abe, who may not also approve it");
+        assertThat(approval.status()).isEqualTo(200);
+        assertThat(applied.path("decidedBy").asText()).isEqualTo("user:ann");
+        assertThat(applied.path("decisionComment").asText()).isEqualTo("looks right");
+        assertThat(operator.get("/runs/" + id + "/logs").body().toString()).contains("Apply complete").doesNotContain("canary-secret-9f3e");
+        assertThat(Files.exists(runsDir.resolve(id + "/plan.tfplan.sealed"))).isFalse();
+
+        long second = queue("life");
+        assertThat(operator.awaitRun(second, WAIT, "planned_no_changes").path("summary").path("adds").asInt()).isZero();
+    }
+
+    @Test
+    void a_run_waiting_for_approval_holds_the_queue_and_discarding_it_releases_the_next() {
+        workspace("queue-hold", Map.of());
+        long first = queue("queue-hold");
+        operator.awaitRun(first, WAIT, "planned");
+        assertThat(Files.exists(runsDir.resolve(first + "/plan.tfplan.sealed"))).isTrue();
+        long second = queue("queue-hold");
+
+        assertThat(operator.get("/runs/" + second).body().path("status").asText()).isEqualTo("queued");
+        var discard = approver.post("/runs/" + first + "/discard", Map.of("comment", "not now"));
+        JsonNode next = operator.awaitRun(second, WAIT, "planned");
+
+        assertThat(discard.status()).isEqualTo(200);
+        assertThat(discard.body().path("status").asText()).isEqualTo("discarded");
+        assertThat(Files.exists(runsDir.resolve(first + "/plan.tfplan.sealed"))).isFalse();
+        assertThat(next.path("status").asText()).isEqualTo("planned");
+        approver.post("/runs/" + second + "/discard", Map.of());
+    }
+
+    @Test
+    void destroying_or_replacing_needs_an_explicit_confirmation() {
+        workspace("replace-me", Map.of("generation", 1));
+        long first = queue("replace-me");
+        operator.awaitRun(first, WAIT, "planned");
+        approver.post("/runs/" + first + "/approve", Map.of());
+        operator.awaitRun(first, WAIT, "applied");
+        long destroy = operator.post("/workspaces/replace-me/runs", Map.of("destroy", true)).body().path("id").asLong();
+        JsonNode planned = operator.awaitRun(destroy, WAIT, "planned");
+
+        var unconfirmed = approver.post("/runs/" + destroy + "/approve", Map.of());
+        var confirmed = approver.post("/runs/" + destroy + "/approve", Map.of("confirm_destroy", true));
+
+        assertThat(planned.path("summary").path("destroys").asInt()).isEqualTo(4);
+        assertThat(unconfirmed.status()).isEqualTo(409);
+        assertThat(unconfirmed.error()).contains("destroys 4").contains("confirm_destroy");
+        assertThat(confirmed.status()).isEqualTo(200);
+        assertThat(operator.awaitRun(destroy, WAIT, "applied").path("destroyConfirmed").asBoolean()).isTrue();
+    }
+
+    @Test
+    void a_plan_made_stale_by_another_write_is_refused_at_apply_and_the_run_says_why() throws Exception {
+        workspace("stale", Map.of());
+        long first = queue("stale");
+        operator.awaitRun(first, WAIT, "planned");
+        approver.post("/runs/" + first + "/approve", Map.of());
+        operator.awaitRun(first, WAIT, "applied");
+        long second = queue("stale");
+        // a plan that changes something, then the state moves underneath it
+        operator.awaitRun(second, WAIT, "planned_no_changes");
+        var state = TestSupport.client(orchestrator);
+        String token = state.token("stale", "read-write");
+        long third = operator.post("/workspaces/stale/runs", Map.of("destroy", true)).body().path("id").asLong();
+        operator.awaitRun(third, WAIT, "planned");
+        var current = (com.fasterxml.jackson.databind.node.ObjectNode) StateHttp.json(state.state("GET", "stale", token, null, null));
+        current.put("serial", current.path("serial").asLong() + 1);
+        assertThat(state.state("POST", "stale", token, ApiClient.JSON.writeValueAsBytes(current), null).statusCode()).isEqualTo(200);
+
+        approver.post("/runs/" + third + "/approve", Map.of("confirm_destroy", true));
+        JsonNode errored = operator.awaitRun(third, WAIT, "errored");
+
+        assertThat(errored.path("error").asText()).contains("tofu apply failed").containsIgnoringCase("stale");
+    }
+}
