@@ -11,11 +11,12 @@ VERSION := 0.1.0-SNAPSHOT
 ORCHESTRATOR_JAR := orchestrator/target/orchestrator-$(VERSION).jar
 STACK_JAR := test-harness/target/test-harness-$(VERSION).jar
 
-.PHONY: help tools build run test clean
+.PHONY: help tools build run test bench clean
 
 help:
 	@echo "make run    start OpenBao and the orchestrator on http://127.0.0.1:8080 (data in ./var)"
 	@echo "make test   build the tools if needed, then run every test"
+	@echo "make bench  measure the state backend against direct OpenBao KV v2 calls; rewrites docs/benchmarks.md"
 	@echo "make tools  build/install tofu, bao, the providers and Debian packages into ~/.cache/baozi/tools"
 
 tools:
@@ -29,6 +30,10 @@ run: tools build
 
 test: tools
 	$(MVN) verify
+
+bench: tools
+	$(MVN) -q -DskipTests package
+	$(JAVA_HOME)/bin/java -cp $(STACK_JAR) dev.baozi.harness.bench.StateBench docs/benchmarks.md test-harness/target/bench
 
 clean:
 	$(MVN) -q clean

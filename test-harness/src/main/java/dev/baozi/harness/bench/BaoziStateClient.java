@@ -1,0 +1,98 @@
+package dev.baozi.harness.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Base64;
+
+/** Speaks to the orchestrator the way OpenTofu's http backend does, plus the admin call that issues state tokens. */
+final class BaoziStateClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+
+    private final URI base;
+    private final String adminToken;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    BaoziStateClient(URI base, String adminToken) {
+        this.base = base;
+        this.adminToken = adminToken;
+    }
+
+    /** A new read-write state token for {@code workspace}. */
+    String issueStateToken(String workspace) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(base.resolve("/api/v1/workspaces/" + workspace + "/state-tokens"))
+                .timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + adminToken)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"bench\",\"access\":\"read-write\"}"))
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("issuing a state token for " + workspace + ": HTTP " + response.statusCode()
+                    + " " + response.body());
+        }
+        return JSON.readTree(response.body()).path("token").asText();
+    }
+
+    /** The workspace's current state (GET /state/{ws}); fails on anything but 200. */
+    byte[] get(String workspace, String token) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(state(workspace))
+                .timeout(TIMEOUT)
+                .header("Authorization", basic(token))
+                .GET()
+                .build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET /state/" + workspace + ": HTTP " + response.statusCode() + " "
+                    + new String(response.body(), StandardCharsets.UTF_8));
+        }
+        return response.body();
+    }
+
+    /** POST /state/{ws} with the Content-MD5 header tofu sends; returns the version Baozi stored. */
+    long post(String workspace, String token, byte[] state, String md5) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(state(workspace))
+                .timeout(TIMEOUT)
+                .header("Authorization", basic(token))
+                .header("Content-Type", "application/json")
+                .header("Content-MD5", md5)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(state))
+                .build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("POST /state/" + workspace + ": HTTP " + response.statusCode() + " "
+                    + new String(response.body(), StandardCharsets.UTF_8));
+        }
+        JsonNode answer = JSON.readTree(response.body());
+        return answer.path("version").asLong();
+    }
+
+    static String md5(byte[] content) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is missing from this JVM", e);
+        }
+    }
+
+    private URI state(String workspace) {
+        return base.resolve("/state/" + workspace);
+    }
+
+    private static String basic(String token) {
+        return "Basic " + Base64.getEncoder().encodeToString(("bench:" + token).getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,100 @@
+package dev.baozi.harness.bench;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The baseline: a state kept as one opaque string value in an OpenBao KV v2 secret, written and
+ * read straight over OpenBao's HTTP API with the orchestrator's AppRole token.
+ */
+final class KvDirectClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+
+    private final URI address;
+    private final String mount;
+    private final String token;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    KvDirectClient(URI address, String mount, String token) {
+        this.address = address;
+        this.mount = mount;
+        this.token = token;
+    }
+
+    /** Writes a ready-made KV v2 body ({@code {"data":{"state":"..."}}}) as a new version of {@code path}. */
+    void write(String path, byte[] kvBody) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(data(path))
+                .timeout(TIMEOUT)
+                .header("X-Vault-Token", token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(kvBody))
+                .build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("writing " + mount + "/data/" + path + ": HTTP " + response.statusCode() + " "
+                    + new String(response.body(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Reads the latest version of {@code path} and returns the state string's bytes. */
+    byte[] read(String path) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(data(path))
+                .timeout(TIMEOUT)
+                .header("X-Vault-Token", token)
+                .GET()
+                .build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("reading " + mount + "/data/" + path + ": HTTP " + response.statusCode());
+        }
+        return stateOf(response.body());
+    }
+
+    /** {@code data.data.state} of a KV v2 read answer, found with a streaming parser (no tree). */
+    private static byte[] stateOf(byte[] answer) throws IOException {
+        try (JsonParser p = JSON.createParser(answer)) {
+            int depth = 0;
+            boolean inData = false;
+            while (p.nextToken() != null) {
+                JsonToken t = p.currentToken();
+                if (t == JsonToken.START_OBJECT) {
+                    depth++;
+                } else if (t == JsonToken.END_OBJECT) {
+                    depth--;
+                } else if (t == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    if (depth == 1 && !name.equals("data")) {
+                        p.nextToken();
+                        p.skipChildren();
+                    } else if (depth == 1) {
+                        inData = true;
+                    } else if (depth == 2 && inData && !name.equals("data")) {
+                        p.nextToken();
+                        p.skipChildren();
+                    } else if (depth == 3 && name.equals("state")) {
+                        p.nextToken();
+                        return p.getText().getBytes(StandardCharsets.UTF_8);
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("the KV v2 answer has no data.data.state");
+    }
+
+    private URI data(String path) {
+        return address.resolve("/v1/" + mount + "/data/" + path);
+    }
+}
