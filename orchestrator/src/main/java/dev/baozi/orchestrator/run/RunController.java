@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 /** {@code /api/v1/workspaces/{workspace}/runs} and {@code /api/v1/runs/{id}}: queue, show, plan, decide, logs. */
 public final class RunController {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunController.class);
+
     private final RunService runs;
     private final WorkspaceService workspaces;
     private final LogBus bus;
@@ -108,10 +110,10 @@ public final class RunController {
                     }
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+            log.warn("streaming the log of run {}: {}", run.id(), e.toString());
         } finally {
             client.close();
         }

@@ -150,4 +150,131 @@ class RunEngineTest {
 
         assertThat(errored.path("error").asText()).contains("tofu apply failed").containsIgnoringCase("stale");
     }
+
+    @Test
+    void cancelling_mid_apply_interrupts_tofu_which_saves_state_and_releases_its_lock() throws Exception {
+        workspace("cancel-apply", Map.of("delay_seconds", 60));
+        long id = queue("cancel-apply");
+        operator.awaitRun(id, WAIT, "planned");
+        approver.post("/runs/" + id + "/approve", Map.of());
+        operator.awaitRun(id, WAIT, "applying");
+        dev.baozi.harness.Deadline.await("the slow resource to start", WAIT,
+                () -> operator.get("/runs/" + id + "/logs").body().toString().contains("local-exec"));
+
+        var cancel = operator.post("/runs/" + id + "/cancel", Map.of());
+        JsonNode canceled = operator.awaitRun(id, Duration.ofSeconds(60), "canceled");
+
+        assertThat(cancel.status()).isEqualTo(200);
+        assertThat(canceled.path("canceledBy").asText()).isEqualTo("user:olga");
+        assertThat(canceled.path("error").asText()).contains("interrupted");
+        assertThat(admin.get("/workspaces/cancel-apply/lock").status()).isEqualTo(404);
+        var state = TestSupport.client(orchestrator);
+        String token = state.token("cancel-apply", "read-only");
+        JsonNode saved = StateHttp.json(state.state("GET", "cancel-apply", token, null, null));
+        assertThat(saved.path("resources").size()).as(operator.get("/runs/" + id + "/logs").body().toString())
+                .isPositive(); // what was created before the interrupt is in state
+        long next = queue("cancel-apply");
+        JsonNode nextSummary = operator.awaitRun(next, WAIT, "planned").path("summary");
+        assertThat(nextSummary.path("adds").asInt() + nextSummary.path("replaces").asInt()).isPositive(); // finishes the interrupted work
+        approver.post("/runs/" + next + "/discard", Map.of());
+    }
+
+    @Test
+    void a_queued_run_is_canceled_at_once_and_a_final_run_cannot_be() {
+        workspace("cancel-queued", Map.of());
+        long first = queue("cancel-queued");
+        long second = queue("cancel-queued");
+
+        var cancelQueued = operator.post("/runs/" + second + "/cancel", Map.of());
+        operator.awaitRun(first, WAIT, "planned");
+        approver.post("/runs/" + first + "/discard", Map.of());
+        var cancelFinal = operator.post("/runs/" + first + "/cancel", Map.of());
+
+        assertThat(cancelQueued.status()).isEqualTo(200);
+        assertThat(cancelQueued.body().path("status").asText()).isEqualTo("canceled");
+        assertThat(cancelFinal.status()).isEqualTo(409);
+        assertThat(cancelFinal.error()).isEqualTo("run " + first + " is already discarded");
+    }
+
+    @Test
+    void bad_workspace_inputs_are_refused_naming_each_variable() {
+        var answer = operator.post("/workspaces", Map.of("name", "bad-inputs", "template", "demo-data",
+                "inputs", Map.of("names", "not-a-list", "greeting", 5, "colour", "blue")));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.error()).contains("variable names: must be list(string), got a string")
+                .contains("variable greeting: must be string, got a number")
+                .contains("variable colour: template demo-data declares no such variable");
+        assertThat(operator.get("/workspaces/bad-inputs").status()).isEqualTo(404);
+    }
+
+    @Test
+    void the_generated_directory_is_the_same_bytes_for_the_same_inputs_and_holds_no_secret() {
+        workspace("gen-a", Map.of("greeting", "} resource \"x\" {", "secret_note", "canary-in-files-7"));
+
+        JsonNode first = operator.get("/workspaces/gen-a/files").body();
+        JsonNode second = operator.get("/workspaces/gen-a/files").body();
+        String main = first.path("files").path("main.tf.json").asText();
+
+        assertThat(first).isEqualTo(second);
+        assertThat(main).contains("\"greeting\" : \"} resource \\\"x\\\" {\"");
+        assertThat(main).contains("\"source\" : \"./modules/demo-data-" + first.path("module_sha256").asText().substring(0, 16));
+        assertThat(first.toString()).doesNotContain("bzs_");
+    }
+
+    @Test
+    void the_log_stream_replays_what_was_logged_then_follows_until_the_plan_is_ready() throws Exception {
+        workspace("streamed", Map.of());
+        long id = queue("streamed");
+
+        List<String> live = sse(id);
+        List<String> late = sse(id);
+
+        assertThat(live).as(String.join("\n", RAW)).anyMatch(l -> l.contains("generated configuration")).anyMatch(l -> l.contains("plan ready"));
+        assertThat(live.getLast()).isEqualTo("event: end");
+        assertThat(lines(late)).isEqualTo(lines(live));
+        approver.post("/runs/" + id + "/discard", Map.of());
+    }
+
+    private static final List<String> RAW = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** "seq: line" of every log line event. */
+    private static List<String> lines(List<String> events) {
+        return events.stream().filter(l -> l.startsWith("data:")).map(l -> {
+            try {
+                JsonNode data = ApiClient.JSON.readTree(l.substring(5));
+                return data.has("seq") ? data.path("seq").asInt() + ": " + data.path("line").asText() : "end " + data.path("status").asText();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(l, e);
+            }
+        }).toList();
+    }
+
+    /** The lines of the run's event stream, up to its end event. */
+    private static List<String> sse(long id) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + orchestrator.port() + "/api/v1/runs/" + id + "/logs/stream"))
+                .header("Authorization", "Bearer " + TestStack.ADMIN_TOKEN)
+                .header("Accept", "text/event-stream").build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        var lines = new java.util.ArrayList<String>();
+        try (var stream = response.body()) {
+            var it = stream.iterator();
+            while (it.hasNext()) {
+                String line = it.next();
+                RAW.add(line);
+                if (line.isBlank()) {
+                    continue;
+                }
+                if (line.startsWith("event:") || line.startsWith("data:")) {
+                    lines.add(line.startsWith("event:") ? line.strip() : line);
+                }
+                if (line.strip().equals("event: end")) {
+                    break;
+                }
+            }
+        }
+        return lines;
+    }
 }
