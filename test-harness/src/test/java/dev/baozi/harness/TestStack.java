@@ -15,11 +15,11 @@ public final class TestStack {
 
     private TestStack() {}
 
-    static OrchestratorAccess access(OpenBaoServer bao) {
+    public static OrchestratorAccess access(OpenBaoServer bao) {
         return new OrchestratorAccess(bao.rootAdmin(), "baozi", "baozi-transit");
     }
 
-    static Map<String, String> env(OpenBaoServer bao, OrchestratorAccess.AppRoleCredentials credentials) {
+    public static Map<String, String> env(OpenBaoServer bao, OrchestratorAccess.AppRoleCredentials credentials) {
         var env = new HashMap<String, String>();
         env.put("BAOZI_HTTP_PORT", "0");
         env.put("BAOZI_DB_URL", "jdbc:h2:mem:stack-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
