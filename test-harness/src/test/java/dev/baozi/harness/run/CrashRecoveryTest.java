@@ -59,35 +59,47 @@ class CrashRecoveryTest {
             }
 
             Process first = startInItsOwnProcessGroup(config, home.resolve("first.log"));
-            var admin = new ApiClient(port, TestStack.ADMIN_TOKEN);
-            Deadline.await("the first orchestrator to answer", WAIT, () -> answers(port));
-            assertThat(admin.post("/workspaces", Map.of("name", "crashy", "template", "demo-data",
-                    "inputs", Map.of("delay_seconds", 120))).status()).isEqualTo(201);
-            long id = admin.post("/workspaces/crashy/runs", Map.of()).body().path("id").asLong();
-            admin.awaitRun(id, WAIT, "planned");
-            admin.post("/runs/" + id + "/approve", Map.of());
-            Deadline.await("the slow apply to be under way", WAIT,
-                    () -> admin.get("/runs/" + id + "/logs").body().toString().contains("local-exec"));
-
-            new ProcessBuilder("kill", "-s", "KILL", "--", "-" + first.pid()).start().waitFor(10, TimeUnit.SECONDS);
-            assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
-
-            try (Orchestrator second = Orchestrator.start(ConfigLoader.load(config, Map.of("BAOZI_HTTP_PORT", "0")))) {
-                var after = new ApiClient(second.port(), TestStack.ADMIN_TOKEN);
-                JsonNode run = after.get("/runs/" + id).body();
-                var lock = after.get("/workspaces/crashy/lock");
-                var unlock = after.call("DELETE", "/workspaces/crashy/lock", null);
-                long next = after.post("/workspaces/crashy/runs", Map.of()).body().path("id").asLong();
-
-                assertThat(run.path("status").asText()).isEqualTo("errored");
-                assertThat(run.path("error").asText()).contains("the orchestrator stopped while this run was applying")
-                        .contains("bin/baozi lock force-unlock --workspace crashy");
-                assertThat(lock.status()).isEqualTo(200);
-                assertThat(lock.body().path("info").path("Operation").asText()).isEqualTo("OperationTypeApply");
-                assertThat(unlock.status()).isEqualTo(200);
-                assertThat(after.awaitRun(next, WAIT, "planned").path("status").asText()).isEqualTo("planned");
-                assertThat(after.get("/audit?limit=50").body().toString()).contains("run.recover").contains("lock.force-unlock");
+            try {
+                crashMidApply(first, port, config);
+            } finally {
+                killGroup(first); // whatever happened above, nothing of the first process outlives the test
             }
+        }
+    }
+
+    private static void killGroup(Process leader) throws Exception {
+        new ProcessBuilder("kill", "-s", "KILL", "--", "-" + leader.pid()).start().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    private static void crashMidApply(Process first, int port, Path config) throws Exception {
+        var admin = new ApiClient(port, TestStack.ADMIN_TOKEN);
+        Deadline.await("the first orchestrator to answer", WAIT, () -> answers(port));
+        assertThat(admin.post("/workspaces", Map.of("name", "crashy", "template", "demo-data",
+                "inputs", Map.of("delay_seconds", 120))).status()).isEqualTo(201);
+        long id = admin.post("/workspaces/crashy/runs", Map.of()).body().path("id").asLong();
+        admin.awaitRun(id, WAIT, "planned");
+        admin.post("/runs/" + id + "/approve", Map.of());
+        Deadline.await("the slow apply to be under way", WAIT,
+                () -> admin.get("/runs/" + id + "/logs").body().toString().contains("local-exec"));
+
+        killGroup(first);
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        try (Orchestrator second = Orchestrator.start(ConfigLoader.load(config, Map.of("BAOZI_HTTP_PORT", "0")))) {
+            var after = new ApiClient(second.port(), TestStack.ADMIN_TOKEN);
+            JsonNode run = after.get("/runs/" + id).body();
+            var lock = after.get("/workspaces/crashy/lock");
+            var unlock = after.call("DELETE", "/workspaces/crashy/lock", null);
+            long next = after.post("/workspaces/crashy/runs", Map.of()).body().path("id").asLong();
+
+            assertThat(run.path("status").asText()).isEqualTo("errored");
+            assertThat(run.path("error").asText()).contains("the orchestrator stopped while this run was applying")
+                    .contains("bin/baozi lock force-unlock --workspace crashy");
+            assertThat(lock.status()).isEqualTo(200);
+            assertThat(lock.body().path("info").path("Operation").asText()).isEqualTo("OperationTypeApply");
+            assertThat(unlock.status()).isEqualTo(200);
+            assertThat(after.awaitRun(next, WAIT, "planned").path("status").asText()).isEqualTo("planned");
+            assertThat(after.get("/audit?limit=50").body().toString()).contains("run.recover").contains("lock.force-unlock");
         }
     }
 
