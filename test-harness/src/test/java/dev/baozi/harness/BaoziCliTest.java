@@ -99,4 +99,61 @@ class BaoziCliTest {
         assertThat(run.exit()).isEqualTo(BaoziCli.UNAVAILABLE);
         assertThat(run.err()).contains("cannot reach the orchestrator");
     }
+
+    @Test
+    void a_workspace_and_its_run_are_driven_end_to_end_from_the_cli() {
+        assertThat(cli(admin(), "user", "create", "--name", "cli-op", "--role", "operator").exit()).isEqualTo(BaoziCli.OK);
+        assertThat(cli(admin(), "user", "create", "--name", "cli-ap", "--role", "approver").exit()).isEqualTo(BaoziCli.OK);
+        String opToken = cli(admin(), "user", "token", "--name", "cli-op").out().strip();
+        String apToken = cli(admin(), "user", "token", "--name", "cli-ap").out().strip();
+        var asOperator = Map.of("BAOZI_URL", "http://127.0.0.1:" + orchestrator.port(), "BAOZI_TOKEN", opToken);
+        var asApprover = Map.of("BAOZI_URL", "http://127.0.0.1:" + orchestrator.port(), "BAOZI_TOKEN", apToken);
+
+        Run created = cli(asOperator, "workspace", "create", "--name", "cli-life", "--template", "demo-data",
+                "--inputs", "{\"names\": [\"x\"]}");
+        Run listed = cli(asOperator, "workspace", "list");
+        Run plan = cli(asOperator, "run", "plan", "--workspace", "cli-life");
+        String id = plan.out().strip();
+        Run followPlan = cli(asOperator, "run", "logs", "--id", id, "--follow");
+        Run operatorApproves = cli(asOperator, "run", "approve", "--id", id);
+        Run approve = cli(asApprover, "run", "approve", "--id", id, "--comment", "ok");
+        Run followApply = cli(asOperator, "run", "logs", "--id", id, "--follow");
+        Run show = cli(asOperator, "run", "show", "--id", id);
+
+        assertThat(created.exit()).isEqualTo(BaoziCli.OK);
+        assertThat(listed.out()).contains("cli-life");
+        assertThat(plan.exit()).isEqualTo(BaoziCli.OK);
+        assertThat(id).matches("\\d+");
+        assertThat(followPlan.exit()).isEqualTo(BaoziCli.OK);
+        assertThat(followPlan.out()).contains("[plan]").contains("plan ready");
+        assertThat(followPlan.err()).contains("is planned");
+        assertThat(operatorApproves.exit()).isEqualTo(BaoziCli.REFUSED);
+        assertThat(operatorApproves.err()).contains("403").contains("approver role");
+        assertThat(approve.exit()).isEqualTo(BaoziCli.OK);
+        assertThat(followApply.exit()).isEqualTo(BaoziCli.OK);
+        assertThat(followApply.out()).contains("Apply complete");
+        assertThat(show.out()).contains("\"status\" : \"applied\"");
+    }
+
+    @Test
+    void following_a_run_that_ended_canceled_exits_4() {
+        var asAdmin = admin();
+        cli(asAdmin, "workspace", "create", "--name", "cli-fail", "--template", "demo-data", "--inputs", "{\"delay_seconds\": 30}");
+        String id = cli(asAdmin, "run", "plan", "--workspace", "cli-fail").out().strip();
+        cli(asAdmin, "run", "logs", "--id", id, "--follow");
+        Run cancel = cli(asAdmin, "run", "cancel", "--id", id);
+        Run follow = cli(asAdmin, "run", "logs", "--id", id, "--follow");
+
+        assertThat(cancel.exit()).isEqualTo(BaoziCli.OK);
+        assertThat(follow.exit()).isEqualTo(BaoziCli.RUN_FAILED);
+        assertThat(follow.err()).contains("is canceled");
+    }
+
+    @Test
+    void a_run_id_that_is_not_a_number_is_a_usage_error() {
+        Run run = cli(admin(), "run", "show", "--id", "abc");
+
+        assertThat(run.exit()).isEqualTo(BaoziCli.USAGE);
+        assertThat(run.err()).contains("--id takes a run number");
+    }
 }

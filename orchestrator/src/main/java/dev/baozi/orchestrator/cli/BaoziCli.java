@@ -28,11 +28,23 @@ public final class BaoziCli {
     public static final int REFUSED = 1;
     public static final int USAGE = 2;
     public static final int UNAVAILABLE = 3;
+    public static final int RUN_FAILED = 4;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String USAGE_TEXT = """
             usage: baozi <command> [options]
 
+              workspace create --name W --template T [--inputs JSON]
+              workspace list
+              workspace show --name W
+              run plan    --workspace W [--destroy]     queue a plan; prints the run id
+              run show    --id N
+              run logs    --id N [--follow]             --follow streams until the run stops or awaits approval
+              run approve --id N [--comment C] [--confirm-destroy]
+              run discard --id N [--comment C]
+              run cancel  --id N [--force]
+              user create --name U --role viewer|operator|approver|admin
+              user token  --name U                      print a new API token for U (shown once)
               token create  --workspace W [--name N] [--read-only]   print a new state token (shown once)
               token list    --workspace W
               token revoke  --workspace W --id N
@@ -43,10 +55,12 @@ public final class BaoziCli {
 
             options for every command:
               --url URL               the orchestrator (BAOZI_URL, default http://127.0.0.1:8080)
-              --admin-token-file F    file holding the admin token (BAOZI_ADMIN_TOKEN_FILE, default
-                                      var/orchestrator/admin-token); or BAOZI_ADMIN_TOKEN
+              credentials: BAOZI_TOKEN (your API token), else the admin token: BAOZI_ADMIN_TOKEN, or
+                                      --admin-token-file F (BAOZI_ADMIN_TOKEN_FILE, default
+                                      var/orchestrator/admin-token)
 
-            exit codes: 0 done, 1 refused by the orchestrator, 2 bad usage, 3 orchestrator unreachable
+            exit codes: 0 done, 1 refused by the orchestrator, 2 bad usage, 3 orchestrator unreachable,
+                        4 the run ended errored or canceled (run logs --follow)
             """;
 
     private final Map<String, String> env;
@@ -86,6 +100,25 @@ public final class BaoziCli {
             String admin = adminToken(options);
             return switch (words.get(0) + " " + words.get(1)) {
                 case "token create" -> tokenCreate(url, admin, options);
+                case "workspace create" -> print(call(url, admin, "POST", "/workspaces", JSON.createObjectNode()
+                        .put("name", require(options, "name"))
+                        .put("template", require(options, "template"))
+                        .set("inputs", JSON.readTree(options.getOrDefault("inputs", "{}"))).toString()));
+                case "workspace list" -> print(call(url, admin, "GET", "/workspaces", null));
+                case "workspace show" -> print(call(url, admin, "GET", "/workspaces/" + require(options, "name"), null));
+                case "run plan" -> runPlan(url, admin, options);
+                case "run show" -> print(call(url, admin, "GET", "/runs/" + id(options), null));
+                case "run logs" -> options.containsKey("follow") ? follow(url, admin, id(options)) : logs(url, admin, id(options));
+                case "run approve" -> print(call(url, admin, "POST", "/runs/" + id(options) + "/approve", JSON.createObjectNode()
+                        .put("comment", options.getOrDefault("comment", ""))
+                        .put("confirm_destroy", options.containsKey("confirm-destroy")).toString()));
+                case "run discard" -> print(call(url, admin, "POST", "/runs/" + id(options) + "/discard",
+                        JSON.createObjectNode().put("comment", options.getOrDefault("comment", "")).toString()));
+                case "run cancel" -> print(call(url, admin, "POST", "/runs/" + id(options) + "/cancel",
+                        JSON.createObjectNode().put("force", options.containsKey("force")).toString()));
+                case "user create" -> print(call(url, admin, "POST", "/users", JSON.createObjectNode()
+                        .put("name", require(options, "name")).put("role", require(options, "role")).toString()));
+                case "user token" -> userToken(url, admin, options);
                 case "token list" -> print(call(url, admin, "GET", ws(options) + "/state-tokens", null));
                 case "token revoke" -> print(call(url, admin, "DELETE", ws(options) + "/state-tokens/"
                         + require(options, "id"), null));
@@ -96,7 +129,7 @@ public final class BaoziCli {
                         JSON.createObjectNode().put("version", Long.parseLong(require(options, "version"))).toString()));
                 default -> throw new UsageException("unknown command: " + String.join(" ", words));
             };
-        } catch (UsageException | NumberFormatException e) {
+        } catch (UsageException | NumberFormatException | com.fasterxml.jackson.core.JsonProcessingException e) {
             err.println("baozi: " + e.getMessage());
             err.print(USAGE_TEXT);
             return USAGE;
@@ -112,8 +145,8 @@ public final class BaoziCli {
     private static void parse(String[] args, List<String> words, Map<String, String> options) throws UsageException {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if (a.equals("--read-only")) {
-                options.put("read-only", "true");
+            if (List.of("--read-only", "--destroy", "--follow", "--confirm-destroy", "--force").contains(a)) {
+                options.put(a.substring(2), "true");
             } else if (a.startsWith("--")) {
                 if (i + 1 >= args.length) {
                     throw new UsageException(a + " needs a value");
@@ -126,6 +159,9 @@ public final class BaoziCli {
     }
 
     private String adminToken(Map<String, String> options) throws UsageException, IOException {
+        if (env.containsKey("BAOZI_TOKEN") && !env.get("BAOZI_TOKEN").isBlank()) {
+            return env.get("BAOZI_TOKEN").strip();
+        }
         if (env.containsKey("BAOZI_ADMIN_TOKEN") && !options.containsKey("admin-token-file")) {
             return env.get("BAOZI_ADMIN_TOKEN").strip();
         }
@@ -147,6 +183,83 @@ public final class BaoziCli {
 
     private static String ws(Map<String, String> options) throws UsageException {
         return "/workspaces/" + URLEncoder.encode(require(options, "workspace"), StandardCharsets.UTF_8);
+    }
+
+    private static String id(Map<String, String> options) throws UsageException {
+        String id = require(options, "id");
+        if (!id.matches("\\d+")) {
+            throw new UsageException("--id takes a run number, got '" + id + "'");
+        }
+        return id;
+    }
+
+    private int runPlan(String url, String token, Map<String, String> options)
+            throws UsageException, IOException, InterruptedException {
+        String body = JSON.createObjectNode().put("destroy", options.containsKey("destroy")).toString();
+        HttpResponse<String> response = call(url, token, "POST", ws(options) + "/runs", body);
+        if (response.statusCode() != 201) {
+            return print(response);
+        }
+        JsonNode run = JSON.readTree(response.body());
+        out.println(run.path("id").asLong());
+        err.println("run " + run.path("id").asLong() + " queued; follow it with: baozi run logs --id " + run.path("id").asLong()
+                + " --follow");
+        return OK;
+    }
+
+    private int logs(String url, String token, String id) throws IOException, InterruptedException {
+        HttpResponse<String> response = call(url, token, "GET", "/runs/" + id + "/logs", null);
+        if (response.statusCode() != 200) {
+            return print(response);
+        }
+        for (JsonNode line : JSON.readTree(response.body()).path("lines")) {
+            out.println("[" + line.path("step").asText() + "] " + line.path("line").asText());
+        }
+        return OK;
+    }
+
+    /** Streams the run's log; the exit code says how the run stands when the stream ends. */
+    private int follow(String url, String token, String id) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(url + "/api/v1/runs/" + id + "/logs/stream"))
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "text/event-stream")
+                .build();
+        HttpResponse<java.util.stream.Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+        if (response.statusCode() != 200) {
+            err.println("baozi: the orchestrator answered " + response.statusCode() + " for run " + id);
+            return response.statusCode() >= 500 ? UNAVAILABLE : REFUSED;
+        }
+        String event = "";
+        String status = "";
+        try (var lines = response.body()) {
+            for (var it = lines.iterator(); it.hasNext(); ) {
+                String line = it.next();
+                if (line.startsWith("event:")) {
+                    event = line.substring(6).strip();
+                } else if (line.startsWith("data:")) {
+                    JsonNode data = JSON.readTree(line.substring(5));
+                    if (event.equals("end")) {
+                        status = data.path("status").asText();
+                        break;
+                    }
+                    out.println("[" + data.path("step").asText() + "] " + data.path("line").asText());
+                }
+            }
+        }
+        err.println("run " + id + " is " + status);
+        return status.equals("errored") || status.equals("canceled") ? RUN_FAILED : OK;
+    }
+
+    private int userToken(String url, String token, Map<String, String> options)
+            throws UsageException, IOException, InterruptedException {
+        HttpResponse<String> response = call(url, token, "POST", "/users/" + require(options, "name") + "/tokens",
+                JSON.createObjectNode().put("name", "cli").toString());
+        if (response.statusCode() != 201) {
+            return print(response);
+        }
+        out.println(JSON.readTree(response.body()).path("token").asText());
+        err.println("API token for " + require(options, "name") + "; it is shown this once, Baozi keeps only its hash");
+        return OK;
     }
 
     private int tokenCreate(String url, String admin, Map<String, String> options)
