@@ -209,4 +209,75 @@ public abstract class PersistenceContract {
                 .map(m -> m.getVersion() + "#" + m.getInstalledRank() + "@" + m.getInstalledOn().getTime() + ":" + m.getState())
                 .toList();
     }
+
+    // users, workspaces, runs, run logs
+
+    @Test
+    void a_user_is_found_by_a_live_api_token_and_not_by_another() {
+        var users = new dev.baozi.orchestrator.auth.UserRepository(database().dsl());
+        var user = users.insert(unique("u"), dev.baozi.orchestrator.auth.Role.APPROVER, created());
+        String hash = tokenHash();
+        users.insertToken(user.id(), "laptop", hash, created());
+
+        assertThat(users.byLiveToken(hash)).hasValueSatisfying(u -> {
+            assertThat(u.name()).isEqualTo(user.name());
+            assertThat(u.role()).isEqualTo(dev.baozi.orchestrator.auth.Role.APPROVER);
+        });
+        assertThat(users.byLiveToken(tokenHash())).isEmpty();
+        assertThat(users.byName(user.name())).isPresent();
+    }
+
+    @Test
+    void a_workspace_keeps_its_inputs_as_json() {
+        var workspaces = new dev.baozi.orchestrator.workspace.WorkspaceRepository(database().dsl());
+        var inputs = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("greeting", "hi \"there\"");
+        inputs.putArray("names").add("a").add("b");
+
+        var saved = workspaces.insert(unique("ws"), "demo-data", inputs, "1.12.6", "tester", created());
+
+        var read = workspaces.byName(saved.name()).orElseThrow();
+        assertThat(read.inputs()).isEqualTo(inputs);
+        assertThat(read.tofuVersion()).isEqualTo("1.12.6");
+    }
+
+    @Test
+    void run_status_changes_are_compare_and_set_and_the_queue_starts_one_run_per_workspace() {
+        var workspaces = new dev.baozi.orchestrator.workspace.WorkspaceRepository(database().dsl());
+        var runs = new dev.baozi.orchestrator.run.RunRepository(database().dsl());
+        var ws = workspaces.insert(unique("ws"), "demo-data", new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode(),
+                "1.12.6", "tester", created());
+        var first = runs.insert(ws.id(), false, "op", created());
+        var second = runs.insert(ws.id(), true, "op", created());
+        var Q = dev.baozi.orchestrator.run.RunStatus.QUEUED;
+        var P = dev.baozi.orchestrator.run.RunStatus.PLANNING;
+
+        assertThat(runs.startable()).extracting(dev.baozi.orchestrator.run.Run::id).contains(first.id()).doesNotContain(second.id());
+        assertThat(runs.transition(first.id(), Q, P, created())).isTrue();
+        assertThat(runs.transition(first.id(), Q, P, created())).isFalse();
+        assertThat(runs.startable()).extracting(dev.baozi.orchestrator.run.Run::id).doesNotContain(first.id(), second.id());
+        runs.recordPlan(first.id(), "{\"resource_changes\":[]}", new dev.baozi.orchestrator.run.PlanSummary(1, 2, 3, 4));
+        assertThat(runs.finish(first.id(), P, dev.baozi.orchestrator.run.RunStatus.ERRORED, "boom", null, created())).isTrue();
+        var ended = runs.get(first.id()).orElseThrow();
+        assertThat(ended.summary()).isEqualTo(new dev.baozi.orchestrator.run.PlanSummary(1, 2, 3, 4));
+        assertThat(ended.error()).isEqualTo("boom");
+        assertThat(ended.finishedAt()).isNotNull();
+        assertThat(runs.startable()).extracting(dev.baozi.orchestrator.run.Run::id).contains(second.id());
+        assertThat(runs.get(second.id()).orElseThrow().destroy()).isTrue();
+    }
+
+    @Test
+    void run_log_lines_come_back_in_order_after_a_sequence_number() {
+        var workspaces = new dev.baozi.orchestrator.workspace.WorkspaceRepository(database().dsl());
+        var runs = new dev.baozi.orchestrator.run.RunRepository(database().dsl());
+        var logs = new dev.baozi.orchestrator.run.RunLogRepository(database().dsl());
+        var ws = workspaces.insert(unique("ws"), "demo-data", new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode(),
+                "1.12.6", "tester", created());
+        var run = runs.insert(ws.id(), false, "op", created());
+        for (int i = 1; i <= 3; i++) {
+            logs.insert(new dev.baozi.orchestrator.run.LogLine(run.id(), i, "plan", created(), "line " + i + " ü"));
+        }
+
+        assertThat(logs.after(run.id(), 1)).extracting(dev.baozi.orchestrator.run.LogLine::line).containsExactly("line 2 ü", "line 3 ü");
+        assertThat(logs.lastSeq(run.id())).isEqualTo(3);
+    }
 }
