@@ -164,6 +164,14 @@ public final class RunExecutor {
         }
     }
 
+    /** 45s, 30min, 1h30min: how a person writes a timeout. */
+    static String human(Duration d) {
+        if (d.toSeconds() < 60 || d.toSecondsPart() != 0) {
+            return d.toSeconds() + "s";
+        }
+        return (d.toHours() > 0 ? d.toHours() + "h" : "") + (d.toMinutesPart() > 0 || d.toHours() == 0 ? d.toMinutesPart() + "min" : "");
+    }
+
     static String describe(PlanSummary s) {
         return s.adds() + " to add, " + s.changes() + " to change, " + s.replaces() + " to replace, " + s.destroys() + " to destroy";
     }
@@ -258,7 +266,7 @@ public final class RunExecutor {
             }
             RunStatus from = name.equals("apply") || run.status() == RunStatus.APPLYING ? RunStatus.APPLYING : RunStatus.PLANNING;
             if (outcome.timedOut()) {
-                finish(from, RunStatus.ERRORED, "tofu " + name + " timed out after " + timeout.toMinutes() + " min and was stopped");
+                finish(from, RunStatus.ERRORED, "tofu " + name + " timed out after " + human(timeout) + " and was stopped");
                 return false;
             }
             if (outcome.interrupted() || outcome.killed()) {
