@@ -16,7 +16,7 @@ STACK_JAR := test-harness/target/test-harness-$(VERSION).jar
 help:
 	@echo "make run    start OpenBao and the orchestrator on http://127.0.0.1:8080 (data in ./var)"
 	@echo "make test   build the tools if needed, then run every test"
-	@echo "make bench  measure the state backend against direct OpenBao KV v2 calls; rewrites docs/benchmarks.md"
+	@echo "make bench  measure the state backend (vs direct OpenBao KV v2) and runs (vs bare tofu plan); rewrites docs/benchmarks.md"
 	@echo "make tools  build/install tofu, bao, the providers and Debian packages into ~/.cache/baozi/tools"
 
 tools:
@@ -34,6 +34,7 @@ test: tools
 bench: tools
 	$(MVN) -q -DskipTests package
 	$(JAVA_HOME)/bin/java -cp $(STACK_JAR) dev.baozi.harness.bench.StateBench docs/benchmarks.md test-harness/target/bench
+	$(JAVA_HOME)/bin/java -cp $(STACK_JAR) dev.baozi.harness.bench.RunBench docs/benchmarks.md
 
 clean:
 	$(MVN) -q clean

@@ -118,7 +118,7 @@ public final class RunExecutor {
             vault.seal(Files.readAllBytes(plain), runDir(run.id()).resolve(SEALED_PLAN));
             Files.deleteIfExists(plain);
             if (!runs.transition(run.id(), RunStatus.PLANNING, RunStatus.PLANNED, OffsetDateTime.now(clock))) {
-                discardPlan(run.id()); // cancelled meanwhile
+                discardRun(run.id()); // cancelled meanwhile
             }
             step.log.line("baozi", "plan ready: " + describe(reviewed.summary()) + "; waiting for approval");
         } catch (RuntimeException | IOException e) {
@@ -149,9 +149,14 @@ public final class RunExecutor {
             log.error("applying run {}", run.id(), e);
             step.finish(RunStatus.APPLYING, RunStatus.ERRORED, "applying failed: " + e.getMessage());
         } finally {
-            discardPlan(run.id());
-            deleteTree(runDir(run.id()).resolve("work"));
+            discardRun(run.id());
         }
+    }
+
+    /** Deletes everything a run left on disk: its sealed plan and its working directory. */
+    void discardRun(long runId) {
+        discardPlan(runId);
+        deleteTree(runDir(runId));
     }
 
     /** Deletes the run's sealed plan and any plain copy. */
@@ -315,7 +320,7 @@ public final class RunExecutor {
                 log.line("baozi", "run canceled: " + reason);
             }
             ended = true;
-            discardPlan(run.id());
+            discardRun(run.id());
         }
 
         void finish(RunStatus from, RunStatus to, String error) {
@@ -330,7 +335,7 @@ public final class RunExecutor {
                 log.line("baozi", "run " + to.wire() + (error == null ? "" : ": " + error));
             }
             if (to.isFinal()) {
-                discardPlan(run.id());
+                discardRun(run.id());
             }
         }
     }

@@ -111,7 +111,7 @@ public final class RunService {
         }
         Decision decision;
         if (runs.decide(id, RunStatus.DISCARDED, by.name(), comment, false, OffsetDateTime.now(clock))) {
-            executor.discardPlan(id);
+            executor.discardRun(id);
             decision = new Decision.Done(runs.get(id).orElseThrow());
             scheduler.wake();
         } else {
@@ -136,7 +136,7 @@ public final class RunService {
         Decision decision = switch (run.status()) {
             case QUEUED, PLANNED, APPROVED -> {
                 if (runs.finish(id, run.status(), RunStatus.CANCELED, "canceled by " + by.name(), by.name(), now)) {
-                    executor.discardPlan(id);
+                    executor.discardRun(id);
                     scheduler.wake();
                     yield new Decision.Done(runs.get(id).orElseThrow());
                 }
@@ -160,7 +160,7 @@ public final class RunService {
                     + "; tofu's lock on workspace " + run.workspace() + ", if it held one, stays until an admin releases it"
                     + " (bin/baozi lock force-unlock --workspace " + run.workspace() + ")";
             if (runs.finish(run.id(), run.status(), RunStatus.ERRORED, reason, null, now)) {
-                executor.discardPlan(run.id());
+                executor.discardRun(run.id());
                 audit.record("system", "run.recover", run.workspace(), "errored", "run " + run.id() + " was " + run.status().wire());
                 recovered++;
             }
