@@ -45,6 +45,26 @@ public final class OpenBaoKv {
         return read(path, 0);
     }
 
+    /** The latest version of {@code path} and its number; both from one answer, so they belong together. */
+    public record Latest(Optional<KvEntry> entry, long version) {}
+
+    /**
+     * The latest version's data (empty when the path does not exist or its latest version is
+     * deleted) and that version's number (0: no version yet), from a single read: a
+     * check-and-set write against this number can only succeed if nothing changed since.
+     */
+    public Latest latest(String path) {
+        OpenBaoHttp.Response r = send("GET", "data/" + path, null);
+        if (r.status() == 404) {
+            return new Latest(Optional.empty(), r.body().path("data").path("metadata").path("version").asLong(0));
+        }
+        r.requireOk("reading " + path);
+        JsonNode data = r.body().path("data");
+        long version = data.path("metadata").path("version").asLong();
+        boolean present = !(data.path("data").isNull() || data.path("data").isMissingNode());
+        return new Latest(present ? Optional.of(new KvEntry(data.path("data"), version)) : Optional.empty(), version);
+    }
+
     /** Version {@code version} of {@code path} (0: latest). */
     public Optional<KvEntry> read(String path, long version) {
         String query = version > 0 ? "?version=" + version : "";

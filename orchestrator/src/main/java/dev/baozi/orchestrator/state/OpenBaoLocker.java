@@ -35,10 +35,12 @@ public final class OpenBaoLocker implements Locker {
 
     private record Current(long version, Optional<HeldLock> lock) {}
 
+    /** The lock entry and its version from one read (two reads could straddle another's write). */
     private Current read(WorkspaceName workspace) {
-        Optional<KvEntry> entry = kv.read(path(workspace));
+        OpenBaoKv.Latest latest = kv.latest(path(workspace));
+        Optional<KvEntry> entry = latest.entry();
         if (entry.isEmpty()) {
-            return new Current(kv.metadata(path(workspace)).map(m -> m.currentVersion()).orElse(0L), Optional.empty());
+            return new Current(latest.version(), Optional.empty());
         }
         var data = entry.get().data();
         if (!data.path("held").asBoolean()) {

@@ -52,8 +52,8 @@ class LockRaceTest {
     void exactly_one_of_four_racers_on_two_instances_wins_each_of_200_rounds() throws Exception {
         StateHttp a = TestSupport.client(first);
         StateHttp b = TestSupport.client(second);
-        String ws = "race";
-        String token = a.token(ws, "read-write");
+        String shared = "race";
+        String sharedToken = a.token(shared, "read-write");
         List<StateHttp> racers = new ArrayList<>();
         for (int i = 0; i < RACERS_PER_INSTANCE; i++) {
             racers.add(a);
@@ -62,6 +62,9 @@ class LockRaceTest {
         ExecutorService pool = Executors.newFixedThreadPool(racers.size());
         try {
             for (int round = 0; round < ROUNDS; round++) {
+                // Even rounds race for a lock never taken before (its entry is created), odd rounds for a used one.
+                String ws = round % 2 == 0 ? "race-" + round : shared;
+                String token = round % 2 == 0 ? a.token(ws, "read-write") : sharedToken;
                 var barrier = new CyclicBarrier(racers.size());
                 List<Future<Attempt>> futures = new ArrayList<>();
                 for (int r = 0; r < racers.size(); r++) {
