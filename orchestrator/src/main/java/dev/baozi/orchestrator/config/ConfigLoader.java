@@ -74,7 +74,7 @@ public final class ConfigLoader {
                 integer("state.max-body-mib", 64, 1, 4096) * 1024L * 1024L);
         var auth = new BaoziConfig.Auth(optionalSecret("auth.admin-token", "auth.admin-token-file"));
         var runs = new BaoziConfig.Runs(
-                Path.of(text("runs.dir", "./var/runs")),
+                absolute(text("runs.dir", "./var/runs")),
                 integer("runs.max-concurrent", 2, 1, 64),
                 duration("runs.plan-timeout", Duration.ofMinutes(30)),
                 duration("runs.apply-timeout", Duration.ofMinutes(60)),
@@ -82,9 +82,9 @@ public final class ConfigLoader {
                 bool("runs.self-approval", false));
         Path tools = toolsDir();
         var tofu = new BaoziConfig.Tofu(
-                Path.of(text("tofu.binary", tools.resolve("bin/tofu").toString())),
-                Path.of(text("tofu.providers-mirror", tools.resolve("providers").toString())),
-                Path.of(text("tofu.templates-dir", "./tf-modules")));
+                absolute(text("tofu.binary", tools.resolve("bin/tofu").toString())),
+                absolute(text("tofu.providers-mirror", tools.resolve("providers").toString())),
+                absolute(text("tofu.templates-dir", "./tf-modules")));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -133,6 +133,11 @@ public final class ConfigLoader {
                     + raw.get().value() + "' (from " + raw.get().source() + ")");
             return fallback;
         }
+    }
+
+    /** Paths are made absolute at load: tofu runs in other directories, where a relative path means something else. */
+    private static Path absolute(String path) {
+        return Path.of(path).toAbsolutePath().normalize();
     }
 
     /** Where make tools put its binaries: BAOZI_TOOLS_DIR, else BAOZI_CACHE_DIR/tools, else ~/.cache/baozi/tools. */

@@ -30,7 +30,9 @@ public final class PlanJson {
         try {
             raw = JSON.readTree(showJson);
         } catch (IOException e) {
-            throw new IllegalStateException("tofu show -json printed something that is not JSON", e);
+            String start = new String(showJson, 0, Math.min(showJson.length, 200), java.nio.charset.StandardCharsets.UTF_8);
+            throw new IllegalStateException("tofu show -json printed something that is not JSON (" + e.getMessage().lines().findFirst().orElse("")
+                    + "), starting with: " + start, e);
         }
         ObjectNode plan = JSON.createObjectNode();
         plan.put("format_version", raw.path("format_version").asText());

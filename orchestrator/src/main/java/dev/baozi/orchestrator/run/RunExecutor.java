@@ -291,8 +291,8 @@ public final class RunExecutor {
         boolean capture(List<String> args, ByteArrayOutputStream into) {
             var process = new TofuProcess();
             var outcome = process.run(settings.tofu(), runDir(run.id()).resolve("work"), env, args,
-                    line -> into.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8)), settings.planTimeout(),
-                    settings.cancelGrace());
+                    line -> into.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8)),
+                    line -> log.line(args.getFirst(), line), settings.planTimeout(), settings.cancelGrace());
             if (outcome.exitCode() != 0) {
                 finish(RunStatus.PLANNING, RunStatus.ERRORED, "tofu " + args.getFirst() + " failed (exit " + outcome.exitCode() + ")");
                 return false;

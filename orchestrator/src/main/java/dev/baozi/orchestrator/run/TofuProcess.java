@@ -39,20 +39,22 @@ public final class TofuProcess {
     private volatile boolean killed;
     private volatile boolean timedOut;
 
-    /** Runs {@code tofu args…} in {@code dir} and blocks until it ends. */
+    /** Runs {@code tofu args…} in {@code dir} and blocks until it ends; stdout and stderr lines both go to {@code lines}. */
     public Outcome run(Path tofu, Path dir, Map<String, String> env, List<String> args, Consumer<String> lines,
             Duration timeout, Duration grace) {
+        return run(tofu, dir, env, args, lines, lines, timeout, grace);
+    }
+
+    /** Runs {@code tofu args…} with stdout lines to {@code stdout} and stderr lines to {@code stderr}. */
+    public Outcome run(Path tofu, Path dir, Map<String, String> env, List<String> args, Consumer<String> stdout,
+            Consumer<String> stderr, Duration timeout, Duration grace) {
         CommandLine command = new CommandLine(tofu.toFile());
         args.forEach(a -> command.addArgument(a, false));
         DefaultExecutor executor = DefaultExecutor.builder().setWorkingDirectory(dir).get();
         executor.setExitValues(null);
-        var out = new LogOutputStream(0, StandardCharsets.UTF_8) {
-            @Override
-            protected void processLine(String line, int level) {
-                lines.accept(line);
-            }
-        };
-        executor.setStreamHandler(new PumpStreamHandler(out));
+        var out = lineStream(stdout);
+        var err = lineStream(stderr);
+        executor.setStreamHandler(new PumpStreamHandler(out, err));
         executor.setProcessDestroyer(new ProcessDestroyer() {
             @Override
             public boolean add(Process p) {
@@ -86,10 +88,20 @@ public final class TofuProcess {
             timer.cancel(false);
             try {
                 out.close();
+                err.close();
             } catch (IOException ignored) {
                 // the process is gone; nothing more will come
             }
         }
+    }
+
+    private static LogOutputStream lineStream(Consumer<String> lines) {
+        return new LogOutputStream(0, StandardCharsets.UTF_8) {
+            @Override
+            protected void processLine(String line, int level) {
+                lines.accept(line);
+            }
+        };
     }
 
     /** Sends SIGINT; if tofu has not stopped after {@code grace}, kills it. */

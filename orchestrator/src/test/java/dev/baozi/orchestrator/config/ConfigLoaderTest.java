@@ -101,4 +101,32 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(null, env))
                 .hasMessageContaining("openbao.approle.secret-id and openbao.approle.secret-id-file: set only one");
     }
+
+    @Test
+    void relative_paths_are_made_absolute_because_tofu_runs_elsewhere() {
+        var env = minimalEnv();
+        env.put("BAOZI_RUNS_DIR", "./var/runs");
+        env.put("BAOZI_TOFU_TEMPLATES_DIR", "tf-modules");
+
+        BaoziConfig config = ConfigLoader.load(null, env);
+
+        assertThat(config.runs().dir()).isAbsolute().endsWith(Path.of("var", "runs"));
+        assertThat(config.tofu().templatesDir()).isAbsolute().endsWith(Path.of("tf-modules"));
+        assertThat(config.tofu().binary()).isAbsolute();
+    }
+
+    @Test
+    void run_settings_have_sane_defaults_and_bad_ones_are_named() {
+        BaoziConfig config = ConfigLoader.load(null, minimalEnv());
+        var env = minimalEnv();
+        env.put("BAOZI_RUNS_MAX_CONCURRENT", "0");
+        env.put("BAOZI_RUNS_SELF_APPROVAL", "sometimes");
+
+        assertThat(config.runs().maxConcurrent()).isEqualTo(2);
+        assertThat(config.runs().selfApproval()).isFalse();
+        assertThat(config.runs().planTimeout()).isEqualTo(Duration.ofMinutes(30));
+        assertThatThrownBy(() -> ConfigLoader.load(null, env))
+                .hasMessageContaining("runs.max-concurrent: must be a whole number from 1 to 64, got '0'")
+                .hasMessageContaining("runs.self-approval: must be true or false, got 'sometimes'");
+    }
 }
