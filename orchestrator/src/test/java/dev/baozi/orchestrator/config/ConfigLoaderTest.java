@@ -110,8 +110,8 @@ class ConfigLoaderTest {
 
         BaoziConfig config = ConfigLoader.load(null, env);
 
-        assertThat(config.runs().dir()).isAbsolute().endsWith(Path.of("var", "runs"));
-        assertThat(config.tofu().templatesDir()).isAbsolute().endsWith(Path.of("tf-modules"));
+        assertThat(config.runs().dir()).isAbsolute().endsWithRaw(Path.of("var", "runs"));
+        assertThat(config.tofu().templatesDir()).isAbsolute().endsWithRaw(Path.of("tf-modules"));
         assertThat(config.tofu().binary()).isAbsolute();
     }
 
