@@ -72,7 +72,7 @@ public final class StateController {
         byte[] body = ctx.bodyAsBytes();
         // An empty body is `tofu force-unlock` (its client sends no lock info); otherwise the ID must match.
         String lockId = null;
-        if (!new String(body).isBlank()) {
+        if (!new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
             lockId = parseLockInfo(body).map(LockInfo::id)
                     .orElseThrow(() -> new BadRequestResponse("UNLOCK needs an empty body or a JSON body with the lock's ID"));
         }
