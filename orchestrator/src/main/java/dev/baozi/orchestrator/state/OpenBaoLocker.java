@@ -42,13 +42,17 @@ public final class OpenBaoLocker implements Locker {
         if (entry.isEmpty()) {
             return new Current(latest.version(), Optional.empty());
         }
-        var data = entry.get().data();
+        return parse(workspace, entry.get());
+    }
+
+    private static Current parse(WorkspaceName workspace, KvEntry entry) {
+        var data = entry.data();
         if (!data.path("held").asBoolean()) {
-            return new Current(entry.get().version(), Optional.empty());
+            return new Current(entry.version(), Optional.empty());
         }
         LockInfo info = JSON.convertValue(data.path("info"), LockInfo.class);
         var lock = new HeldLock(workspace.value(), info, data.path("holder").asText(), Instant.parse(data.path("since").asText()));
-        return new Current(entry.get().version(), Optional.of(lock));
+        return new Current(entry.version(), Optional.of(lock));
     }
 
     @Override
@@ -99,9 +103,14 @@ public final class OpenBaoLocker implements Locker {
         }
     }
 
+    /**
+     * One OpenBao call, on every state write: who holds the lock needs only the entry; a missing
+     * (never written or soft-deleted) entry holds nothing. The version, which only a change of the
+     * lock needs, is left to {@link #read}.
+     */
     @Override
     public Optional<HeldLock> current(WorkspaceName workspace) {
-        return read(workspace).lock();
+        return kv.read(path(workspace)).flatMap(entry -> parse(workspace, entry).lock());
     }
 
     @Override

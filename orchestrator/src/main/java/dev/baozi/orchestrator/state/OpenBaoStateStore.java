@@ -10,12 +10,13 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -23,7 +24,12 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -46,6 +52,8 @@ public final class OpenBaoStateStore implements StateStore {
     static final int INLINE_BYTES = 384 * 1024;
     private static final Logger log = LoggerFactory.getLogger(OpenBaoStateStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Virtual threads for chunk reads and writes that run side by side; nothing to shut down. */
+    private static final ExecutorService CALLS = Executors.newVirtualThreadPerTaskExecutor();
 
     private final OpenBaoKv kv;
     private final Clock clock;
@@ -95,55 +103,65 @@ public final class OpenBaoStateStore implements StateStore {
 
     @Override
     public Optional<StoredState> read(WorkspaceName workspace, long version) {
+        return readCompressed(workspace, version).map(stored -> {
+            byte[] content = gunzip(stored.gzip());
+            if (!stored.version().sha256().equals(sha256(content))) {
+                throw new IllegalStateException("state " + workspace + " version " + version + " does not match its sha256");
+            }
+            return new StoredState(stored.version(), content);
+        });
+    }
+
+    @Override
+    public Optional<CompressedState> readCompressed(WorkspaceName workspace, long version) {
         Optional<KvEntry> entry = readPointer(workspace, version);
         if (entry.isEmpty() || entry.get().data().path("deleted").asBoolean()) {
             return Optional.empty();
         }
         JsonNode data = entry.get().data();
-        String generation = data.path("generation").asText();
-        int chunks = data.path("chunks").asInt();
-        var compressed = new ByteArrayOutputStream();
         if (data.hasNonNull("inline")) {
-            compressed.writeBytes(Base64.getDecoder().decode(data.path("inline").asText()));
+            byte[] gzip = Base64.getDecoder().decode(data.path("inline").asText());
+            return Optional.of(new CompressedState(toVersion(entry.get()), gzip));
         }
-        for (int i = 0; i < chunks; i++) {
+        String generation = data.path("generation").asText();
+        List<Callable<byte[]>> reads = new ArrayList<>();
+        for (int i = 0; i < data.path("chunks").asInt(); i++) {
             String path = chunk(workspace, generation, i);
-            KvEntry part = kv.read(path).orElseThrow(() ->
-                    new IllegalStateException("state chunk " + path + " is missing from OpenBao"));
-            compressed.writeBytes(Base64.getDecoder().decode(part.data().path("b").asText()));
+            reads.add(() -> Base64.getDecoder().decode(kv.read(path).orElseThrow(() ->
+                    new IllegalStateException("state chunk " + path + " is missing from OpenBao")).data().path("b").asText()));
         }
-        byte[] content = gunzip(compressed.toByteArray());
-        StateVersion meta = toVersion(entry.get());
-        if (!meta.sha256().equals(sha256(content))) {
-            throw new IllegalStateException("state " + workspace + " version " + version + " does not match its sha256");
-        }
-        return Optional.of(new StoredState(meta, content));
+        var gzip = new ByteArrayOutputStream(reads.size() * CHUNK_BYTES);
+        inParallel(reads).forEach(gzip::writeBytes);
+        return Optional.of(new CompressedState(toVersion(entry.get()), gzip.toByteArray()));
     }
 
     @Override
-    public WriteOutcome write(WorkspaceName workspace, byte[] content, StateFacts facts, String who, long expectedHead) {
-        byte[] compressed = gzip(content);
+    public WriteOutcome write(WorkspaceName workspace, StateBody body, String who, long expectedHead) {
+        byte[] compressed = gzip(body.content());
         String generation = UUID.randomUUID().toString();
         boolean inline = compressed.length <= INLINE_BYTES;
         int chunks = inline ? 0 : (compressed.length + CHUNK_BYTES - 1) / CHUNK_BYTES;
-        int written = 0;
+        // The chunks are invisible until the pointer names their generation: write them side by side.
+        List<Callable<Long>> writes = new ArrayList<>();
+        for (int i = 0; i < chunks; i++) {
+            String path = chunk(workspace, generation, i);
+            int from = i * CHUNK_BYTES;
+            int length = Math.min(compressed.length, from + CHUNK_BYTES) - from;
+            writes.add(() -> kv.put(path, JSON.createObjectNode().put("b", base64(compressed, from, length))));
+        }
         try {
-            for (; written < chunks; written++) {
-                int from = written * CHUNK_BYTES;
-                byte[] part = Arrays.copyOfRange(compressed, from, Math.min(compressed.length, from + CHUNK_BYTES));
-                kv.put(chunk(workspace, generation, written),
-                        JSON.createObjectNode().put("b", Base64.getEncoder().encodeToString(part)));
-            }
+            inParallel(writes);
         } catch (RuntimeException e) {
-            deleteChunks(workspace, generation, written);
+            deleteChunks(workspace, generation, chunks);
             throw e;
         }
+        StateFacts facts = body.facts();
         ObjectNode data = JSON.createObjectNode()
                 .put("generation", generation)
                 .put("chunks", chunks)
-                .put("size", content.length)
-                .put("sha256", sha256(content))
-                .put("md5", md5(content))
+                .put("size", body.content().length)
+                .put("sha256", body.sha256())
+                .put("md5", body.md5())
                 .put("who", who)
                 .put("when", clock.instant().toString())
                 .put("last_chunked", inline ? lastChunked(workspace, expectedHead) : expectedHead + 1);
@@ -226,6 +244,57 @@ public final class OpenBaoStateStore implements StateStore {
                 : kv.read(pointer(workspace), expectedHead).orElse(null);
         // Unknown (head pruned or unreadable): assume the worst, so chunks are looked for.
         return head == null ? expectedHead : head.data().path("last_chunked").asLong(expectedHead);
+    }
+
+    /**
+     * Runs {@code calls} side by side on virtual threads and returns their results in order. Every
+     * call has ended when this returns or throws (so a cleanup after a failure cannot race a write
+     * still on its way); the first failure is thrown.
+     */
+    private static <T> List<T> inParallel(List<Callable<T>> calls) {
+        if (calls.size() == 1) {
+            try {
+                return List.of(calls.getFirst().call());
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("calling OpenBao", e);
+            }
+        }
+        List<Future<T>> futures = new ArrayList<>(calls.size());
+        calls.forEach(call -> futures.add(CALLS.submit(call)));
+        List<T> results = new ArrayList<>(calls.size());
+        RuntimeException failure = null;
+        boolean interrupted = false;
+        for (Future<T> future : futures) {
+            while (true) {
+                try {
+                    results.add(future.get());
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // keep waiting: each call ends by OpenBao's own timeout
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof RuntimeException re ? re
+                                : new IllegalStateException("calling OpenBao", e.getCause());
+                    }
+                    break;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return results;
+    }
+
+    private static String base64(byte[] bytes, int from, int length) {
+        ByteBuffer encoded = Base64.getEncoder().encode(ByteBuffer.wrap(bytes, from, length));
+        return new String(encoded.array(), encoded.arrayOffset() + encoded.position(), encoded.remaining(),
+                StandardCharsets.ISO_8859_1);
     }
 
     private void deleteChunks(WorkspaceName workspace, String generation, int count) {

@@ -27,7 +27,27 @@ public final class StateController {
         this.service = service;
     }
 
+    /**
+     * The current state. A client that accepts gzip (OpenTofu's does: Go's HTTP client asks for it
+     * and decodes it) gets the stored gzip bytes as they are, with {@code Content-Encoding: gzip};
+     * {@code Content-MD5} is always the MD5 of the decoded state, which is what tofu checks.
+     */
     public void get(Context ctx) {
+        if (acceptsGzip(ctx.header("Accept-Encoding"))) {
+            Optional<CompressedState> state = service.currentCompressed(Requests.workspace(ctx), Requests.principal(ctx));
+            if (state.isEmpty()) {
+                ctx.status(HttpStatus.NO_CONTENT);
+                return;
+            }
+            // Javalin compresses nothing that already has a Content-Encoding.
+            ctx.status(HttpStatus.OK)
+                    .header("Content-MD5", state.get().version().md5())
+                    .header("Content-Encoding", "gzip")
+                    .header("Vary", "Accept-Encoding")
+                    .contentType("application/json")
+                    .result(state.get().gzip());
+            return;
+        }
         Optional<StoredState> state = service.current(Requests.workspace(ctx), Requests.principal(ctx));
         if (state.isEmpty()) {
             ctx.status(HttpStatus.NO_CONTENT);
@@ -41,15 +61,36 @@ public final class StateController {
 
     public void post(Context ctx) {
         WorkspaceName ws = Requests.workspace(ctx);
-        byte[] body = ctx.bodyAsBytes();
-        if (body.length == 0) {
+        byte[] bytes = ctx.bodyAsBytes();
+        if (bytes.length == 0) {
             throw new BadRequestResponse("the request has no state in its body");
         }
+        StateBody body = StateBody.of(bytes);
         String md5 = ctx.header("Content-MD5");
-        if (md5 != null && !md5.isBlank() && !md5.strip().equals(OpenBaoStateStore.md5(body))) {
+        if (md5 != null && !md5.isBlank() && !md5.strip().equals(body.md5())) {
             throw new BadRequestResponse("the Content-MD5 header does not match the body; the state was damaged on the way");
         }
         respond(ctx, ws, service.update(ws, body, ctx.queryParam("ID"), Requests.principal(ctx)));
+    }
+
+    /** Whether {@code acceptEncoding} lists gzip (or *) without {@code q=0}. */
+    static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        for (String part : acceptEncoding.split(",")) {
+            String[] fields = part.split(";");
+            String coding = fields[0].strip();
+            if (coding.equalsIgnoreCase("gzip") || coding.equals("*")) {
+                boolean refused = false;
+                for (int i = 1; i < fields.length; i++) {
+                    String param = fields[i].strip().replace(" ", "");
+                    refused |= param.matches("(?i)q=0(\\.0*)?");
+                }
+                return !refused;
+            }
+        }
+        return false;
     }
 
     public void delete(Context ctx) {

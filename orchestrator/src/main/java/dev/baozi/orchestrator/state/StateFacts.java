@@ -19,7 +19,15 @@ public record StateFacts(Long serial, String lineage) {
         return serial == null || lineage == null;
     }
 
-    /** Reads the two top-level fields with a streaming parser, so a 50 MiB state is not built into a tree. */
+    /**
+     * Reads the two top-level fields with a streaming parser, so a 50 MiB state is not built into a
+     * tree, and stops as soon as both are read: OpenTofu writes them near the top ({@code version},
+     * {@code terraform_version}, {@code serial}, {@code lineage}, then {@code resources}), so a
+     * 5 MiB state is not scanned to its end. OpenTofu's encrypted envelope ({@code meta},
+     * {@code encrypted_data}, {@code encryption_version}) has neither, so it is still read to its
+     * end and comes out opaque. A document naming both before any {@code encrypted_data} is guarded
+     * by them: that is the stricter of the two outcomes (lineage and serial checked), never a looser one.
+     */
     public static StateFacts of(byte[] content) {
         Long serial = null;
         String lineage = null;
@@ -28,7 +36,7 @@ public record StateFacts(Long serial, String lineage) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return OPAQUE;
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
+            while ((serial == null || lineage == null) && p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
                 switch (name) {

@@ -37,15 +37,26 @@ public final class StateService {
 
     public Optional<StoredState> current(WorkspaceName ws, Principal who) {
         Optional<StoredState> state = store.read(ws, 0);
-        audit.record(who.name(), "state.read", ws.value(), state.isPresent() ? "200" : "204",
-                state.map(s -> "version " + s.version().version()).orElse("no state"));
+        recordRead(ws, who, state.map(StoredState::version));
         return state;
     }
 
-    /** Stores {@code content} as the workspace's state, if the lock and the state's lineage and serial allow it. */
-    public UpdateOutcome update(WorkspaceName ws, byte[] content, String lockId, Principal who) {
-        StateFacts facts = StateFacts.of(content);
-        String sha256 = OpenBaoStateStore.sha256(content);
+    /** The current state gzip-compressed as stored, for a client that accepts gzip: nothing to decompress here. */
+    public Optional<CompressedState> currentCompressed(WorkspaceName ws, Principal who) {
+        Optional<CompressedState> state = store.readCompressed(ws, 0);
+        recordRead(ws, who, state.map(CompressedState::version));
+        return state;
+    }
+
+    private void recordRead(WorkspaceName ws, Principal who, Optional<StateVersion> version) {
+        audit.record(who.name(), "state.read", ws.value(), version.isPresent() ? "200" : "204",
+                version.map(v -> "version " + v.version()).orElse("no state"));
+    }
+
+    /** Stores {@code body} as the workspace's state, if the lock and the state's lineage and serial allow it. */
+    public UpdateOutcome update(WorkspaceName ws, StateBody body, String lockId, Principal who) {
+        StateFacts facts = body.facts();
+        String sha256 = body.sha256();
         // The lock and the head are independent reads: ask OpenBao for both at once.
         CompletableFuture<Optional<HeldLock>> lock = CompletableFuture.supplyAsync(() -> locker.current(ws), LOOKUPS);
         Optional<StateVersion> head = store.lastKnownHead(ws);
@@ -56,7 +67,7 @@ public final class StateService {
         for (int attempt = 0; outcome == null && attempt < WRITE_ATTEMPTS; attempt++) {
             outcome = guard(head, facts, sha256);
             if (outcome == null) {
-                WriteOutcome written = store.write(ws, content, facts, who.name(), head.map(StateVersion::version).orElse(0L));
+                WriteOutcome written = store.write(ws, body, who.name(), head.map(StateVersion::version).orElse(0L));
                 if (written instanceof WriteOutcome.Written w) {
                     outcome = new UpdateOutcome.Accepted(w.version());
                 } else {

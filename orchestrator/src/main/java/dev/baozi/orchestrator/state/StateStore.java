@@ -18,11 +18,19 @@ public interface StateStore {
     /** The content of {@code version} (0: the newest); empty when that version is a deletion or no longer retained. */
     Optional<StoredState> read(WorkspaceName workspace, long version);
 
+    /** As {@link #read}, but the content gzip-compressed as stored, not decompressed here. */
+    Optional<CompressedState> readCompressed(WorkspaceName workspace, long version);
+
     /**
      * Stores {@code content} as the next version if the head is still {@code expectedHead}
      * (0: no state yet); {@link WriteOutcome.Moved} otherwise, with nothing written.
      */
-    WriteOutcome write(WorkspaceName workspace, byte[] content, StateFacts facts, String who, long expectedHead);
+    WriteOutcome write(WorkspaceName workspace, StateBody body, String who, long expectedHead);
+
+    /** As {@link #write(WorkspaceName, StateBody, String, long)}, the digests worked out here. */
+    default WriteOutcome write(WorkspaceName workspace, byte[] content, StateFacts facts, String who, long expectedHead) {
+        return write(workspace, StateBody.of(content, facts), who, expectedHead);
+    }
 
     /** Marks the state deleted as the next version; earlier versions stay readable. */
     WriteOutcome delete(WorkspaceName workspace, String who, long expectedHead);
