@@ -2,6 +2,7 @@ package dev.baozi.harness.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.zip.GZIPInputStream;
 
 /** Speaks to the orchestrator the way OpenTofu's http backend does, plus the admin call that issues state tokens. */
 final class BaoziStateClient {
@@ -47,11 +49,16 @@ final class BaoziStateClient {
         return JSON.readTree(response.body()).path("token").asText();
     }
 
-    /** The workspace's current state (GET /state/{ws}); fails on anything but 200. */
+    /**
+     * The workspace's current state (GET /state/{ws}); fails on anything but 200. Like Go's HTTP
+     * client under tofu, it asks for gzip and decodes a gzip answer, then checks Content-MD5
+     * against the decoded state as tofu does.
+     */
     byte[] get(String workspace, String token) throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(state(workspace))
                 .timeout(TIMEOUT)
                 .header("Authorization", basic(token))
+                .header("Accept-Encoding", "gzip")
                 .GET()
                 .build();
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -59,7 +66,23 @@ final class BaoziStateClient {
             throw new IllegalStateException("GET /state/" + workspace + ": HTTP " + response.statusCode() + " "
                     + new String(response.body(), StandardCharsets.UTF_8));
         }
-        return response.body();
+        byte[] state = decoded(response);
+        String md5 = response.headers().firstValue("Content-MD5").orElse("");
+        if (!md5.equals(md5(state))) {
+            throw new IllegalStateException("GET /state/" + workspace + ": Content-MD5 " + md5
+                    + " is not the MD5 of the state received");
+        }
+        return state;
+    }
+
+    /** The body, gunzipped when the answer says {@code Content-Encoding: gzip} (as Go's transport does). */
+    static byte[] decoded(HttpResponse<byte[]> response) throws IOException {
+        if (!response.headers().firstValue("Content-Encoding").orElse("").equalsIgnoreCase("gzip")) {
+            return response.body();
+        }
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(response.body()), 64 * 1024)) {
+            return in.readAllBytes();
+        }
     }
 
     /** POST /state/{ws} with the Content-MD5 header tofu sends; returns the version Baozi stored. */

@@ -51,16 +51,25 @@ final class KvDirectClient {
 
     /** Reads the latest version of {@code path} and returns the state string's bytes. */
     byte[] read(String path) throws IOException, InterruptedException {
+        return stateOf(readAnswer(path));
+    }
+
+    /**
+     * The KV v2 read answer for {@code path}, asked for with {@code Accept-Encoding: gzip} as Go's
+     * HTTP client (the bao CLI, the Vault/OpenBao Go API) asks, and decoded if OpenBao compressed it.
+     */
+    private byte[] readAnswer(String path) throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(data(path))
                 .timeout(TIMEOUT)
                 .header("X-Vault-Token", token)
+                .header("Accept-Encoding", "gzip")
                 .GET()
                 .build();
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("reading " + mount + "/data/" + path + ": HTTP " + response.statusCode());
         }
-        return stateOf(response.body());
+        return BaoziStateClient.decoded(response);
     }
 
     /** {@code data.data.state} of a KV v2 read answer, found with a streaming parser (no tree). */

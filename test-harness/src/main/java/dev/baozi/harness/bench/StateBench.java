@@ -42,8 +42,12 @@ public final class StateBench {
     /** How long to drive one (size, clients, op, target) cell. */
     record Budget(Duration warmup, Duration measure, int maxOpsPerClient) {}
 
-    /** One table row: the same cell through Baozi and straight on OpenBao. */
-    record Row(StateFixture fixture, int clients, Op op, LoadRunner.Result baozi, LoadRunner.Result direct) {}
+    /**
+     * One table row: the same cell through Baozi, straight on OpenBao as one KV value ({@code direct},
+     * the target's baseline), and as the OpenBao calls Baozi makes, made straight ({@code layout}).
+     */
+    record Row(StateFixture fixture, int clients, Op op, LoadRunner.Result baozi, LoadRunner.Result direct,
+               LoadRunner.Result layout) {}
 
     /** The 50 MiB round trip through {@code /state/{ws}}. */
     record RoundTrip(int bytes, double gzipRatio, long postMillis, long getMillis, boolean sameSha256,
@@ -51,10 +55,12 @@ public final class StateBench {
 
     private final BaoziStateClient baozi;
     private final KvDirectClient direct;
+    private final KvLayoutClient layout;
 
-    private StateBench(BaoziStateClient baozi, KvDirectClient direct) {
+    private StateBench(BaoziStateClient baozi, KvDirectClient direct, KvLayoutClient layout) {
         this.baozi = baozi;
         this.direct = direct;
+        this.layout = layout;
     }
 
     public static void main(String[] args) throws Exception {
@@ -76,7 +82,6 @@ public final class StateBench {
         try (OpenBaoServer bao = OpenBaoServer.startDev(work)) {
             var access = new OrchestratorAccess(bao.rootAdmin(), KV_MOUNT, "baozi-transit");
             OrchestratorAccess.AppRoleCredentials credentials = access.provisionAndIssue();
-            allowMetadataCreate(bao);
             String appRoleToken = appRoleLogin(bao, credentials);
             String adminToken = "bench-admin-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
 
@@ -93,7 +98,8 @@ public final class StateBench {
             try (Orchestrator orchestrator = Orchestrator.start(ConfigLoader.load(null, env))) {
                 var bench = new StateBench(
                         new BaoziStateClient(URI.create("http://127.0.0.1:" + orchestrator.port()), adminToken),
-                        new KvDirectClient(bao.address(), KV_MOUNT, appRoleToken));
+                        new KvDirectClient(bao.address(), KV_MOUNT, appRoleToken),
+                        new KvLayoutClient(bao.address(), KV_MOUNT, appRoleToken));
                 Workloads smallLoad = bench.workloads(small);
                 Workloads largeLoad = bench.workloads(large);
                 // Until the JIT has compiled the orchestrator's and the clients' paths, a call costs
@@ -116,12 +122,13 @@ public final class StateBench {
         log("wrote " + out + " (" + took.toSeconds() + " s in all)");
     }
 
-    /** The four ways one state size is driven: GET and POST, through Baozi and straight on OpenBao. */
+    /** The six ways one state size is driven: GET and POST, through Baozi and the two ways straight on OpenBao. */
     record Workloads(StateFixture fixture, LoadRunner.Workload baoziGet, LoadRunner.Workload directGet,
-                     LoadRunner.Workload baoziPost, LoadRunner.Workload directPost) {
+                     LoadRunner.Workload layoutGet, LoadRunner.Workload baoziPost, LoadRunner.Workload directPost,
+                     LoadRunner.Workload layoutPost) {
 
         void warmUp(Duration each) {
-            for (LoadRunner.Workload w : List.of(baoziGet, directGet, baoziPost, directPost)) {
+            for (LoadRunner.Workload w : List.of(baoziGet, directGet, layoutGet, baoziPost, directPost, layoutPost)) {
                 LoadRunner.run(4, Duration.ZERO, each, 100_000, w);
             }
         }
@@ -131,8 +138,8 @@ public final class StateBench {
     private static List<Row> cells(Workloads w, Budget budget) {
         List<Row> rows = new ArrayList<>();
         for (int clients : CLIENTS) {
-            rows.add(row(w.fixture(), clients, Op.GET, budget, w.baoziGet(), w.directGet()));
-            rows.add(row(w.fixture(), clients, Op.POST, budget, w.baoziPost(), w.directPost()));
+            rows.add(row(w.fixture(), clients, Op.GET, budget, w.baoziGet(), w.directGet(), w.layoutGet()));
+            rows.add(row(w.fixture(), clients, Op.POST, budget, w.baoziPost(), w.directPost(), w.layoutPost()));
         }
         return rows;
     }
@@ -149,6 +156,9 @@ public final class StateBench {
         direct.write(getPath, fixture.kvWriteBody(0, 1));
         requireSame("Baozi GET", initial, baozi.get(getWorkspace, getToken));
         requireSame("direct KV read", initial, direct.read(getPath));
+        String getLayout = slug + "-get";
+        layout.write(layout.prepare(getLayout, initial, 1), 0);
+        requireSame("direct read in Baozi's layout", initial, layout.read(getLayout));
 
         // POST: one workspace (or KV path) per client, so each client's serials only go up.
         String[] postWorkspaces = new String[MAX_CLIENTS];
@@ -162,6 +172,8 @@ public final class StateBench {
         long[] baoziSerial = new long[MAX_CLIENTS];
         long[] baoziVersion = new long[MAX_CLIENTS];
         long[] directSerial = new long[MAX_CLIENTS];
+        long[] layoutSerial = new long[MAX_CLIENTS];
+        long[] layoutVersion = new long[MAX_CLIENTS];
 
         LoadRunner.Workload baoziGet = client -> () -> {
             byte[] got = baozi.get(getWorkspace, getToken);
@@ -194,18 +206,34 @@ public final class StateBench {
             return () -> direct.write(postPaths[client], body);
         };
 
-        return new Workloads(fixture, baoziGet, directGet, baoziPost, directPost);
+        LoadRunner.Workload layoutGet = client -> () -> {
+            byte[] got = layout.read(getLayout);
+            if (got.length != initial.length) {
+                throw new IllegalStateException("layout read returned " + got.length + " bytes, not " + initial.length);
+            }
+        };
+        LoadRunner.Workload layoutPost = client -> {
+            long serial = ++layoutSerial[client];
+            KvLayoutClient.Prepared prepared = layout.prepare(slug + "-w" + client,
+                    fixture.state((int) (serial % fixture.variantCount()), serial), serial);
+            return () -> layoutVersion[client] = layout.write(prepared, layoutVersion[client]);
+        };
+
+        return new Workloads(fixture, baoziGet, directGet, layoutGet, baoziPost, directPost, layoutPost);
     }
 
     private static Row row(StateFixture fixture, int clients, Op op, Budget budget,
-                           LoadRunner.Workload throughBaozi, LoadRunner.Workload straight) {
+                           LoadRunner.Workload throughBaozi, LoadRunner.Workload straight,
+                           LoadRunner.Workload baoziCalls) {
         log(String.format("%-7s %-4s %2d client(s): Baozi", fixture.label(), op, clients));
         var b = LoadRunner.run(clients, budget.warmup(), budget.measure(), budget.maxOpsPerClient(), throughBaozi);
         log(String.format("%-7s %-4s %2d client(s): OpenBao KV v2 directly", fixture.label(), op, clients));
         var d = LoadRunner.run(clients, budget.warmup(), budget.measure(), budget.maxOpsPerClient(), straight);
-        log(String.format("    p50 %.2f ms vs %.2f ms, %.1f ops/s vs %.1f ops/s",
-                b.p50Millis(), d.p50Millis(), b.opsPerSecond(), d.opsPerSecond()));
-        return new Row(fixture, clients, op, b, d);
+        log(String.format("%-7s %-4s %2d client(s): Baozi's OpenBao calls, straight", fixture.label(), op, clients));
+        var l = LoadRunner.run(clients, budget.warmup(), budget.measure(), budget.maxOpsPerClient(), baoziCalls);
+        log(String.format("    p50 %.2f ms vs %.2f ms (Baozi's calls %.2f ms), %.1f ops/s vs %.1f ops/s (%.1f)",
+                b.p50Millis(), d.p50Millis(), l.p50Millis(), b.opsPerSecond(), d.opsPerSecond(), l.opsPerSecond()));
+        return new Row(fixture, clients, op, b, d, l);
     }
 
     /** POST then GET of one 50 MiB state through Baozi, with the JVM's heap watched throughout. */
@@ -237,31 +265,6 @@ public final class StateBench {
         }
         return new RoundTrip(state.length, fixture.gzipRatio(), postNanos / 1_000_000, getNanos / 1_000_000, same,
                 watch.baselineMiB(), watch.sampledPeakMiB(), watch.poolPeakSumMiB(), HeapWatch.maxHeapMiB());
-    }
-
-    /**
-     * Adds {@code create} on {@code <kv>/metadata/*} to the orchestrator's policy. As provisioned it
-     * has read, list, update and delete there, and OpenBao treats setting {@code max_versions} on a
-     * path without metadata yet as a create, so a workspace's first state write is refused (403).
-     * The bench widens the policy by exactly that capability so it can measure the write path at all.
-     */
-    private static void allowMetadataCreate(OpenBaoServer bao) throws IOException {
-        var mapper = new ObjectMapper();
-        var admin = bao.rootAdmin();
-        String text = admin.read("sys/policies/acl/" + OrchestratorAccess.POLICY).path("data").path("policy").asText();
-        var policy = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(text);
-        var capabilities = (com.fasterxml.jackson.databind.node.ArrayNode) policy.path("path")
-                .path(KV_MOUNT + "/metadata/*").path("capabilities");
-        boolean present = false;
-        for (var c : capabilities) {
-            present |= c.asText().equals("create");
-        }
-        if (!present) {
-            capabilities.add("create");
-            admin.putPolicy(OrchestratorAccess.POLICY, policy);
-            log("note: added `create` on " + KV_MOUNT + "/metadata/* to the orchestrator's policy "
-                    + "(without it a workspace's first state write gets 403; see Notes in the report)");
-        }
     }
 
     private static String appRoleLogin(OpenBaoServer bao, OrchestratorAccess.AppRoleCredentials credentials) {
