@@ -108,6 +108,9 @@ public final class TofuProcess {
     public void interrupt(Duration grace) {
         interrupted = true;
         process.thenAccept(p -> {
+            // What tofu started (a provisioner's shell and its command) would outlive it: stop those once tofu is gone.
+            List<ProcessHandle> children = p.descendants().toList();
+            p.onExit().thenRun(() -> children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroy));
             try {
                 new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
             } catch (IOException e) {
@@ -124,6 +127,7 @@ public final class TofuProcess {
         process.thenAccept(p -> {
             if (p.isAlive()) {
                 killed = true;
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
             }
         });

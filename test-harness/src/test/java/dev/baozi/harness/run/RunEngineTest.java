@@ -165,6 +165,8 @@ class RunEngineTest {
         JsonNode canceled = operator.awaitRun(id, Duration.ofSeconds(60), "canceled");
 
         assertThat(cancel.status()).isEqualTo(200);
+        dev.baozi.harness.Deadline.await("the provisioner's sleep to be gone with tofu", Duration.ofSeconds(20),
+                () -> ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("").endsWith("sleep 60")));
         assertThat(canceled.path("canceledBy").asText()).isEqualTo("user:olga");
         assertThat(canceled.path("error").asText()).contains("interrupted");
         assertThat(admin.get("/workspaces/cancel-apply/lock").status()).isEqualTo(404);
