@@ -57,13 +57,18 @@ public final class StateService {
     public UpdateOutcome update(WorkspaceName ws, StateBody body, String lockId, Principal who) {
         StateFacts facts = body.facts();
         String sha256 = body.sha256();
-        // The lock and the head are independent reads: ask OpenBao for both at once.
-        CompletableFuture<Optional<HeldLock>> lock = CompletableFuture.supplyAsync(() -> locker.current(ws), LOOKUPS);
+        // The head is usually known from this process's last write (check-and-set catches a stale
+        // one); when it is not, the lock and the head are independent reads: ask OpenBao for both at once.
         Optional<StateVersion> head = store.lastKnownHead(ws);
-        if (head.isEmpty()) {
+        Optional<HeldLock> held;
+        if (head.isPresent()) {
+            held = locker.current(ws);
+        } else {
+            CompletableFuture<Optional<HeldLock>> lock = CompletableFuture.supplyAsync(() -> locker.current(ws), LOOKUPS);
             head = store.head(ws);
+            held = await(lock);
         }
-        UpdateOutcome outcome = checkLock(await(lock), lockId);
+        UpdateOutcome outcome = checkLock(held, lockId);
         for (int attempt = 0; outcome == null && attempt < WRITE_ATTEMPTS; attempt++) {
             outcome = guard(head, facts, sha256);
             if (outcome == null) {

@@ -87,12 +87,15 @@ final class BenchReport {
                 change addresses, timestamps, disk sizes and revisions), so every Baozi `POST` makes a new \
                 version; the bench checks that the returned version goes up. Building a request body (copying \
                 a prepared variant and writing the serial into it, the MD5) is outside the timed section. Before \
-                anything is measured, every workload of both sizes runs for a few seconds with 4 clients so \
-                the JIT has compiled the orchestrator's and the clients' paths (without this the first cells \
-                measured start-up, not Baozi: a 100 KiB GET through Baozi measured 9 ms p50 instead of under 5 ms). Each \
-                cell then warms up for 2 s more and measures for 5 s (100 KiB) or 8 s (5 MiB); latency \
-                percentiles are nearest-rank over every recorded call, throughput is recorded calls divided by \
-                the time from the common start to the last answer.
+                anything is measured, every workload runs with 4 clients for 10 s (100 KiB) or 5 s (5 MiB), so \
+                the JIT has compiled the orchestrator's and the clients' paths: Baozi's path is longer than a \
+                client's and needed about 5000 calls before its latency settled (a 100 KiB GET through Baozi \
+                took 5.8 ms p50 in its first 6 s, 2.5 ms after 20 s). Each cell is then measured in 3 rounds \
+                in which the three ways take turns (Baozi, direct, Baozi's calls, each warming up for 1 s and \
+                measuring for 2 s (100 KiB) or 3 s (5 MiB) per round), and each way's rounds are merged, so a \
+                slow spell of the shared machine falls on all three ways instead of on whichever ran then. \
+                Latency percentiles are nearest-rank over every recorded call; throughput is recorded calls \
+                divided by the summed time from each round's common start to its last answer.
 
                 The bench clients, the orchestrator and OpenBao share the machine's CPUs, so at 32 clients the \
                 numbers show how the parts compete for 2 cores rather than what a larger machine would do.
@@ -215,9 +218,12 @@ final class BenchReport {
                 a force-unlock may have changed it), so a `POST` is two OpenBao round trips where the plain \
                 baseline makes one. With a cached head Baozi cannot overlap them: the lock must be known \
                 free before the pointer is switched.
-                - Rows at 32 clients with 5 MiB states move a lot between runs on 2 cores (p50 and ops/s by \
-                up to 2× either way, Baozi and direct alike; OpenBao's in-memory storage also grows by every \
-                retained version): read them as a range, and compare ratios across several runs.
+                - Rows move between runs on 2 shared cores, even with the rounds interleaved: in two runs \
+                on one day 5 and 3 of 8 rows met the target, and the same row's ratio moved by up to 0.3 (100 KiB GET at 32 clients: 0.96 and 1.25; 5 MiB \
+                POST at 32 clients: 1.16 and 0.86). Read one run as a sample and compare ratios across runs. \
+                The 100 KiB `POST` rows are the exception: every run so far put them at 1.26–2.42×, because Baozi's \
+                two OpenBao calls (lock read, then the check-and-set write) each cost about as much as the \
+                baseline's one write of the whole state.
                 - The heap figures count garbage not yet collected: with the default (large) maximum heap, \
                 G1 collects late, so the peak says how much the round trip allocates before a collection, \
                 not the least heap it can run in.

@@ -47,6 +47,13 @@ final class LoadRunner {
             return count() / (wallNanos / 1e9);
         }
 
+        /** This result and {@code other} as one: every latency of both, and both wall times added. */
+        Result and(Result other) {
+            long[] all = Arrays.copyOf(latenciesNanos, latenciesNanos.length + other.latenciesNanos.length);
+            System.arraycopy(other.latenciesNanos, 0, all, latenciesNanos.length, other.latenciesNanos.length);
+            return new Result(clients, all, wallNanos + other.wallNanos);
+        }
+
         /** Nearest-rank percentile in milliseconds. */
         private double percentile(double p) {
             long[] sorted = latenciesNanos.clone();
