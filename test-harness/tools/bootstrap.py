@@ -5,8 +5,11 @@ Versions come from versions.toml beside this file. Go-built tools are compiled f
 modules on the Go module proxy inside a small generated wrapper module, so `replace` lines in
 the tools' own go.mod files (which `go install pkg@version` refuses) do not get in the way.
 
-Idempotent: each built artifact's sha256 is recorded in <tools>/manifest.json and checked on
-every later run; a tool whose pinned version or checksum no longer matches is rebuilt.
+JavaScript packages (axe-core for the browser tests) are installed with the machine's npm into
+<tools>/npm, exact versions, install scripts not run.
+
+Idempotent: each built or installed artifact's sha256 is recorded in <tools>/manifest.json and
+checked on every later run; a tool whose pinned version or checksum no longer matches is rebuilt.
 """
 
 from __future__ import annotations
@@ -268,10 +271,52 @@ def debian_packages(packages: list[str]) -> None:
     say(f"debian packages: installed in {hb.elapsed()}")
 
 
+@dataclass(frozen=True)
+class NpmPackage:
+    name: str
+    version: str
+    artifact: str  # a file inside the package whose sha256 the manifest records
+
+    @property
+    def pin(self) -> str:
+        return f"{self.name}@{self.version}"
+
+
+def npm_root(tools: Path) -> Path:
+    return tools / "npm"
+
+
+def install_npm_package(pkg: NpmPackage, tools: Path, manifest: Manifest) -> None:
+    prefix = npm_root(tools)
+    package_dir = prefix / "node_modules" / pkg.name
+    artifact = package_dir / pkg.artifact
+    name = f"npm-{pkg.name}"
+    if manifest.is_current(name, pkg.pin, artifact):
+        say(f"{pkg.name} {pkg.version}: up to date ({artifact})")
+        return
+    prefix.mkdir(parents=True, exist_ok=True)
+    # npm leaves a package it thinks is installed alone, edited files and all: start afresh.
+    shutil.rmtree(package_dir, ignore_errors=True)
+    say(f"{pkg.name} {pkg.version}: installing {pkg.pin} with npm into {prefix}")
+    with Heartbeat(f"installing {pkg.pin}") as hb:
+        run(["npm", "install", "--prefix", str(prefix), "--cache", str(cache_root() / "npm-cache"),
+             "--no-audit", "--no-fund", "--no-update-notifier", "--ignore-scripts", "--save-exact",
+             "--loglevel=error",
+             pkg.pin],
+            what=f"installing {pkg.pin} with npm")
+    installed = json.loads((package_dir / "package.json").read_text()).get("version")
+    if installed != pkg.version:
+        raise StepFailed(f"installing {pkg.pin} with npm: {package_dir} holds version {installed}")
+    if not artifact.is_file():
+        raise StepFailed(f"installing {pkg.pin} with npm: {artifact} is missing from the package")
+    digest = manifest.record(name, pkg.pin, artifact)
+    say(f"{pkg.name} {pkg.version}: installed in {hb.elapsed()}, {pkg.artifact} sha256 {digest[:16]}…")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", default=[],
-                        help="run only these steps (go, tofu, bao, providers, cli-config, debian)")
+                        help="run only these steps (go, tofu, bao, providers, cli-config, debian, npm)")
     parser.add_argument("--print-env", action="store_true",
                         help="print the tools' paths as shell assignments and exit")
     args = parser.parse_args()
@@ -284,7 +329,7 @@ def main() -> int:
         return 0
     tools.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(tools / "manifest.json")
-    wanted = set(args.only) or {"go", "tofu", "bao", "providers", "cli-config", "debian"}
+    wanted = set(args.only) or {"go", "tofu", "bao", "providers", "cli-config", "debian", "npm"}
 
     go_tools = [GoTool(name, t["release"], t["module"], t["module_version"], t["package"],
                        tools / t["binary"], t.get("ldflags", "")) for name, t in pins["tools"].items()]
@@ -292,6 +337,7 @@ def main() -> int:
                              p["package"], provider_binary(tools, p["address"], p["release"]),
                              p.get("ldflags", ""))
                       for name, p in pins["providers"].items()]
+    npm_packages = [NpmPackage(name, p["version"], p["artifact"]) for name, p in pins["npm"].items()]
 
     steps = []
     if wanted & {"go", "tofu", "bao", "providers"}:
@@ -306,6 +352,9 @@ def main() -> int:
         steps.append(("tofu CLI config", lambda: write_cli_config(tools, pins["providers"])))
     if "debian" in wanted:
         steps.append(("debian packages", lambda: debian_packages(pins["debian"]["packages"])))
+    if "npm" in wanted:
+        for pkg in npm_packages:
+            steps.append((f"npm {pkg.name}", lambda p=pkg: install_npm_package(p, tools, manifest)))
 
     started = time.monotonic()
     say(f"tools dir: {tools}")
