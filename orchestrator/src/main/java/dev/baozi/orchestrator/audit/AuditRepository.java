@@ -29,6 +29,29 @@ public final class AuditRepository {
                 .execute();
     }
 
+    /**
+     * The newest {@code limit} events whose actor, action and target contain the given texts
+     * (case-insensitively; blank: any), newest first.
+     */
+    public List<AuditEvent> search(String actor, String action, String target, int limit) {
+        org.jooq.Condition where = org.jooq.impl.DSL.noCondition();
+        if (actor != null && !actor.isBlank()) {
+            where = where.and(AUDIT_EVENT.ACTOR.containsIgnoreCase(actor.strip()));
+        }
+        if (action != null && !action.isBlank()) {
+            where = where.and(AUDIT_EVENT.ACTION.containsIgnoreCase(action.strip()));
+        }
+        if (target != null && !target.isBlank()) {
+            where = where.and(AUDIT_EVENT.TARGET.containsIgnoreCase(target.strip()));
+        }
+        return dsl.selectFrom(AUDIT_EVENT)
+                .where(where)
+                .orderBy(AUDIT_EVENT.ID.desc())
+                .limit(limit)
+                .fetch(r -> new AuditEvent(r.getId(), r.getOccurredAt(), r.getActor(), r.getAction(), r.getTarget(),
+                        r.getOutcome(), r.getDetail()));
+    }
+
     /** The newest {@code limit} events, newest first. */
     public List<AuditEvent> latest(int limit) {
         return dsl.selectFrom(AUDIT_EVENT)

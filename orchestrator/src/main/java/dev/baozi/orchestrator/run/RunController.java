@@ -84,8 +84,17 @@ public final class RunController {
     public void stream(SseClient client) {
         Context ctx = client.ctx();
         Run run = run(ctx);
+        // A reconnecting EventSource sends Last-Event-ID; a page that already shows lines up to N asks ?after=N.
         String lastEventId = ctx.header("Last-Event-ID");
-        int after = lastEventId == null ? 0 : Integer.parseInt(lastEventId.strip());
+        if (lastEventId == null) {
+            lastEventId = ctx.queryParam("after");
+        }
+        int after;
+        try {
+            after = lastEventId == null ? 0 : Math.max(0, Integer.parseInt(lastEventId.strip()));
+        } catch (NumberFormatException e) {
+            throw new BadRequestResponse("Last-Event-ID and ?after= are line numbers; " + lastEventId + " is not one");
+        }
         var live = new LinkedBlockingQueue<LogLine>();
         client.keepAlive();
         try (AutoCloseable following = bus.follow(run.id(), live::add)) {

@@ -31,6 +31,11 @@ public record StateDiff(long from, long to, List<String> added, List<String> rem
         return new StateDiff(fromVersion, toVersion, added, removed, changed);
     }
 
+    /** The resource instance addresses in {@code state}, sorted; throws IllegalArgumentException for a state that is not JSON. */
+    public static java.util.List<String> addresses(byte[] state) {
+        return java.util.List.copyOf(instances(state).keySet());
+    }
+
     /** Resource instance address (as tofu prints it) → that instance's JSON. */
     static Map<String, JsonNode> instances(byte[] state) {
         JsonNode root;

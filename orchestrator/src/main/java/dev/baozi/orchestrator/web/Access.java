@@ -20,5 +20,10 @@ public enum Access implements RouteRole {
     /** A user with at least the approver role. */
     APPROVER,
     /** A user with the admin role, or the admin token. */
-    ADMIN
+    ADMIN,
+    /**
+     * Marks a web UI route, next to its role: the caller is the browser session's user (cookie),
+     * never a token, and every request that changes something carries the session's CSRF token.
+     */
+    BROWSER
 }

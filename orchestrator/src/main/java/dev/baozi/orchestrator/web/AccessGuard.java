@@ -4,7 +4,13 @@ import dev.baozi.orchestrator.audit.AuditRepository;
 import dev.baozi.orchestrator.auth.AuthService;
 import dev.baozi.orchestrator.auth.Principal;
 import dev.baozi.orchestrator.auth.Role;
+import dev.baozi.orchestrator.auth.SessionService;
 import dev.baozi.orchestrator.auth.TokenAccess;
+import dev.baozi.orchestrator.auth.Tokens;
+import dev.baozi.orchestrator.auth.UiSession;
+import io.javalin.http.HttpStatus;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.Handler;
@@ -17,16 +23,25 @@ import java.util.Set;
 /**
  * Runs before every matched route: finds the caller from its credentials (basic auth with a
  * state token as password; {@code Authorization: Bearer} with the admin token) and applies the
- * route's {@link Access} rule. Refusals on state routes are audited too.
+ * route's {@link Access} rule. Refusals on state routes are audited too. Web UI routes
+ * ({@link Access#BROWSER}) take the session cookie instead, and check the CSRF token of every
+ * request that is not a GET.
  */
 public final class AccessGuard implements Handler {
 
+    /** Where a browser goes when it must change its one-time password first. */
+    static final String PASSWORD_PAGE = "/password";
+
     private final AuthService auth;
     private final AuditRepository audit;
+    private final SessionService sessions;
+    private final SessionCookies cookies;
 
-    public AccessGuard(AuthService auth, AuditRepository audit) {
+    public AccessGuard(AuthService auth, AuditRepository audit, SessionService sessions, SessionCookies cookies) {
         this.auth = auth;
         this.audit = audit;
+        this.sessions = sessions;
+        this.cookies = cookies;
     }
 
     @Override
@@ -36,6 +51,10 @@ public final class AccessGuard implements Handler {
             throw new ForbiddenResponse("this route declares no access rule, so nobody may call it");
         }
         if (roles.contains(Access.PUBLIC)) {
+            return;
+        }
+        if (roles.contains(Access.BROWSER)) {
+            browser(ctx, roles);
             return;
         }
         boolean stateRoute = roles.contains(Access.STATE_READ) || roles.contains(Access.STATE_WRITE);
@@ -55,6 +74,57 @@ public final class AccessGuard implements Handler {
             throw new ForbiddenResponse(refusal);
         }
         ctx.attribute(Requests.PRINCIPAL, principal);
+    }
+
+    /**
+     * A UI route: no live session → to the login page (GET) or 401; a one-time password → to the
+     * password page first; a missing or wrong CSRF token → 403; then the route's role.
+     */
+    private void browser(Context ctx, Set<RouteRole> roles) {
+        ctx.header("Cache-Control", "no-store");
+        String cookie = cookies.session(ctx);
+        Optional<UiSession> session = cookie == null ? Optional.empty() : sessions.find(cookie);
+        if (session.isEmpty()) {
+            if (cookie != null) {
+                cookies.clearSession(ctx);
+            }
+            if (ctx.method().name().equals("GET")) {
+                String next = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+                ctx.redirect("/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8), HttpStatus.SEE_OTHER);
+                ctx.skipRemainingHandlers();
+                return;
+            }
+            throw new PageRefusedException(HttpStatus.UNAUTHORIZED, "Logged out",
+                    "Your session ended, so nothing was done. Log in again and retry.");
+        }
+        UiSession s = session.get();
+        Principal principal = new Principal.User(s.userId(), s.userName(), s.role());
+        ctx.attribute(Requests.PRINCIPAL, principal);
+        ctx.attribute(Requests.UI_SESSION, s);
+        boolean changes = !ctx.method().name().equals("GET") && !ctx.method().name().equals("HEAD");
+        if (changes) {
+            String sent = ctx.formParam("_csrf");
+            if (sent == null) {
+                sent = ctx.header("X-CSRF-Token");
+            }
+            if (sent == null || !Tokens.sameHash(Tokens.hash(sent), Tokens.hash(s.csrfToken()))) {
+                audit.record(s.userName(), "ui.csrf-refused", ctx.path(), "403", ctx.method().name());
+                throw new PageRefusedException(HttpStatus.FORBIDDEN, "Refused",
+                        "This form's security token is missing or stale, so nothing was done. Reload the page and try again.");
+            }
+        }
+        if (s.mustChangePassword() && !ctx.path().equals(PASSWORD_PAGE) && !ctx.path().equals("/logout")) {
+            ctx.redirect(PASSWORD_PAGE, HttpStatus.SEE_OTHER);
+            ctx.skipRemainingHandlers();
+            return;
+        }
+        String refusal = refusal(roles, principal, null);
+        if (refusal != null) {
+            if (changes) {
+                audit.record(s.userName(), "ui.refused", ctx.path(), "403", refusal);
+            }
+            throw new PageRefusedException(HttpStatus.FORBIDDEN, "Not allowed", "You may not do this: " + refusal + ".");
+        }
     }
 
     /** Why {@code principal} may not call a route with these roles, or null when it may. */

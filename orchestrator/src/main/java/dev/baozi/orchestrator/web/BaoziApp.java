@@ -42,7 +42,21 @@ public final class BaoziApp {
             AuditController audit,
             WorkspaceController workspaces,
             RunController runs,
-            UserController users) {}
+            UserController users,
+            UiPages ui) {}
+
+    /** The web UI's page controllers and what renders their pages. */
+    public record UiPages(
+            dev.baozi.orchestrator.ui.SessionController session,
+            dev.baozi.orchestrator.ui.WorkspacePagesController workspaces,
+            dev.baozi.orchestrator.ui.RunPagesController runs,
+            dev.baozi.orchestrator.ui.AuditPageController audit,
+            dev.baozi.orchestrator.ui.UiSupport support,
+            dev.baozi.ui.StaticAssets assets) {}
+
+    /** Sent with every UI page: no inline script or style, nothing from elsewhere, no framing. */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
+            + " connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     /** A route as registered: method, path and access rules. */
     public record Route(String method, String path, java.util.Set<io.javalin.security.RouteRole> roles) {}
@@ -131,11 +145,44 @@ public final class BaoziApp {
                     });
                 });
             });
+            UiPages ui = c.ui();
+            config.routes.apiBuilder(() -> {
+                get("/static/{name}", this::asset, Access.PUBLIC, Access.BROWSER);
+                get("/", ctx -> ctx.redirect("/workspaces", HttpStatus.SEE_OTHER), Access.PUBLIC, Access.BROWSER);
+                get("/login", ui.session()::loginForm, Access.PUBLIC, Access.BROWSER);
+                post("/login", ui.session()::login, Access.PUBLIC, Access.BROWSER);
+                post("/logout", ui.session()::logout, Access.VIEWER, Access.BROWSER);
+                get("/password", ui.session()::passwordForm, Access.VIEWER, Access.BROWSER);
+                post("/password", ui.session()::changePassword, Access.VIEWER, Access.BROWSER);
+                get("/workspaces", ui.workspaces()::list, Access.VIEWER, Access.BROWSER);
+                get("/workspaces/{workspace}", ui.workspaces()::show, Access.VIEWER, Access.BROWSER);
+                post("/workspaces/{workspace}/runs", ui.workspaces()::queue, Access.OPERATOR, Access.BROWSER);
+                post("/workspaces/{workspace}/lock/release", ui.workspaces()::forceUnlock, Access.ADMIN, Access.BROWSER);
+                post("/workspaces/{workspace}/state/rollback", ui.workspaces()::rollback, Access.ADMIN, Access.BROWSER);
+                get("/runs/{id}", ui.runs()::show, Access.VIEWER, Access.BROWSER);
+                post("/runs/{id}/decision", ui.runs()::decide, Access.APPROVER, Access.BROWSER);
+                post("/runs/{id}/cancel", ui.runs()::cancel, Access.OPERATOR, Access.BROWSER);
+                sse("/runs/{id}/log/stream", c.runs()::stream, Access.VIEWER, Access.BROWSER);
+                get("/audit", ui.audit()::page, Access.ADMIN, Access.BROWSER);
+            });
+            config.routes.after(ctx -> {
+                if (ctx.routeRoles().contains(Access.BROWSER)) {
+                    ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                            .header("X-Content-Type-Options", "nosniff")
+                            .header("Referrer-Policy", "same-origin");
+                }
+            });
+            config.routes.exception(PageRefusedException.class, (e, ctx) -> page(ctx, e.status(), e.heading(), e.getMessage()));
             config.routes.addHttpHandler(LOCK, "/state/{workspace}", c.state()::lock, Access.STATE_WRITE);
             config.routes.addHttpHandler(UNLOCK, "/state/{workspace}", c.state()::unlock, Access.STATE_WRITE);
 
-            config.routes.exception(HttpResponseException.class, (e, ctx) ->
-                    ctx.status(e.getStatus()).json(new ErrorBody(e.getMessage())));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                if (ctx.routeRoles().contains(Access.BROWSER)) {
+                    page(ctx, HttpStatus.forStatus(e.getStatus()), "Refused", e.getMessage());
+                } else {
+                    ctx.status(e.getStatus()).json(new ErrorBody(e.getMessage()));
+                }
+            });
             config.routes.exception(OpenBaoUnavailableException.class, (e, ctx) -> {
                 log.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
                 ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
@@ -144,9 +191,39 @@ public final class BaoziApp {
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("handling {} {}", ctx.method(), ctx.path(), e);
-                ctx.status(HttpStatus.INTERNAL_SERVER_ERROR)
-                        .json(new ErrorBody("the orchestrator hit an internal error; see its log"));
+                if (ctx.routeRoles().contains(Access.BROWSER)) {
+                    page(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "Something broke",
+                            "The orchestrator hit an internal error; its log says more.");
+                } else {
+                    ctx.status(HttpStatus.INTERNAL_SERVER_ERROR)
+                            .json(new ErrorBody("the orchestrator hit an internal error; see its log"));
+                }
             });
         });
+    }
+
+    /** A UI error page: with the session's chrome when there is a session, else the anonymous one. */
+    private void page(io.javalin.http.Context ctx, HttpStatus status, String heading, String message) {
+        dev.baozi.orchestrator.auth.UiSession s = ctx.attribute(Requests.UI_SESSION);
+        dev.baozi.ui.view.Chrome chrome = s == null ? dev.baozi.ui.view.Chrome.anonymous(heading)
+                : new dev.baozi.ui.view.Chrome(heading, s.userName(), s.role().wire(),
+                        s.role() == dev.baozi.orchestrator.auth.Role.ADMIN, s.csrfToken(), null, false);
+        c.ui().support().message(ctx, status, chrome, heading, message);
+        ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY).header("X-Content-Type-Options", "nosniff");
+    }
+
+    /** A static file of the UI, with an ETag; anything not in the list is 404. */
+    private void asset(io.javalin.http.Context ctx) {
+        var asset = c.ui().assets().get(ctx.pathParam("name"));
+        if (asset.isEmpty()) {
+            ctx.status(HttpStatus.NOT_FOUND).json(new ErrorBody("no static file " + ctx.pathParam("name")));
+            return;
+        }
+        ctx.header("ETag", asset.get().etag()).header("Cache-Control", "no-cache").header("X-Content-Type-Options", "nosniff");
+        if (asset.get().etag().equals(ctx.header("If-None-Match"))) {
+            ctx.status(HttpStatus.NOT_MODIFIED);
+            return;
+        }
+        ctx.contentType(asset.get().contentType()).result(asset.get().bytes());
     }
 }

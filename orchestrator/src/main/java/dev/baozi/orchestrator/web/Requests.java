@@ -9,6 +9,7 @@ import io.javalin.http.Context;
 public final class Requests {
 
     static final String PRINCIPAL = "baozi.principal";
+    static final String UI_SESSION = "baozi.ui-session";
 
     private Requests() {}
 
@@ -20,6 +21,15 @@ public final class Requests {
                     + "starting with a letter or digit");
         }
         return new WorkspaceName(raw);
+    }
+
+    /** The browser session of a UI route (set by {@link AccessGuard}). */
+    public static dev.baozi.orchestrator.auth.UiSession session(Context ctx) {
+        dev.baozi.orchestrator.auth.UiSession s = ctx.attribute(UI_SESSION);
+        if (s == null) {
+            throw new IllegalStateException("no session on a UI route that needs one");
+        }
+        return s;
     }
 
     public static Principal principal(Context ctx) {

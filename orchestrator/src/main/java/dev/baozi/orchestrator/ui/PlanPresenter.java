@@ -1,0 +1,131 @@
+package dev.baozi.orchestrator.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baozi.orchestrator.run.PlanJson;
+import dev.baozi.ui.view.RunView;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Turns a stored plan ({@link PlanJson}) into what the run page shows: resources grouped by action
+ * and, for each, every attribute's before and after as text. Values the plan already masked show
+ * as "(sensitive)"; values tofu learns only while applying show as "(known after apply)".
+ */
+public final class PlanPresenter {
+
+    static final String UNKNOWN = "(known after apply)";
+    private static final List<String[]> GROUPS = List.of(
+            new String[] {"create", "Create"},
+            new String[] {"update", "Update in place"},
+            new String[] {"replace", "Replace"},
+            new String[] {"delete", "Destroy"});
+
+    private PlanPresenter() {}
+
+    public static RunView.Plan present(JsonNode plan) {
+        JsonNode summary = plan.path("summary");
+        List<RunView.Group> groups = new ArrayList<>();
+        for (String[] group : GROUPS) {
+            List<RunView.Resource> resources = new ArrayList<>();
+            for (JsonNode change : plan.path("resource_changes")) {
+                if (change.path("action").asText().equals(group[0])) {
+                    resources.add(resource(change));
+                }
+            }
+            if (!resources.isEmpty()) {
+                groups.add(new RunView.Group(group[0], group[1], resources));
+            }
+        }
+        List<RunView.Output> outputs = new ArrayList<>();
+        plan.path("output_changes").fields().forEachRemaining(e -> {
+            String action = e.getValue().path("action").asText();
+            if (!action.equals("no-op")) {
+                outputs.add(new RunView.Output(e.getKey(), action, text(e.getValue().get("before")),
+                        text(e.getValue().get("after"))));
+            }
+        });
+        return new RunView.Plan(summary.path("adds").asInt(), summary.path("changes").asInt(),
+                summary.path("replaces").asInt(), summary.path("destroys").asInt(), groups, outputs);
+    }
+
+    static RunView.Resource resource(JsonNode change) {
+        Map<String, String> before = flatten(change.get("before"));
+        Map<String, String> after = flatten(change.get("after"));
+        for (String path : unknownPaths(change.get("after_unknown"))) {
+            after.put(path, UNKNOWN);
+        }
+        Set<String> paths = new LinkedHashSet<>(after.keySet());
+        paths.addAll(before.keySet());
+        List<RunView.Attribute> attributes = new ArrayList<>();
+        for (String path : paths) {
+            String b = before.getOrDefault(path, "");
+            String a = after.getOrDefault(path, "");
+            attributes.add(new RunView.Attribute(path, b, a, !Objects.equals(b, a)));
+        }
+        List<String> replacedBy = new ArrayList<>();
+        for (JsonNode path : change.path("replace_paths")) {
+            List<String> parts = new ArrayList<>();
+            path.forEach(p -> parts.add(p.asText()));
+            replacedBy.add(String.join(".", parts));
+        }
+        return new RunView.Resource(change.path("address").asText(), change.path("action").asText(), attributes, replacedBy);
+    }
+
+    /** Every leaf of {@code value} by its path ({@code a.b[0].c}); empty for null or absent. */
+    static Map<String, String> flatten(JsonNode value) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (value != null && !value.isNull() && !value.isMissingNode()) {
+            flatten(value, "", out);
+        }
+        return out;
+    }
+
+    private static void flatten(JsonNode value, String path, Map<String, String> out) {
+        if (value.isObject() && !value.isEmpty()) {
+            value.fields().forEachRemaining(e -> flatten(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey(), out));
+        } else if (value.isArray() && !value.isEmpty()) {
+            for (int i = 0; i < value.size(); i++) {
+                flatten(value.get(i), path + "[" + i + "]", out);
+            }
+        } else {
+            out.put(path.isEmpty() ? "(value)" : path, text(value));
+        }
+    }
+
+    /** The paths {@code after_unknown} marks true. */
+    private static Set<String> unknownPaths(JsonNode unknown) {
+        Set<String> paths = new LinkedHashSet<>();
+        if (unknown != null) {
+            collectUnknown(unknown, "", paths);
+        }
+        return paths;
+    }
+
+    private static void collectUnknown(JsonNode node, String path, Set<String> paths) {
+        if (node.isBoolean() && node.asBoolean()) {
+            paths.add(path.isEmpty() ? "(value)" : path);
+        } else if (node.isObject()) {
+            node.fields().forEachRemaining(e -> collectUnknown(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey(), paths));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                collectUnknown(node.get(i), path + "[" + i + "]", paths);
+            }
+        }
+    }
+
+    /** A value as a reviewer reads it: JSON, except the sensitive marker, which is not a string the resource has. */
+    static String text(JsonNode value) {
+        if (value == null || value.isMissingNode()) {
+            return "";
+        }
+        if (value.isTextual() && value.asText().equals(PlanJson.SENSITIVE)) {
+            return PlanJson.SENSITIVE;
+        }
+        return value.toString();
+    }
+}

@@ -1,0 +1,223 @@
+package dev.baozi.orchestrator.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baozi.orchestrator.auth.Principal;
+import dev.baozi.orchestrator.auth.Role;
+import dev.baozi.orchestrator.run.Run;
+import dev.baozi.orchestrator.run.RunService;
+import dev.baozi.orchestrator.state.HeldLock;
+import dev.baozi.orchestrator.state.StateDiff;
+import dev.baozi.orchestrator.state.StateService;
+import dev.baozi.orchestrator.state.StateVersion;
+import dev.baozi.orchestrator.state.StoredState;
+import dev.baozi.orchestrator.state.UnlockOutcome;
+import dev.baozi.orchestrator.state.UpdateOutcome;
+import dev.baozi.orchestrator.state.WorkspaceName;
+import dev.baozi.orchestrator.web.Requests;
+import dev.baozi.orchestrator.workspace.Template;
+import dev.baozi.orchestrator.workspace.Workspace;
+import dev.baozi.orchestrator.workspace.WorkspaceService;
+import dev.baozi.ui.view.WorkspaceView;
+import dev.baozi.ui.view.WorkspacesView;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** The workspace list and a workspace's page, with its forms: queue a plan, force-unlock, roll back. */
+public final class WorkspacePagesController {
+
+    private final WorkspaceService workspaces;
+    private final RunService runs;
+    private final StateService state;
+    private final UiSupport ui;
+
+    public WorkspacePagesController(WorkspaceService workspaces, RunService runs, StateService state, UiSupport ui) {
+        this.workspaces = workspaces;
+        this.runs = runs;
+        this.state = state;
+        this.ui = ui;
+    }
+
+    public void list(Context ctx) {
+        String filter = ctx.queryParam("q") == null ? "" : ctx.queryParam("q").strip();
+        List<Workspace> all = workspaces.all();
+        Map<String, HeldLock> locks = new HashMap<>();
+        state.locks().forEach(l -> locks.put(l.workspace(), l));
+        List<WorkspacesView.Row> rows = new ArrayList<>();
+        for (Workspace ws : all) {
+            if (!filter.isEmpty() && !ws.name().contains(filter.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            Optional<Run> last = runs.forWorkspace(ws).stream().findFirst();
+            HeldLock lock = locks.get(ws.name());
+            rows.add(new WorkspacesView.Row(ws.name(), ws.template(), last.map(Run::id).orElse(null),
+                    last.map(r -> r.status().wire()).orElse(null), last.map(r -> UiSupport.when(r.queuedAt())).orElse(null),
+                    lock == null ? null : lock.info().who(), "not checked"));
+        }
+        ui.render(ctx, HttpStatus.OK, "workspaces.jte", new WorkspacesView(UiSupport.chrome(ctx, "Workspaces"), filter, rows,
+                all.size()));
+    }
+
+    public void show(Context ctx) {
+        Workspace ws = workspace(ctx);
+        if (ws == null) {
+            return;
+        }
+        Principal who = Requests.principal(ctx);
+        boolean admin = UiSupport.has(ctx, Role.ADMIN);
+        WorkspaceName name = new WorkspaceName(ws.name());
+        Optional<Template> template = workspaces.template(ws);
+
+        List<WorkspaceView.RunRow> runRows = runs.forWorkspace(ws).stream()
+                .map(r -> new WorkspaceView.RunRow(r.id(), r.status().wire(), RunPagesController.label(r), r.destroy(),
+                        r.queuedBy(), UiSupport.when(r.queuedAt()), RunPagesController.changes(r)))
+                .toList();
+
+        WorkspaceView.Current current = state.current(name, who).map(WorkspacePagesController::current).orElse(null);
+        List<WorkspaceView.Version> versions = List.of();
+        WorkspaceView.Diff diff = null;
+        if (admin) {
+            List<StateVersion> all = state.versions(name, who);
+            long head = all.isEmpty() ? 0 : all.getFirst().version();
+            versions = all.stream().map(v -> new WorkspaceView.Version(v.version(), v.serial(), v.lineage(), v.size(),
+                    v.sha256(), v.who(), UiSupport.when(v.when()), v.deleted(), v.version() == head)).toList();
+            Long from = longParam(ctx, "from");
+            Long to = longParam(ctx, "to");
+            if (from != null && to != null) {
+                diff = state.diff(name, from, to, who)
+                        .map(d -> new WorkspaceView.Diff(d.from(), d.to(), d.added(), d.removed(), d.changed()))
+                        .orElse(null);
+            }
+        }
+
+        var files = new ArrayList<WorkspaceView.File>();
+        new TreeMap<>(workspaces.files(ws).files()).forEach((file, bytes) ->
+                files.add(new WorkspaceView.File(file, new String(bytes, StandardCharsets.UTF_8))));
+
+        WorkspaceView.Lock lock = state.lockOf(name)
+                .map(l -> new WorkspaceView.Lock(l.info().id(), l.info().operation(), l.info().who(), l.holder(),
+                        UiSupport.when(l.since())))
+                .orElse(null);
+
+        var chrome = UiSupport.chrome(ctx, ws.name());
+        if (admin && ctx.queryParam("from") != null && diff == null) {
+            chrome = chrome.withFlash("Those two versions cannot be compared: one is not retained, or a state is encrypted.", true);
+        }
+        ui.render(ctx, HttpStatus.OK, "workspace.jte", new WorkspaceView(chrome, ws.name(), ws.template(), ws.tofuVersion(),
+                ws.createdBy(), UiSupport.when(ws.createdAt()), inputs(ws, template), UiSupport.has(ctx, Role.OPERATOR), admin,
+                runRows, current, versions, diff, files, lock));
+    }
+
+    public void queue(Context ctx) {
+        Workspace ws = workspace(ctx);
+        if (ws == null) {
+            return;
+        }
+        boolean destroy = "true".equals(ctx.formParam("destroy"));
+        Run run = runs.queue(ws, destroy, Requests.principal(ctx));
+        ctx.redirect("/runs/" + run.id() + "?done=queued", HttpStatus.SEE_OTHER);
+    }
+
+    public void forceUnlock(Context ctx) {
+        Workspace ws = workspace(ctx);
+        if (ws == null) {
+            return;
+        }
+        UnlockOutcome outcome = state.forceUnlock(new WorkspaceName(ws.name()), Requests.principal(ctx));
+        if (outcome instanceof UnlockOutcome.HeldByOther) {
+            ui.message(ctx, HttpStatus.CONFLICT, UiSupport.chrome(ctx, ws.name()), "Lock changed",
+                    "The lock of " + ws.name() + " changed while it was being released; look again and retry.");
+            return;
+        }
+        ctx.redirect("/workspaces/" + ws.name() + "?done=unlocked", HttpStatus.SEE_OTHER);
+    }
+
+    public void rollback(Context ctx) {
+        Workspace ws = workspace(ctx);
+        if (ws == null) {
+            return;
+        }
+        Long version = longParamForm(ctx, "version");
+        if (version == null) {
+            ui.message(ctx, HttpStatus.BAD_REQUEST, UiSupport.chrome(ctx, ws.name()), "No version",
+                    "The rollback form did not say which version to roll back to.");
+            return;
+        }
+        switch (state.rollback(new WorkspaceName(ws.name()), version, Requests.principal(ctx))) {
+            case UpdateOutcome.Accepted a -> ctx.redirect("/workspaces/" + ws.name() + "?done=rolledback", HttpStatus.SEE_OTHER);
+            case UpdateOutcome.Unchanged u -> ctx.redirect("/workspaces/" + ws.name() + "?done=rolledback", HttpStatus.SEE_OTHER);
+            case UpdateOutcome.Locked l -> ui.message(ctx, HttpStatus.LOCKED, UiSupport.chrome(ctx, ws.name()), "Locked",
+                    "Workspace " + ws.name() + " is locked by " + l.holder().info().who() + "; roll back after that run ends.");
+            case UpdateOutcome.LockNotHeld n -> ui.message(ctx, HttpStatus.CONFLICT, UiSupport.chrome(ctx, ws.name()),
+                    "Lock changed", "The lock changed during the rollback; nothing was written.");
+            case UpdateOutcome.Refused r -> ui.message(ctx, HttpStatus.CONFLICT, UiSupport.chrome(ctx, ws.name()),
+                    "Rollback refused", r.reason() + "; nothing was written.");
+        }
+    }
+
+    /** The workspace in the path; renders a 400 or 404 page and returns null when there is none. */
+    private Workspace workspace(Context ctx) {
+        String raw = ctx.pathParam("workspace");
+        if (!WorkspaceName.isValid(raw)) {
+            ui.message(ctx, HttpStatus.BAD_REQUEST, UiSupport.chrome(ctx, "Bad workspace name"), "Bad workspace name",
+                    "Workspace names are 1 to 63 characters of a-z, 0-9, '-' and '_', starting with a letter or digit.");
+            return null;
+        }
+        Optional<Workspace> ws = workspaces.get(raw);
+        if (ws.isEmpty()) {
+            ui.message(ctx, HttpStatus.NOT_FOUND, UiSupport.chrome(ctx, "No such workspace"), "No such workspace",
+                    "There is no workspace named " + raw + ".");
+            return null;
+        }
+        return ws.get();
+    }
+
+    static List<WorkspaceView.Input> inputs(Workspace ws, Optional<Template> template) {
+        Map<String, Boolean> sensitive = new HashMap<>();
+        template.ifPresent(t -> t.variables().forEach(v -> sensitive.put(v.name(), v.sensitive())));
+        List<WorkspaceView.Input> out = new ArrayList<>();
+        if (ws.inputs() != null) {
+            ws.inputs().fields().forEachRemaining(e -> {
+                boolean secret = sensitive.getOrDefault(e.getKey(), true); // unknown to the template: assume secret
+                JsonNode v = e.getValue();
+                out.add(new WorkspaceView.Input(e.getKey(), secret ? "" : (v.isTextual() ? v.asText() : v.toString()), secret));
+            });
+        }
+        return out;
+    }
+
+    private static WorkspaceView.Current current(StoredState stored) {
+        List<String> resources;
+        try {
+            resources = StateDiff.addresses(stored.content());
+        } catch (IllegalArgumentException e) {
+            resources = List.of("(the state is encrypted client-side: its resources cannot be listed)");
+        }
+        StateVersion v = stored.version();
+        return new WorkspaceView.Current(v.version(), v.serial(), v.lineage(), v.size(), v.who(), UiSupport.when(v.when()),
+                resources);
+    }
+
+    private static Long longParam(Context ctx, String name) {
+        return parseLong(ctx.queryParam(name));
+    }
+
+    private static Long longParamForm(Context ctx, String name) {
+        return parseLong(ctx.formParam(name));
+    }
+
+    private static Long parseLong(String s) {
+        try {
+            return s == null ? null : Long.parseLong(s.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.baozi.ui.view;
+
+import java.util.List;
+
+/** One workspace: its inputs, runs, state (current, versions, a diff), generated files and lock. */
+public record WorkspaceView(Chrome chrome, String name, String template, String tofuVersion, String createdBy,
+                            String createdAt, List<Input> inputs, boolean canQueue, boolean admin, List<RunRow> runs,
+                            Current current, List<Version> versions, Diff diff, List<File> files, Lock lock) {
+
+    public record Input(String name, String value, boolean sensitive) {}
+
+    public record RunRow(long id, String status, String statusLabel, boolean destroy, String queuedBy, String queuedAt,
+                         String changes) {}
+
+    /** The current state version with the resources it holds; null when the workspace has no state. */
+    public record Current(long version, Long serial, String lineage, long size, String who, String when,
+                          List<String> resources) {}
+
+    public record Version(long version, Long serial, String lineage, long size, String sha256, String who, String when,
+                          boolean deleted, boolean current) {}
+
+    /** Resource addresses added, removed and changed between versions {@code from} and {@code to}. */
+    public record Diff(long from, long to, List<String> added, List<String> removed, List<String> changed) {}
+
+    public record File(String name, String content) {}
+
+    /** Who holds the state lock; null when it is free. */
+    public record Lock(String id, String operation, String who, String holder, String since) {}
+}
