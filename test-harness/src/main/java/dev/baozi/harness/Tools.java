@@ -3,7 +3,10 @@ package dev.baozi.harness;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where {@code make tools} put the binaries: {@code BAOZI_TOOLS_DIR}, else {@code ~/.cache/baozi/tools}. */
+/**
+ * Where {@code make tools} put the binaries: {@code BAOZI_TOOLS_DIR}, else {@code ~/.cache/baozi/tools};
+ * Debian's packages (Chromium, ChromeDriver) where Debian installs them.
+ */
 public final class Tools {
 
     private Tools() {}
@@ -31,6 +34,21 @@ public final class Tools {
     /** The tofu CLI configuration that installs providers from the offline mirror only. */
     public static Path tofuCliConfig() {
         return require(dir().resolve("tofu.tfrc.json"));
+    }
+
+    /** Debian's Chromium launcher (package {@code chromium}). */
+    public static Path chromium() {
+        return require(Path.of("/usr/bin/chromium"));
+    }
+
+    /** Debian's ChromeDriver, the same build as {@link #chromium()} (package {@code chromium-driver}). */
+    public static Path chromedriver() {
+        return require(Path.of("/usr/bin/chromedriver"));
+    }
+
+    /** axe-core's browser bundle ({@code axe.min.js}), installed with npm at the version versions.toml pins. */
+    public static Path axeScript() {
+        return require(dir().resolve("npm/node_modules/axe-core/axe.min.js"));
     }
 
     private static Path require(Path p) {
