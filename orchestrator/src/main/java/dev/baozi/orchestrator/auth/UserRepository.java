@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jooq.DSLContext;
 
-/** Users and their API tokens (by the hash of the token). */
+/** Users, their password hashes and their API tokens (by the hash of the token). */
 public final class UserRepository {
 
     private final DSLContext dsl;
@@ -51,6 +51,55 @@ public final class UserRepository {
                 .where(API_TOKEN.TOKEN_HASH.eq(tokenHash))
                 .and(API_TOKEN.REVOKED_AT.isNull())
                 .fetchOptional(r -> toUser(r.into(APP_USER)));
+    }
+
+    /** The login facts of the user named {@code name}. */
+    public Optional<UserCredentials> credentials(String name) {
+        return dsl.selectFrom(APP_USER).where(APP_USER.NAME.eq(name)).fetchOptional(UserRepository::toCredentials);
+    }
+
+    /** The login facts of user {@code id}. */
+    public Optional<UserCredentials> credentials(long id) {
+        return dsl.selectFrom(APP_USER).where(APP_USER.ID.eq(id)).fetchOptional(UserRepository::toCredentials);
+    }
+
+    /** Stores a password hash for user {@code id}; false when there is no such user. */
+    public boolean setPassword(long id, String passwordHash, boolean mustChange) {
+        return dsl.update(APP_USER)
+                .set(APP_USER.PASSWORD_HASH, passwordHash)
+                .set(APP_USER.MUST_CHANGE_PASSWORD, mustChange)
+                .where(APP_USER.ID.eq(id))
+                .execute() == 1;
+    }
+
+    /**
+     * Replaces user {@code id}'s hash only if it is still {@code expected} (a rehash at login must
+     * not undo a password change made meanwhile); false when it was not.
+     */
+    public boolean replacePasswordHash(long id, String expected, String passwordHash) {
+        return dsl.update(APP_USER)
+                .set(APP_USER.PASSWORD_HASH, passwordHash)
+                .where(APP_USER.ID.eq(id))
+                .and(APP_USER.PASSWORD_HASH.eq(expected))
+                .execute() == 1;
+    }
+
+    public void recordLogin(long id, OffsetDateTime at) {
+        dsl.update(APP_USER).set(APP_USER.LAST_LOGIN_AT, at).where(APP_USER.ID.eq(id)).execute();
+    }
+
+    public void setRole(long id, Role role) {
+        dsl.update(APP_USER).set(APP_USER.ROLE, role.wire()).where(APP_USER.ID.eq(id)).execute();
+    }
+
+    /** True when at least one user can log in to the web UI with a password. */
+    public boolean anyWithPassword() {
+        return dsl.fetchExists(dsl.selectOne().from(APP_USER).where(APP_USER.PASSWORD_HASH.isNotNull()));
+    }
+
+    private static UserCredentials toCredentials(AppUserRecord r) {
+        return new UserCredentials(r.getId(), r.getName(), Role.fromWire(r.getRole()), r.getPasswordHash(),
+                Boolean.TRUE.equals(r.getMustChangePassword()));
     }
 
     private static AppUser toUser(AppUserRecord r) {

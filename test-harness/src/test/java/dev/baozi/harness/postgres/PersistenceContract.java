@@ -228,6 +228,116 @@ public abstract class PersistenceContract {
     }
 
     @Test
+    void a_users_password_hash_and_must_change_flag_are_stored_and_replaced_only_from_the_expected_hash() {
+        var users = new dev.baozi.orchestrator.auth.UserRepository(database().dsl());
+        var user = users.insert(unique("u"), dev.baozi.orchestrator.auth.Role.VIEWER, created());
+        assertThat(users.credentials(user.name())).hasValueSatisfying(c -> {
+            assertThat(c.hasPassword()).isFalse();
+            assertThat(c.mustChangePassword()).isFalse();
+        });
+
+        assertThat(users.setPassword(user.id(), "$argon2id$first", true)).isTrue();
+
+        assertThat(users.anyWithPassword()).isTrue();
+        assertThat(users.credentials(user.id())).hasValueSatisfying(c -> {
+            assertThat(c.passwordHash()).isEqualTo("$argon2id$first");
+            assertThat(c.mustChangePassword()).isTrue();
+            assertThat(c.role()).isEqualTo(dev.baozi.orchestrator.auth.Role.VIEWER);
+        });
+        assertThat(users.replacePasswordHash(user.id(), "$argon2id$stale", "$argon2id$second")).isFalse();
+        assertThat(users.replacePasswordHash(user.id(), "$argon2id$first", "$argon2id$second")).isTrue();
+        assertThat(users.credentials(user.name()).orElseThrow().passwordHash()).isEqualTo("$argon2id$second");
+        users.setRole(user.id(), dev.baozi.orchestrator.auth.Role.ADMIN);
+        users.recordLogin(user.id(), created());
+        assertThat(users.byName(user.name()).orElseThrow().role()).isEqualTo(dev.baozi.orchestrator.auth.Role.ADMIN);
+        assertThat(users.setPassword(-1, "$argon2id$nobody", false)).isFalse();
+    }
+
+    // UI sessions
+
+    @Test
+    void a_ui_session_is_found_by_its_token_hash_with_its_user_while_it_is_live() {
+        var users = new dev.baozi.orchestrator.auth.UserRepository(database().dsl());
+        var sessions = new dev.baozi.orchestrator.auth.SessionRepository(database().dsl());
+        var user = users.insert(unique("u"), dev.baozi.orchestrator.auth.Role.APPROVER, created());
+        users.setPassword(user.id(), "$argon2id$x", true);
+        String hash = tokenHash();
+        OffsetDateTime at = created();
+
+        long id = sessions.insert(user.id(), hash, "csrf-" + hash.substring(0, 8), at, at.plusHours(2));
+
+        var expected = new dev.baozi.orchestrator.auth.UiSession(id, user.id(), user.name(),
+                dev.baozi.orchestrator.auth.Role.APPROVER, true, "csrf-" + hash.substring(0, 8), at.plusHours(2));
+        assertThat(sessions.findLive(hash, at.plusMinutes(1), at.minusMinutes(29))).get()
+                .usingRecursiveComparison()
+                .withComparatorForType(SAME_INSTANT, OffsetDateTime.class)
+                .isEqualTo(expected);
+        assertThat(sessions.findLive(id, at.plusMinutes(1), at.minusMinutes(29))).isPresent();
+        assertThat(sessions.findLive(tokenHash(), at.plusMinutes(1), at.minusMinutes(29))).isEmpty();
+        assertThat(sessions.findLive(hash, at.plusHours(2), at.minusMinutes(29))).as("at its expiry").isEmpty();
+        assertThat(sessions.findLive(hash, at.plusMinutes(31), at.plusMinutes(1))).as("idle since").isEmpty();
+    }
+
+    @Test
+    void touching_a_ui_session_writes_only_when_it_was_last_seen_before_the_given_time() {
+        var users = new dev.baozi.orchestrator.auth.UserRepository(database().dsl());
+        var sessions = new dev.baozi.orchestrator.auth.SessionRepository(database().dsl());
+        var user = users.insert(unique("u"), dev.baozi.orchestrator.auth.Role.VIEWER, created());
+        String hash = tokenHash();
+        OffsetDateTime at = created();
+        long id = sessions.insert(user.id(), hash, "csrf", at, at.plusHours(2));
+
+        assertThat(sessions.touch(id, at.plusSeconds(30), at.minusSeconds(30))).isFalse();
+        assertThat(sessions.touch(id, at.plusSeconds(90), at.plusSeconds(30))).isTrue();
+
+        assertThat(sessions.findLive(hash, at.plusMinutes(31), at.plusSeconds(60))).as("seen at +90s").isPresent();
+        assertThat(sessions.findLive(hash, at.plusMinutes(31), at.plusSeconds(90))).isEmpty();
+    }
+
+    @Test
+    void revoking_ends_one_ui_session_or_all_of_one_user_and_ended_ones_are_deleted_later() {
+        var users = new dev.baozi.orchestrator.auth.UserRepository(database().dsl());
+        var sessions = new dev.baozi.orchestrator.auth.SessionRepository(database().dsl());
+        var alice = users.insert(unique("u"), dev.baozi.orchestrator.auth.Role.VIEWER, created());
+        var bob = users.insert(unique("u"), dev.baozi.orchestrator.auth.Role.VIEWER, created());
+        OffsetDateTime at = created();
+        String a1 = tokenHash();
+        String a2 = tokenHash();
+        String a3 = tokenHash();
+        String b1 = tokenHash();
+        sessions.insert(alice.id(), a1, "c", at, at.plusHours(2));
+        sessions.insert(alice.id(), a2, "c", at, at.plusHours(2));
+        sessions.insert(alice.id(), a3, "c", at, at.plusHours(2));
+        sessions.insert(bob.id(), b1, "c", at, at.plusHours(2));
+        OffsetDateTime check = at.plusMinutes(1);
+        OffsetDateTime seen = at.minusMinutes(1);
+
+        assertThat(sessions.revoke(a1, at)).isTrue();
+        assertThat(sessions.revoke(a1, at)).isFalse();
+        assertThat(sessions.revokeAllOf(alice.id(), at)).isEqualTo(2);
+
+        assertThat(sessions.findLive(a1, check, seen)).isEmpty();
+        assertThat(sessions.findLive(a2, check, seen)).isEmpty();
+        assertThat(sessions.findLive(a3, check, seen)).isEmpty();
+        assertThat(sessions.findLive(b1, check, seen)).isPresent();
+        assertThat(sessions.deleteEndedBefore(at.plusSeconds(1))).isGreaterThanOrEqualTo(3);
+        assertThat(sessions.findLive(b1, check, seen)).as("bob's is live, not deleted").isPresent();
+    }
+
+    @Test
+    void a_second_ui_session_with_the_same_token_hash_is_refused_as_an_integrity_violation() {
+        var users = new dev.baozi.orchestrator.auth.UserRepository(database().dsl());
+        var sessions = new dev.baozi.orchestrator.auth.SessionRepository(database().dsl());
+        var user = users.insert(unique("u"), dev.baozi.orchestrator.auth.Role.VIEWER, created());
+        String hash = tokenHash();
+        sessions.insert(user.id(), hash, "c", created(), created().plusHours(1));
+
+        assertThatThrownBy(() -> sessions.insert(user.id(), hash, "c", created(), created().plusHours(1)))
+                .isInstanceOfSatisfying(DataAccessException.class,
+                        e -> assertThat(e.sqlStateClass()).isEqualTo(SQLStateClass.C23_INTEGRITY_CONSTRAINT_VIOLATION));
+    }
+
+    @Test
     void a_workspace_keeps_its_inputs_as_json() {
         var workspaces = new dev.baozi.orchestrator.workspace.WorkspaceRepository(database().dsl());
         var inputs = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("greeting", "hi \"there\"");
