@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** The orchestrator's whole configuration, validated. Secrets never appear in {@link #toString()}. */
-public record BaoziConfig(Http http, Database database, OpenBao openbao, State state, Auth auth, Runs runs, Tofu tofu) {
+public record BaoziConfig(Http http, Database database, OpenBao openbao, State state, Auth auth, Runs runs, Tofu tofu, Ui ui) {
 
     /** Where the HTTP server listens. */
     public record Http(String host, int port) {}
@@ -20,6 +20,14 @@ public record BaoziConfig(Http http, Database database, OpenBao openbao, State s
 
     /** The tofu binary, the offline provider mirror it installs from, and the templates folder. */
     public record Tofu(Path binary, Path providersMirror, Path templatesDir) {}
+
+    /**
+     * Web UI accounts: how long a session may sit idle and how long it may live at most, whether
+     * its cookie is marked Secure (HTTPS only), and the file the first admin's one-time password
+     * is written to (absent: no first admin is made).
+     */
+    public record Ui(Duration sessionIdle, Duration sessionLifetime, boolean secureCookies,
+            Optional<Path> firstAdminPasswordFile) {}
 
     /** The admin token (absent: the admin API refuses everyone). */
     public record Auth(Optional<String> adminToken) {

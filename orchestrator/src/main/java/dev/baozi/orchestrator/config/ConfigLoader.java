@@ -85,10 +85,19 @@ public final class ConfigLoader {
                 absolute(text("tofu.binary", tools.resolve("bin/tofu").toString())),
                 absolute(text("tofu.providers-mirror", tools.resolve("providers").toString())),
                 absolute(text("tofu.templates-dir", "./tf-modules")));
+        var ui = new BaoziConfig.Ui(
+                duration("ui.session-idle", Duration.ofHours(12)),
+                duration("ui.session-lifetime", Duration.ofDays(7)),
+                bool("ui.secure-cookies", true),
+                raw("ui.first-admin-password-file").map(r -> absolute(r.value())));
+        if (ui.sessionIdle().compareTo(ui.sessionLifetime()) > 0) {
+            problems.add("ui.session-idle: must not be longer than ui.session-lifetime (" + ui.sessionIdle() + " > "
+                    + ui.sessionLifetime() + ")");
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new BaoziConfig(http, database, openbao, state, auth, runs, tofu);
+        return new BaoziConfig(http, database, openbao, state, auth, runs, tofu, ui);
     }
 
     private record Raw(String value, String source) {}
@@ -176,13 +185,15 @@ public final class ConfigLoader {
             Duration d = v.matches("\\d+ms") ? Duration.ofMillis(Long.parseLong(v.replace("ms", "")))
                     : v.matches("\\d+s") ? Duration.ofSeconds(Long.parseLong(v.replace("s", "")))
                     : v.matches("\\d+m") ? Duration.ofMinutes(Long.parseLong(v.replace("m", "")))
+                    : v.matches("\\d+h") ? Duration.ofHours(Long.parseLong(v.replace("h", "")))
+                    : v.matches("\\d+d") ? Duration.ofDays(Long.parseLong(v.replace("d", "")))
                     : Duration.parse(raw.get().value());
             if (d.isZero() || d.isNegative()) {
                 throw new DateTimeParseException("not positive", v, 0);
             }
             return d;
         } catch (DateTimeParseException | NumberFormatException e) {
-            problems.add(setting + ": must be a positive duration such as 500ms, 5s or 2m, got '"
+            problems.add(setting + ": must be a positive duration such as 500ms, 5s, 2m, 12h or 7d, got '"
                     + raw.get().value() + "' (from " + raw.get().source() + ")");
             return fallback;
         }

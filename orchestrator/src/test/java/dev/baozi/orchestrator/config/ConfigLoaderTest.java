@@ -129,4 +129,57 @@ class ConfigLoaderTest {
                 .hasMessageContaining("runs.max-concurrent: must be a whole number from 1 to 64, got '0'")
                 .hasMessageContaining("runs.self-approval: must be true or false, got 'sometimes'");
     }
+
+    @Test
+    void ui_sessions_last_12_hours_idle_and_7_days_at_most_with_secure_cookies_and_no_first_admin_by_default() {
+        BaoziConfig config = ConfigLoader.load(null, minimalEnv());
+
+        assertThat(config.ui().sessionIdle()).isEqualTo(Duration.ofHours(12));
+        assertThat(config.ui().sessionLifetime()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.ui().secureCookies()).isTrue();
+        assertThat(config.ui().firstAdminPasswordFile()).isEmpty();
+    }
+
+    @Test
+    void ui_settings_come_from_the_file_and_the_environment_wins() throws IOException {
+        Path file = dir.resolve("baozi.properties");
+        Files.writeString(file, "ui.session-idle=30m\nui.session-lifetime=1d\nui.secure-cookies=false\n"
+                + "ui.first-admin-password-file=/srv/baozi/admin-password\n");
+        var env = minimalEnv();
+        env.put("BAOZI_UI_SESSION_IDLE", "2h");
+        env.put("BAOZI_UI_FIRST_ADMIN_PASSWORD_FILE", "var/orchestrator/admin-password");
+
+        BaoziConfig config = ConfigLoader.load(file, env);
+
+        assertThat(config.ui().sessionIdle()).isEqualTo(Duration.ofHours(2));
+        assertThat(config.ui().sessionLifetime()).isEqualTo(Duration.ofDays(1));
+        assertThat(config.ui().secureCookies()).isFalse();
+        assertThat(config.ui().firstAdminPasswordFile()).hasValueSatisfying(p ->
+                assertThat(p).isAbsolute().endsWithRaw(Path.of("var", "orchestrator", "admin-password")));
+    }
+
+    @Test
+    void bad_ui_settings_are_named() {
+        var env = minimalEnv();
+        env.put("BAOZI_UI_SESSION_IDLE", "forever");
+        env.put("BAOZI_UI_SESSION_LIFETIME", "0s");
+        env.put("BAOZI_UI_SECURE_COOKIES", "maybe");
+
+        assertThatThrownBy(() -> ConfigLoader.load(null, env))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).satisfiesExactlyInAnyOrder(
+                        p -> assertThat(p).startsWith("ui.session-idle: must be a positive duration").contains("'forever'")
+                                .contains("BAOZI_UI_SESSION_IDLE"),
+                        p -> assertThat(p).startsWith("ui.session-lifetime: must be a positive duration").contains("'0s'"),
+                        p -> assertThat(p).startsWith("ui.secure-cookies: must be true or false").contains("'maybe'")));
+    }
+
+    @Test
+    void an_idle_timeout_longer_than_the_lifetime_is_refused() {
+        var env = minimalEnv();
+        env.put("BAOZI_UI_SESSION_IDLE", "2d");
+        env.put("BAOZI_UI_SESSION_LIFETIME", "1d");
+
+        assertThatThrownBy(() -> ConfigLoader.load(null, env))
+                .hasMessageContaining("ui.session-idle: must not be longer than ui.session-lifetime (PT48H > PT24H)");
+    }
 }
