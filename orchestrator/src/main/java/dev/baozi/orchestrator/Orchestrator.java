@@ -3,6 +3,11 @@ package dev.baozi.orchestrator;
 import dev.baozi.orchestrator.audit.AuditController;
 import dev.baozi.orchestrator.audit.AuditRepository;
 import dev.baozi.orchestrator.auth.AuthService;
+import dev.baozi.orchestrator.auth.FirstAdmin;
+import dev.baozi.orchestrator.auth.LoginRateLimiter;
+import dev.baozi.orchestrator.auth.PasswordHasher;
+import dev.baozi.orchestrator.auth.SessionRepository;
+import dev.baozi.orchestrator.auth.SessionService;
 import dev.baozi.orchestrator.auth.StateTokenRepository;
 import dev.baozi.orchestrator.auth.TokenController;
 import dev.baozi.orchestrator.auth.UserController;
@@ -63,7 +68,7 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     /** The parts {@link #wire} builds. */
-    public record Wiring(BaoziApp app, RunService runs, RunScheduler scheduler, RunExecutor executor) {}
+    public record Wiring(BaoziApp app, RunService runs, RunScheduler scheduler, RunExecutor executor, SessionService sessions) {}
 
     /** Starts everything in order; on failure, closes what was opened and throws {@link StartupException}. */
     public static Orchestrator start(BaoziConfig config) {
@@ -89,6 +94,16 @@ public final class Orchestrator implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         var selfUrl = new AtomicReference<String>();
         Wiring wiring = wire(config, database, OpenBaoHttp.forSession(openbao), clock, selfUrl::get, tofuVersion, cliConfig);
+        if (config.ui().firstAdminPasswordFile().isPresent()) {
+            try {
+                FirstAdmin.ensure(new UserRepository(database.dsl()), wiring.sessions(), config.ui().firstAdminPasswordFile().get(),
+                        clock);
+            } catch (RuntimeException e) {
+                openbao.close();
+                database.close();
+                throw new StartupException("ui.first-admin-password-file: " + e.getMessage(), e);
+            }
+        }
         Javalin app;
         try {
             app = wiring.app().create(config.http().host(), config.http().port()).start();
@@ -116,8 +131,10 @@ public final class Orchestrator implements AutoCloseable {
             String tofuVersion, Path cliConfig) {
         var kv = new OpenBaoKv(openbao, config.openbao().kvMount());
         var audit = new AuditRepository(database.dsl(), clock);
-        var auth = new AuthService(new StateTokenRepository(database.dsl()), new UserRepository(database.dsl()),
-                config.auth().adminToken(), clock);
+        var users = new UserRepository(database.dsl());
+        var auth = new AuthService(new StateTokenRepository(database.dsl()), users, config.auth().adminToken(), clock);
+        var sessions = new SessionService(users, new SessionRepository(database.dsl()), audit, PasswordHasher.standard(),
+                new LoginRateLimiter(clock), clock, config.ui().sessionIdle(), config.ui().sessionLifetime());
         var state = new StateService(new OpenBaoStateStore(kv, clock, config.state().retention()),
                 new OpenBaoLocker(kv, clock), audit);
         var workspaces = new WorkspaceService(new WorkspaceRepository(database.dsl()), new TemplateCatalog(config.tofu().templatesDir()),
@@ -139,9 +156,9 @@ public final class Orchestrator implements AutoCloseable {
                 new AuditController(audit),
                 new WorkspaceController(workspaces),
                 new RunController(runs, workspaces, bus),
-                new UserController(auth));
+                new UserController(auth, sessions));
         var app = new BaoziApp(controllers, new AccessGuard(auth, audit), config.state().maxBodyBytes());
-        return new Wiring(app, runs, scheduler, executor);
+        return new Wiring(app, runs, scheduler, executor, sessions);
     }
 
     public int port() {

@@ -60,6 +60,8 @@ public final class LocalStackMain {
             access.provision(Duration.ofHours(1), Duration.ofHours(24));
             Path config = orchestratorConfig(bao, access);
             say("starting the orchestrator on http://127.0.0.1:8080 (database in " + var.resolve("db") + ")");
+            say("log in as admin with the one-time password in " + adminPasswordFile()
+                    + "; you must change it at first login");
             orchestrator = startOrchestrator(config);
             Process running = orchestrator;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -129,12 +131,21 @@ public final class LocalStackMain {
         props.setProperty("openbao.approle.role-id", access.roleId());
         props.setProperty("openbao.approle.secret-id-file", secretFile.toString());
         props.setProperty("auth.admin-token-file", adminTokenFile.toString());
+        // ui.first-admin-password-file (BAOZI_UI_FIRST_ADMIN_PASSWORD_FILE) goes in the config file
+        // like every make run setting (BAOZI_* is cleared from the orchestrator's environment):
+        // while no user has a password, the orchestrator writes the first admin's one-time password there.
+        props.setProperty("ui.first-admin-password-file", adminPasswordFile().toString());
         Path config = dir.resolve("baozi.properties");
         Files.createDirectories(dir);
         try (var out = Files.newBufferedWriter(config)) {
             props.store(out, "written by make run at every start");
         }
         return config;
+    }
+
+    /** Where the orchestrator writes the first admin's one-time password (0600), on its first start. */
+    private Path adminPasswordFile() {
+        return var.resolve("orchestrator/admin-password");
     }
 
     private Process startOrchestrator(Path config) throws IOException {

@@ -10,14 +10,20 @@ import dev.baozi.harness.openbao.OrchestratorAccess;
 import dev.baozi.orchestrator.Orchestrator;
 import dev.baozi.orchestrator.StartupException;
 import dev.baozi.orchestrator.audit.AuditRepository;
+import dev.baozi.orchestrator.auth.LoginOutcome;
+import dev.baozi.orchestrator.config.ConfigLoader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The orchestrator started for real against a real OpenBao dev server. */
 class OrchestratorStartupTest {
@@ -99,6 +105,32 @@ class OrchestratorStartupTest {
                 assertThat(body.path("checks").path("openbao").path("detail").asText()).isEqualTo("sealed");
             }
         }
+    }
+
+    @Test
+    void start_up_with_a_first_admin_file_writes_a_one_time_password_the_admin_logs_in_with(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("orchestrator/admin-password");
+        var env = TestStack.env(bao, credentials);
+        env.put("BAOZI_UI_FIRST_ADMIN_PASSWORD_FILE", file.toString());
+
+        try (var orchestrator = Orchestrator.start(ConfigLoader.load(null, env))) {
+            assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            var outcome = orchestrator.wiring().sessions().login("admin", Files.readString(file).strip(), "127.0.0.1");
+            assertThat(outcome).isInstanceOfSatisfying(LoginOutcome.LoggedIn.class,
+                    in -> assertThat(in.session().mustChangePassword()).isTrue());
+        }
+    }
+
+    @Test
+    void a_first_admin_file_that_cannot_be_written_fails_start_up_naming_the_setting(@TempDir Path dir) throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+        var env = TestStack.env(bao, credentials);
+        env.put("BAOZI_UI_FIRST_ADMIN_PASSWORD_FILE", notADirectory.resolve("admin-password").toString());
+
+        assertThatThrownBy(() -> Orchestrator.start(ConfigLoader.load(null, env)))
+                .isInstanceOf(StartupException.class)
+                .hasMessageStartingWith("ui.first-admin-password-file: writing the first admin's one-time password to "
+                        + notADirectory.resolve("admin-password"));
     }
 
     private static java.util.Map<String, String> withAddress(String address) {

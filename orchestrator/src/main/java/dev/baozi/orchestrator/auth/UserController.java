@@ -8,13 +8,18 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 import java.util.Map;
 
-/** Admin API for people: create users with a role, list them, issue their API tokens. */
+/**
+ * Admin API for people: create users with a role (and, for the web UI, a first password they
+ * must change at their first login), list them, issue their API tokens.
+ */
 public final class UserController {
 
     private final AuthService auth;
+    private final SessionService sessions;
 
-    public UserController(AuthService auth) {
+    public UserController(AuthService auth, SessionService sessions) {
         this.auth = auth;
+        this.sessions = sessions;
     }
 
     public void create(Context ctx) {
@@ -29,11 +34,27 @@ public final class UserController {
         } catch (IllegalArgumentException e) {
             throw new BadRequestResponse(e.getMessage());
         }
+        String password = null;
+        JsonNode given = body.get("password");
+        if (given != null && !given.isNull()) {
+            if (!given.isTextual()) {
+                throw new BadRequestResponse("password must be a string");
+            }
+            password = given.asText();
+            String problem = PasswordPolicy.check(name, password);
+            if (problem != null) {
+                throw new BadRequestResponse(problem);
+            }
+        }
         if (auth.users().byName(name).isPresent()) {
             ctx.status(HttpStatus.CONFLICT).json(new ErrorBody("user " + name + " already exists"));
             return;
         }
-        ctx.status(HttpStatus.CREATED).json(auth.createUser(name, role));
+        AppUser user = auth.createUser(name, role);
+        if (password != null) {
+            sessions.setPassword(name, password, true);
+        }
+        ctx.status(HttpStatus.CREATED).json(user);
     }
 
     public void list(Context ctx) {
