@@ -335,4 +335,53 @@ class ApprovalUiTest {
         assertThat(resources).allMatch(r -> r.startsWith(base + "/static/"));
         assertThat(bytes).isBetween(1L, 200L * 1024);
     }
+
+    @Test
+    @Order(7)
+    void an_admin_compares_two_state_versions_rolls_back_and_force_unlocks_a_held_lock() throws Exception {
+        logIn("ada", OWN_PASSWORD);
+        driver().get(base + "/workspaces/shop");
+        List<WebElement> versions = driver().findElements(By.cssSelector("#from option"));
+        assertThat(versions.size()).isGreaterThanOrEqualTo(3);
+        String newest = versions.getFirst().getAttribute("value");
+        String drifted = null; // the version the test's edit wrote, before the second apply
+        for (JsonNode v : admin.get("/workspaces/shop/state/versions").body().path("versions")) {
+            if (v.path("who").asText().contains("edit")) {
+                drifted = v.path("version").asText();
+            }
+        }
+        assertThat(drifted).as(admin.get("/workspaces/shop/state/versions").toString()).isNotNull();
+        new org.openqa.selenium.support.ui.Select(driver().findElement(By.id("from"))).selectByValue(drifted);
+        new org.openqa.selenium.support.ui.Select(driver().findElement(By.id("to"))).selectByValue(newest);
+        driver().findElement(By.xpath("//button[text()='Show differences']")).click();
+        String diff = browser.waitFor(By.cssSelector(".diff"), WAIT).getText();
+
+        assertThat(diff).contains("From version " + drifted + " to " + newest)
+                .contains("module.demo-data.terraform_data.item[\"b\"] added")
+                .contains("module.demo-data.terraform_data.item[\"z\"] removed")
+                .contains("module.demo-data.terraform_data.item[\"a\"] changed");
+
+        driver().findElement(By.cssSelector("button[aria-label='Roll back to version " + drifted + "']")).click();
+        browser.waitUntil(WAIT, "the rollback to be done", () -> driver().getCurrentUrl().contains("done=rolledback"));
+        assertThat(driver().findElement(By.cssSelector(".flash.ok")).getText()).contains("Rolled back");
+        assertThat(driver().findElements(By.cssSelector("#from option")).getFirst().getAttribute("value"))
+                .isEqualTo(String.valueOf(Long.parseLong(newest) + 1));
+
+        String token = admin.post("/workspaces/shop/state-tokens", Map.of("name", "lock", "access", "read-write"))
+                .body().path("token").asText();
+        var lock = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/state/shop"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("t:" + token).getBytes()))
+                .method("LOCK", HttpRequest.BodyPublishers.ofString("""
+                        {"ID": "held-by-a-laptop", "Operation": "OperationTypeApply", "Who": "someone@laptop",
+                         "Version": "1.12.6", "Created": "2026-11-22T08:00:00Z", "Path": "", "Info": ""}""")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(lock.statusCode()).isEqualTo(200);
+        driver().get(base + "/workspaces/shop");
+        assertThat(driver().findElement(By.cssSelector("dl.facts")).getText()).contains("locked by someone@laptop");
+        driver().findElement(By.xpath("//button[text()='Force-unlock']")).click();
+        browser.waitUntil(WAIT, "the lock to be released", () -> driver().getCurrentUrl().contains("done=unlocked"));
+
+        assertThat(driver().findElement(By.cssSelector("dl.facts")).getText()).contains("State lock\nfree");
+        assertThat(admin.get("/workspaces/shop/lock").status()).isEqualTo(404);
+    }
 }
