@@ -35,7 +35,15 @@ import dev.baozi.orchestrator.state.OpenBaoStateStore;
 import dev.baozi.orchestrator.state.StateAdminController;
 import dev.baozi.orchestrator.state.StateController;
 import dev.baozi.orchestrator.state.StateService;
+import dev.baozi.orchestrator.ui.AuditPageController;
+import dev.baozi.orchestrator.ui.RunPagesController;
+import dev.baozi.orchestrator.ui.SessionController;
+import dev.baozi.orchestrator.ui.UiSupport;
+import dev.baozi.orchestrator.ui.WorkspacePagesController;
 import dev.baozi.orchestrator.web.AccessGuard;
+import dev.baozi.orchestrator.web.SessionCookies;
+import dev.baozi.ui.Pages;
+import dev.baozi.ui.StaticAssets;
 import dev.baozi.orchestrator.web.BaoziApp;
 import dev.baozi.orchestrator.workspace.TemplateCatalog;
 import dev.baozi.orchestrator.workspace.WorkspaceController;
@@ -148,6 +156,7 @@ public final class Orchestrator implements AutoCloseable {
                 new PlanVault(openbao, config.openbao().transitMount()), settings, clock);
         var scheduler = new RunScheduler(runRepository, executor, settings.maxConcurrent(), clock);
         var runs = new RunService(runRepository, logRepository, executor, scheduler, audit, settings, clock);
+        var cookies = new SessionCookies(config.ui().secureCookies(), config.ui().sessionLifetime());
         var controllers = new BaoziApp.Controllers(
                 new HealthController(new ReadinessService(database, config.openbao())),
                 new StateController(state),
@@ -156,9 +165,23 @@ public final class Orchestrator implements AutoCloseable {
                 new AuditController(audit),
                 new WorkspaceController(workspaces),
                 new RunController(runs, workspaces, bus),
-                new UserController(auth, sessions));
-        var app = new BaoziApp(controllers, new AccessGuard(auth, audit), config.state().maxBodyBytes());
+                new UserController(auth, sessions),
+                uiPages(workspaces, runs, state, audit, sessions, cookies));
+        var app = new BaoziApp(controllers, new AccessGuard(auth, audit, sessions, cookies), config.state().maxBodyBytes());
         return new Wiring(app, runs, scheduler, executor, sessions);
+    }
+
+    /** The web UI's pages, rendered with the ui module's compiled templates. */
+    private static BaoziApp.UiPages uiPages(WorkspaceService workspaces, RunService runs, StateService state, AuditRepository audit,
+            SessionService sessions, SessionCookies cookies) {
+        var support = new UiSupport(new Pages());
+        return new BaoziApp.UiPages(
+                new SessionController(sessions, cookies, support),
+                new WorkspacePagesController(workspaces, runs, state, support),
+                new RunPagesController(runs, workspaces, support),
+                new AuditPageController(audit, support),
+                support,
+                new StaticAssets());
     }
 
     public int port() {

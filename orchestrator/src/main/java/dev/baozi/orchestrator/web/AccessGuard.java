@@ -108,7 +108,7 @@ public final class AccessGuard implements Handler {
                 sent = ctx.header("X-CSRF-Token");
             }
             if (sent == null || !Tokens.sameHash(Tokens.hash(sent), Tokens.hash(s.csrfToken()))) {
-                audit.record(s.userName(), "ui.csrf-refused", ctx.path(), "403", ctx.method().name());
+                audit.record(principal.name(), "ui.csrf-refused", ctx.path(), "403", ctx.method().name());
                 throw new PageRefusedException(HttpStatus.FORBIDDEN, "Refused",
                         "This form's security token is missing or stale, so nothing was done. Reload the page and try again.");
             }
@@ -121,7 +121,7 @@ public final class AccessGuard implements Handler {
         String refusal = refusal(roles, principal, null);
         if (refusal != null) {
             if (changes) {
-                audit.record(s.userName(), "ui.refused", ctx.path(), "403", refusal);
+                audit.record(principal.name(), "ui.refused", ctx.path(), "403", refusal);
             }
             throw new PageRefusedException(HttpStatus.FORBIDDEN, "Not allowed", "You may not do this: " + refusal + ".");
         }
