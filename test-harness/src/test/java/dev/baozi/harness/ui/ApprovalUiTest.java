@@ -384,4 +384,24 @@ class ApprovalUiTest {
         assertThat(driver().findElement(By.cssSelector("dl.facts")).getText()).contains("State lock\nfree");
         assertThat(admin.get("/workspaces/shop/lock").status()).isEqualTo(404);
     }
+
+    @Test
+    @Order(8)
+    void a_queued_plan_can_be_canceled_from_its_page() {
+        logIn("ada", OWN_PASSWORD);
+        driver().get(base + "/workspaces/shop");
+        driver().findElement(By.id("queue-plan")).click();
+        browser.waitUntil(WAIT, "the run page", () -> driver().getCurrentUrl().matches(".*/runs/\\d+.*"));
+        browser.waitFor(By.id("cancel"), WAIT).click();
+        browser.waitUntil(WAIT, "the run to end canceled", () -> {
+            try {
+                driver().navigate().refresh();
+                return status().equals("canceled");
+            } catch (org.openqa.selenium.NoSuchElementException | org.openqa.selenium.StaleElementReferenceException e) {
+                return false;
+            }
+        });
+
+        assertThat(driver().findElement(By.cssSelector("#record-h + p")).getText()).contains("Canceled").contains("user:ada");
+    }
 }
