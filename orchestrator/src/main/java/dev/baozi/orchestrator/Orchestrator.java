@@ -20,6 +20,9 @@ import dev.baozi.orchestrator.openbao.OpenBaoHttp;
 import dev.baozi.orchestrator.openbao.OpenBaoKv;
 import dev.baozi.orchestrator.openbao.OpenBaoLoginException;
 import dev.baozi.orchestrator.openbao.OpenBaoSession;
+import dev.baozi.orchestrator.provider.ProviderController;
+import dev.baozi.orchestrator.provider.ProviderRepository;
+import dev.baozi.orchestrator.provider.ProviderService;
 import dev.baozi.orchestrator.run.LogBus;
 import dev.baozi.orchestrator.run.PlanVault;
 import dev.baozi.orchestrator.run.RunController;
@@ -157,6 +160,8 @@ public final class Orchestrator implements AutoCloseable {
         var scheduler = new RunScheduler(runRepository, executor, settings.maxConcurrent(), clock);
         var runs = new RunService(runRepository, logRepository, executor, scheduler, audit, settings, clock);
         var cookies = new SessionCookies(config.ui().secureCookies(), config.ui().sessionLifetime());
+        var providers = new ProviderService(new ProviderRepository(database.dsl()), kv, audit,
+                () -> workspaces.all().stream().map(w -> w.name()).collect(java.util.stream.Collectors.toSet()), clock);
         var controllers = new BaoziApp.Controllers(
                 new HealthController(new ReadinessService(database, config.openbao())),
                 new StateController(state),
@@ -166,6 +171,7 @@ public final class Orchestrator implements AutoCloseable {
                 new WorkspaceController(workspaces),
                 new RunController(runs, workspaces, bus),
                 new UserController(auth, sessions),
+                new ProviderController(providers),
                 uiPages(workspaces, runs, state, audit, sessions, cookies));
         var app = new BaoziApp(controllers, new AccessGuard(auth, audit, sessions, cookies), config.state().maxBodyBytes());
         return new Wiring(app, runs, scheduler, executor, sessions);

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.baozi.orchestrator.audit.AuditController;
 import dev.baozi.orchestrator.auth.TokenController;
 import dev.baozi.orchestrator.auth.UserController;
+import dev.baozi.orchestrator.provider.ProviderController;
 import dev.baozi.orchestrator.run.RunController;
 import dev.baozi.orchestrator.workspace.WorkspaceController;
 import dev.baozi.orchestrator.health.HealthController;
@@ -43,6 +44,7 @@ public final class BaoziApp {
             WorkspaceController workspaces,
             RunController runs,
             UserController users,
+            ProviderController providers,
             UiPages ui) {}
 
     /** The web UI's page controllers and what renders their pages. */
@@ -119,6 +121,10 @@ public final class BaoziApp {
                     get("/templates", c.workspaces()::templates, Access.VIEWER);
                     get("/workspaces", c.workspaces()::list, Access.VIEWER);
                     post("/workspaces", c.workspaces()::create, Access.OPERATOR);
+                    get("/providers", c.providers()::list, Access.VIEWER);
+                    post("/providers", c.providers()::create, Access.ADMIN);
+                    delete("/providers/{name}", c.providers()::delete, Access.ADMIN);
+                    get("/providers/{name}/inventory", c.providers()::inventory, Access.VIEWER);
                     path("/runs/{id}", () -> {
                         get(c.runs()::show, Access.VIEWER);
                         get("/plan", c.runs()::plan, Access.VIEWER);
