@@ -22,6 +22,7 @@ import dev.baozi.orchestrator.openbao.OpenBaoLoginException;
 import dev.baozi.orchestrator.openbao.OpenBaoSession;
 import dev.baozi.orchestrator.provider.ProviderController;
 import dev.baozi.orchestrator.provider.ProviderRepository;
+import dev.baozi.orchestrator.provider.ProviderRunCredentials;
 import dev.baozi.orchestrator.provider.ProviderService;
 import dev.baozi.orchestrator.run.LogBus;
 import dev.baozi.orchestrator.run.PlanVault;
@@ -148,20 +149,24 @@ public final class Orchestrator implements AutoCloseable {
                 new LoginRateLimiter(clock), clock, config.ui().sessionIdle(), config.ui().sessionLifetime());
         var state = new StateService(new OpenBaoStateStore(kv, clock, config.state().retention()),
                 new OpenBaoLocker(kv, clock), audit);
-        var workspaces = new WorkspaceService(new WorkspaceRepository(database.dsl()), new TemplateCatalog(config.tofu().templatesDir()),
-                auth, kv, audit, tofuVersion, selfUrl, clock);
+        var workspaceRepository = new WorkspaceRepository(database.dsl());
+        var providers = new ProviderService(new ProviderRepository(database.dsl()), kv, audit,
+                () -> workspaceRepository.all().stream().map(w -> w.name()).collect(java.util.stream.Collectors.toSet()), clock);
+        WorkspaceService.ProviderCheck providerCheck = name -> providers.get(name).isPresent() ? null
+                : "no provider named '" + name + "' (there are: "
+                        + String.join(", ", providers.all().stream().map(p -> p.name()).toList()) + ")";
+        var workspaces = new WorkspaceService(workspaceRepository, new TemplateCatalog(config.tofu().templatesDir()),
+                auth, kv, audit, tofuVersion, selfUrl, clock, providerCheck);
         var settings = new RunSettings(config.runs().dir(), config.tofu().binary(), cliConfig, config.runs().maxConcurrent(),
                 config.runs().planTimeout(), config.runs().applyTimeout(), config.runs().cancelGrace(), config.runs().selfApproval());
         var runRepository = new RunRepository(database.dsl());
         var logRepository = new RunLogRepository(database.dsl());
         var bus = new LogBus();
         var executor = new RunExecutor(runRepository, logRepository, bus, workspaces,
-                new PlanVault(openbao, config.openbao().transitMount()), settings, clock);
+                new PlanVault(openbao, config.openbao().transitMount()), settings, clock, new ProviderRunCredentials(providers, kv));
         var scheduler = new RunScheduler(runRepository, executor, settings.maxConcurrent(), clock);
         var runs = new RunService(runRepository, logRepository, executor, scheduler, audit, settings, clock);
         var cookies = new SessionCookies(config.ui().secureCookies(), config.ui().sessionLifetime());
-        var providers = new ProviderService(new ProviderRepository(database.dsl()), kv, audit,
-                () -> workspaces.all().stream().map(w -> w.name()).collect(java.util.stream.Collectors.toSet()), clock);
         var controllers = new BaoziApp.Controllers(
                 new HealthController(new ReadinessService(database, config.openbao())),
                 new StateController(state),

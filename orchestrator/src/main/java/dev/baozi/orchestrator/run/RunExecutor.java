@@ -52,6 +52,12 @@ public final class RunExecutor {
 
     public RunExecutor(RunRepository runs, RunLogRepository logs, LogBus bus, WorkspaceService workspaces, PlanVault vault,
             RunSettings settings, Clock clock) {
+        this(runs, logs, bus, workspaces, vault, settings, clock, RunCredentials.NONE);
+    }
+
+    public RunExecutor(RunRepository runs, RunLogRepository logs, LogBus bus, WorkspaceService workspaces, PlanVault vault,
+            RunSettings settings, Clock clock, RunCredentials credentials) {
+        this.credentials = credentials;
         this.runs = runs;
         this.logs = logs;
         this.bus = bus;
@@ -60,6 +66,8 @@ public final class RunExecutor {
         this.settings = settings;
         this.clock = clock;
     }
+
+    private final RunCredentials credentials;
 
     public ConcurrencyGauge gauge() {
         return gauge;
@@ -89,6 +97,10 @@ public final class RunExecutor {
         Workspace ws = workspaces.get(run.workspace()).orElseThrow();
         Step step = new Step(run, ws);
         try {
+            if (step.credentialsProblem != null) {
+                step.finish(RunStatus.PLANNING, RunStatus.ERRORED, step.credentialsProblem);
+                return;
+            }
             Path dir = step.prepareDirectory(true);
             if (!step.tofu("init", List.of("init", "-input=false", "-json"), settings.planTimeout(), null)) {
                 return;
@@ -133,6 +145,10 @@ public final class RunExecutor {
         Step step = new Step(run, ws);
         Path sealed = runDir(run.id()).resolve(SEALED_PLAN);
         try {
+            if (step.credentialsProblem != null) {
+                step.finish(RunStatus.APPLYING, RunStatus.ERRORED, step.credentialsProblem);
+                return;
+            }
             if (!PlanVault.exists(sealed)) {
                 step.finish(RunStatus.APPLYING, RunStatus.ERRORED, "no saved plan for run " + run.id() + " (was it discarded?)");
                 return;
@@ -189,6 +205,8 @@ public final class RunExecutor {
         final Redactor redactor;
         final Map<String, String> env;
         final List<String> errors = new ArrayList<>();
+        /** Why the provider's credentials could not be had; the step ends errored with it. */
+        final String credentialsProblem;
         boolean ended;
 
         Step(Run run, Workspace ws) {
@@ -205,6 +223,15 @@ public final class RunExecutor {
                     }
                 }
             });
+            RunCredentials.Credentials provided = RunCredentials.Credentials.NONE;
+            String problem = null;
+            try {
+                provided = credentials.forRun(ws, runDir(run.id()));
+            } catch (RuntimeException e) {
+                problem = "getting the credentials of provider " + ws.provider() + " for this run: " + e.getMessage();
+            }
+            this.credentialsProblem = problem;
+            secrets.addAll(provided.secrets());
             this.redactor = new Redactor(secrets);
             this.log = new RunLog(run.id(), logs, bus, redactor, clock);
             this.env = new HashMap<>(System.getenv());
@@ -214,6 +241,7 @@ public final class RunExecutor {
             env.put("TF_INPUT", "0");
             env.put("TF_HTTP_PASSWORD", stateToken);
             env.put("CHECKPOINT_DISABLE", "1");
+            env.putAll(provided.env());
         }
 
         /**

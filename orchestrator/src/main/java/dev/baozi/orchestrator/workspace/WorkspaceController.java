@@ -54,7 +54,8 @@ public final class WorkspaceController {
             throw new BadRequestResponse("the body must be a JSON object with name, template and inputs");
         }
         var outcome = service.create(body.path("name").asText(null), body.path("template").asText(null),
-                body.get("inputs"), body.path("tofu_version").asText(null), Requests.principal(ctx));
+                body.get("inputs"), body.path("tofu_version").asText(null), body.path("provider").asText(null),
+                Requests.principal(ctx));
         switch (outcome) {
             case WorkspaceService.CreateOutcome.Created c -> ctx.status(HttpStatus.CREATED).json(view(c.workspace()));
             case WorkspaceService.CreateOutcome.Invalid i -> ctx.status(HttpStatus.BAD_REQUEST)
@@ -87,6 +88,7 @@ public final class WorkspaceController {
         m.put("template", w.template());
         m.put("inputs", masked(w));
         m.put("tofu_version", w.tofuVersion());
+        m.put("provider", w.provider());
         m.put("created_by", w.createdBy());
         m.put("created_at", w.createdAt());
         return m;

@@ -24,8 +24,9 @@ public final class WorkspaceRepository {
     }
 
     public Workspace insert(String name, String template, JsonNode inputs, String tofuVersion, String createdBy,
-            OffsetDateTime at) {
+            OffsetDateTime at, String provider) {
         return toWorkspace(dsl.insertInto(WORKSPACE)
+                .set(WORKSPACE.PROVIDER, provider)
                 .set(WORKSPACE.NAME, name)
                 .set(WORKSPACE.TEMPLATE, template)
                 .set(WORKSPACE.INPUTS_JSON, inputs.toString())
@@ -55,7 +56,7 @@ public final class WorkspaceRepository {
     private static Workspace toWorkspace(WorkspaceRecord r) {
         try {
             return new Workspace(r.getId(), r.getName(), r.getTemplate(), JSON.readTree(r.getInputsJson()),
-                    r.getTofuVersion(), r.getCreatedBy(), r.getCreatedAt());
+                    r.getTofuVersion(), r.getCreatedBy(), r.getCreatedAt(), r.getProvider());
         } catch (IOException e) {
             throw new UncheckedIOException("reading the inputs of workspace " + r.getName(), e);
         }

@@ -32,9 +32,16 @@ public final class WorkspaceService {
     private final String tofuVersion;
     private final Supplier<String> baoziUrl;
     private final Clock clock;
+    private final ProviderCheck providers;
 
     public WorkspaceService(WorkspaceRepository workspaces, TemplateCatalog templates, AuthService auth, OpenBaoKv kv,
             AuditRepository audit, String tofuVersion, Supplier<String> baoziUrl, Clock clock) {
+        this(workspaces, templates, auth, kv, audit, tofuVersion, baoziUrl, clock, ProviderCheck.NONE);
+    }
+
+    public WorkspaceService(WorkspaceRepository workspaces, TemplateCatalog templates, AuthService auth, OpenBaoKv kv,
+            AuditRepository audit, String tofuVersion, Supplier<String> baoziUrl, Clock clock, ProviderCheck providers) {
+        this.providers = providers;
         this.workspaces = workspaces;
         this.templates = templates;
         this.auth = auth;
@@ -54,7 +61,22 @@ public final class WorkspaceService {
         record Exists(String name) implements CreateOutcome {}
     }
 
+    /**
+     * Says whether a provider exists, for workspaces that name one: null when it does, else why
+     * not. A port: the provider package answers it.
+     */
+    public interface ProviderCheck {
+        String problem(String providerName);
+
+        ProviderCheck NONE = name -> "no providers are configured";
+    }
+
     public CreateOutcome create(String name, String templateName, JsonNode inputs, String version, Principal by) {
+        return create(name, templateName, inputs, version, null, by);
+    }
+
+    public CreateOutcome create(String name, String templateName, JsonNode inputs, String version, String provider,
+            Principal by) {
         List<String> problems = new ArrayList<>();
         if (!WorkspaceName.isValid(name)) {
             problems.add("name: workspace names are 1 to 63 characters of a-z, 0-9, '-' and '_', starting with a letter or digit");
@@ -70,6 +92,12 @@ public final class WorkspaceService {
         } else {
             problems.addAll(Inputs.problems(template.get(), inputs == null ? JSON.createObjectNode() : inputs));
         }
+        if (provider != null) {
+            String problem = providers.problem(provider);
+            if (problem != null) {
+                problems.add("provider: " + problem);
+            }
+        }
         if (!problems.isEmpty()) {
             return new CreateOutcome.Invalid(problems);
         }
@@ -77,7 +105,7 @@ public final class WorkspaceService {
             return new CreateOutcome.Exists(name);
         }
         Workspace created = workspaces.insert(name, templateName, Inputs.canonical(inputs == null ? JSON.createObjectNode() : inputs),
-                wantedVersion, by.name(), OffsetDateTime.now(clock));
+                wantedVersion, by.name(), OffsetDateTime.now(clock), provider);
         try {
             IssuedToken token = auth.issueStateToken(name, "baozi-runs", TokenAccess.READ_WRITE, by);
             kv.put(tokenPath(name), JSON.createObjectNode().put("token", token.token()));
