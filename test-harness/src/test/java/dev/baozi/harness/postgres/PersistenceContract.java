@@ -343,7 +343,7 @@ public abstract class PersistenceContract {
         var inputs = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("greeting", "hi \"there\"");
         inputs.putArray("names").add("a").add("b");
 
-        var saved = workspaces.insert(unique("ws"), "demo-data", inputs, "1.12.6", "tester", created());
+        var saved = workspaces.insert(unique("ws"), "demo-data", inputs, "1.12.6", "tester", created(), null);
 
         var read = workspaces.byName(saved.name()).orElseThrow();
         assertThat(read.inputs()).isEqualTo(inputs);
@@ -355,7 +355,7 @@ public abstract class PersistenceContract {
         var workspaces = new dev.baozi.orchestrator.workspace.WorkspaceRepository(database().dsl());
         var runs = new dev.baozi.orchestrator.run.RunRepository(database().dsl());
         var ws = workspaces.insert(unique("ws"), "demo-data", new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode(),
-                "1.12.6", "tester", created());
+                "1.12.6", "tester", created(), null);
         var first = runs.insert(ws.id(), false, "op", created());
         var second = runs.insert(ws.id(), true, "op", created());
         var Q = dev.baozi.orchestrator.run.RunStatus.QUEUED;
@@ -381,7 +381,7 @@ public abstract class PersistenceContract {
         var runs = new dev.baozi.orchestrator.run.RunRepository(database().dsl());
         var logs = new dev.baozi.orchestrator.run.RunLogRepository(database().dsl());
         var ws = workspaces.insert(unique("ws"), "demo-data", new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode(),
-                "1.12.6", "tester", created());
+                "1.12.6", "tester", created(), null);
         var run = runs.insert(ws.id(), false, "op", created());
         for (int i = 1; i <= 3; i++) {
             logs.insert(new dev.baozi.orchestrator.run.LogLine(run.id(), i, "plan", created(), "line " + i + " ü"));
@@ -389,5 +389,31 @@ public abstract class PersistenceContract {
 
         assertThat(logs.after(run.id(), 1)).extracting(dev.baozi.orchestrator.run.LogLine::line).containsExactly("line 2 ü", "line 3 ü");
         assertThat(logs.lastSeq(run.id())).isEqualTo(3);
+    }
+
+    @Test
+    void a_provider_keeps_its_endpoint_token_id_and_tls_setting_and_its_name_is_unique() {
+        var providers = new dev.baozi.orchestrator.provider.ProviderRepository(database().dsl());
+        String pin = "8F:A2:16:E9:14:3D:E4:13:CD:DA:92:19:C0:18:C3:BC:82:B1:39:C7:E6:AB:F9:B4:82:2C:6B:89:28:CC:14:42";
+        var request = new dev.baozi.orchestrator.provider.NewProvider(unique("pve"), java.net.URI.create("https://pve.example:8006"),
+                new dev.baozi.orchestrator.proxmox.ApiToken("baozi@pve!orchestrator", "not-stored-here"),
+                dev.baozi.orchestrator.proxmox.TlsSettings.fingerprint(pin), "pve1", java.util.OptionalInt.of(9000));
+
+        var saved = providers.insert(request, "admin", created());
+        var read = providers.byName(request.name()).orElseThrow();
+
+        assertThat(read).isEqualTo(saved);
+        assertThat(read.endpoint()).isEqualTo(java.net.URI.create("https://pve.example:8006"));
+        assertThat(read.tokenId()).isEqualTo("baozi@pve!orchestrator");
+        assertThat(read.tls()).isEqualTo(new dev.baozi.orchestrator.proxmox.TlsSettings.PinnedFingerprint(pin));
+        assertThat(read.templateVmid()).hasValue(9000);
+        assertThat(read.createdAt()).usingComparator(SAME_INSTANT).isEqualTo(created());
+        assertThat(database().dsl().fetch("select * from provider").formatCSV()).doesNotContain("not-stored-here");
+        assertThatThrownBy(() -> providers.insert(request, "admin", created()))
+                .isInstanceOfSatisfying(DataAccessException.class,
+                        e -> assertThat(e.sqlStateClass()).isEqualTo(SQLStateClass.C23_INTEGRITY_CONSTRAINT_VIOLATION));
+        assertThat(providers.delete(request.name())).isTrue();
+        assertThat(providers.delete(request.name())).isFalse();
+        assertThat(providers.byName(request.name())).isEmpty();
     }
 }
