@@ -89,6 +89,10 @@ final class ProxmoxApi {
         r.add(route("POST", "/nodes/{node}/qemu/{vmid}/clone", Param.all(VM, Param.parse("""
                 newid:integer! bwlimit:integer description format full:boolean name pool snapname storage target
                 """)), qemu::clone));
+        r.add(route("POST", "/nodes/{node}/qemu/{vmid}/migrate", Param.all(VM, Param.parse("""
+                target! online:boolean with-local-disks:boolean targetstorage force:boolean bwlimit:integer
+                migration_network migration_type
+                """)), qemu::migrate));
         r.add(route("PUT", "/nodes/{node}/qemu/{vmid}/resize",
                 Param.all(VM, Param.parse("disk! size! digest skiplock:boolean")), qemu::resize));
         r.add(route("POST", "/nodes/{node}/qemu/{vmid}/template", Param.all(VM, Param.parse("disk")), qemu::template));

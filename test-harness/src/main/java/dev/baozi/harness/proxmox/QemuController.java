@@ -427,6 +427,55 @@ final class QemuController {
         return PropertyString.print(d, "file");
     }
 
+    /**
+     * {@code POST .../migrate}: the VM moves to {@code target} with its disks; local disks need
+     * {@code with-local-disks}, a running VM needs {@code online}, as in PVE.
+     */
+    Object migrate(ApiCall c) {
+        synchronized (cluster) {
+            Vm vm = cluster.vm(c.node(), c.vmid());
+            unlocked(vm, c);
+            String target = c.required("target");
+            cluster.requireNode(target);
+            if (target.equals(vm.node)) {
+                throw PveException.parameter("target", "target is local node.");
+            }
+            if (vm.running() && !c.flag("online")) {
+                throw PveException.failure("can't migrate running VM without --online");
+            }
+            String targetStorage = c.optional("targetstorage").orElse(null);
+            if (targetStorage != null) {
+                cluster.storage(target, targetStorage);
+            }
+            List<Volume> local = cluster.volumes(vm.node, v -> v.vmid() == vm.vmid && v.content().equals("images")
+                    && !cluster.storages.get(v.storage()).shared());
+            if (!local.isEmpty() && !c.flag("with-local-disks")) {
+                throw PveException.failure("can't migrate local disk '" + local.get(0).volid() + "': use --with-local-disks");
+            }
+            String source = vm.node;
+            vm.lock = "migrate";
+            return tasks.submit(source, "qmigrate", Integer.toString(vm.vmid), c.user(), log -> {
+                log.add("starting migration of VM " + vm.vmid + " to node '" + target + "'");
+                for (Volume v : local) {
+                    cluster.removeVolume(source, v.volid());
+                    String storage = targetStorage != null ? targetStorage : v.storage();
+                    Volume moved = new Volume(target, storage, v.name(), v.vmid(), v.content(), v.format(), v.size(),
+                            v.ctime(), v.backupConfig());
+                    cluster.addVolume(moved);
+                    for (var e : new ArrayList<>(vm.config.entrySet())) {
+                        if (QemuConfig.isDrive(e.getKey()) || e.getKey().startsWith("unused")) {
+                            vm.config.put(e.getKey(), e.getValue().replace(v.volid(), moved.volid()));
+                        }
+                    }
+                    log.add("volume '" + v.volid() + "' is '" + moved.volid() + "' on the target");
+                }
+                vm.node = target;
+                vm.lock = null;
+                log.add("migration finished successfully");
+            }, () -> vm.lock = null).toString();
+        }
+    }
+
     /** {@code PUT .../resize}: {@code +<size>} grows by, {@code <size>} grows to; PVE never shrinks. */
     Object resize(ApiCall c) {
         synchronized (cluster) {

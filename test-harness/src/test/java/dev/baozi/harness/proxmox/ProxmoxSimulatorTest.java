@@ -246,6 +246,23 @@ class ProxmoxSimulatorTest {
     }
 
     @Test
+    void migrating_a_vm_with_local_disks_needs_with_local_disks_and_moves_them() {
+        clone(100);
+
+        var refused = pve.post("/nodes/pve1/qemu/100/migrate", params("target", "pve2"));
+        assertThat(refused.status()).isEqualTo(500);
+        assertThat(refused.body().get("message").asText())
+                .matches("can't migrate local disk 'local-lvm:vm-100-[a-z0-9-]+': use --with-local-disks\n");
+
+        String upid = pve.post("/nodes/pve1/qemu/100/migrate", params("target", "pve2", "with-local-disks", "1")).data().asText();
+        assertThat(pve.awaitTask("pve1", upid).get("exitstatus").asText()).isEqualTo("OK");
+        assertThat(sim.vm(100).orElseThrow().node()).isEqualTo("pve2");
+        assertThat(sim.volumes("pve2", "local-lvm")).extracting(Volume::volid).contains("local-lvm:vm-100-disk-0");
+        assertThat(pve.get("/nodes/pve2/qemu/100/config").data().get("scsi0").asText()).startsWith("local-lvm:vm-100-disk-0");
+        assertThat(pve.get("/nodes/pve1/qemu/100/config").status()).isEqualTo(500);
+    }
+
+    @Test
     void nextid_refuses_an_id_in_use_as_pve_does() {
         var answer = pve.get("/cluster/nextid", params("vmid", "9000"));
 

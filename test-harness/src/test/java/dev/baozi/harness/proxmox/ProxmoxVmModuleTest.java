@@ -143,6 +143,29 @@ class ProxmoxVmModuleTest {
     }
 
     @Test
+    void a_template_on_another_node_is_cloned_there_and_the_clone_migrated_with_its_local_disks() throws IOException {
+        writeRoot(Map.of("name", "moved-1", "node", "pve2", "template_node", "pve1"));
+        ok(tofu.run("init", "-input=false", "-no-color"));
+
+        ok(tofu.run("apply", "-auto-approve", "-input=false", "-no-color"));
+
+        int vmid = Integer.parseInt(output("vm_id"));
+        VmView vm = sim.vm(vmid).orElseThrow();
+        assertThat(vm.node()).isEqualTo("pve2");
+        assertThat(sim.volumes("pve2", "local-lvm")).extracting(Volume::volid)
+                .contains("local-lvm:vm-" + vmid + "-disk-0", "local-lvm:vm-" + vmid + "-cloudinit");
+        assertThat(sim.volumes("pve1", "local-lvm")).noneMatch(v -> v.vmid() == vmid);
+        assertThat(sim.calls()).extracting(c -> c.method() + " " + c.route())
+                .containsSubsequence("POST /nodes/{node}/qemu/{vmid}/clone", "POST /nodes/{node}/qemu/{vmid}/migrate");
+        var again = tofu.run("plan", "-detailed-exitcode", "-input=false", "-no-color");
+        assertThat(again.exitCode()).as(again.output()).isZero();
+
+        ok(tofu.run("destroy", "-auto-approve", "-input=false", "-no-color"));
+        assertThat(sim.vm(vmid)).isEmpty();
+        assertThat(sim.unknownCalls()).isEmpty();
+    }
+
+    @Test
     void the_module_declares_the_bpg_provider_and_configures_none_itself() throws IOException {
         var json = new ObjectMapper();
         var main = json.readTree(dir.resolve("proxmox-vm/main.tf.json").toFile());
