@@ -122,7 +122,7 @@ class ProxmoxVmModuleTest {
     }
 
     @Test
-    void without_a_template_an_empty_vm_is_created_on_the_node_asked_for_and_left_alone() throws IOException {
+    void without_a_template_an_empty_vm_is_created_on_the_node_asked_for_and_drift_is_put_back() throws IOException {
         writeRoot(Map.of("name", "blank-1", "node", "pve2", "template_vm_id", 0, "disk_gb", 4));
         ok(tofu.run("init", "-input=false", "-no-color"));
 
@@ -136,6 +136,16 @@ class ProxmoxVmModuleTest {
         assertThat(output("node")).isEqualTo("pve2");
         var again = tofu.run("plan", "-detailed-exitcode", "-input=false", "-no-color");
         assertThat(again.exitCode()).as(again.output()).isZero();
+
+        // Someone changes the VM behind tofu's back: the refresh sees it and the apply puts it back.
+        assertThat(new PveHttp(sim).put("/nodes/pve2/qemu/" + vmid + "/config", PveHttp.params("cores", "8")).status())
+                .isEqualTo(200);
+        var drift = tofu.run("plan", "-detailed-exitcode", "-input=false", "-no-color");
+        assertThat(drift.exitCode()).as(drift.output()).isEqualTo(2);
+        assertThat(drift.output()).containsPattern("cores\\s+= 8 -> 2");
+        ok(tofu.run("apply", "-auto-approve", "-input=false", "-no-color"));
+        assertThat(sim.vm(vmid).orElseThrow().config()).containsEntry("cores", "2");
+        assertThat(tofu.run("plan", "-detailed-exitcode", "-input=false", "-no-color").exitCode()).isZero();
 
         ok(tofu.run("destroy", "-auto-approve", "-input=false", "-no-color"));
         assertThat(sim.vm(vmid)).isEmpty();
