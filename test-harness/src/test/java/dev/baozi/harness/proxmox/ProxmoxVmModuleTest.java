@@ -77,6 +77,7 @@ class ProxmoxVmModuleTest {
 
         var again = tofu.run("plan", "-detailed-exitcode", "-input=false", "-no-color");
         assertThat(again.exitCode()).as(again.output()).isZero();
+        noDrift();
 
         writeRoot(Map.of("name", "web-1", "cores", 4, "memory_mb", 4096, "disk_gb", 10, "vlan_id", 20,
                 "ssh_keys", new String[] {SSH_KEY}, "ipv4_address", "192.0.2.10/24", "ipv4_gateway", "192.0.2.1"));
@@ -93,6 +94,7 @@ class ProxmoxVmModuleTest {
         assertThat(updated.config().get("smbios1")).isEqualTo(vm.config().get("smbios1"));
         assertThat(updated.status()).isEqualTo("running");
         assertThat(tofu.run("plan", "-detailed-exitcode", "-input=false", "-no-color").exitCode()).isZero();
+        noDrift();
 
         int callsBeforeReplace = sim.calls().size();
         var replace = tofu.run("apply", "-replace=" + ADDRESS, "-auto-approve", "-input=false", "-no-color");
@@ -109,6 +111,7 @@ class ProxmoxVmModuleTest {
                 .containsSubsequence("DELETE /nodes/{node}/qemu/{vmid}", "POST /nodes/{node}/qemu/{vmid}/clone");
         assertThat(sim.vms()).hasSize(2);
         assertThat(tofu.run("plan", "-detailed-exitcode", "-input=false", "-no-color").exitCode()).isZero();
+        noDrift();
 
         ok(tofu.run("destroy", "-auto-approve", "-input=false", "-no-color"));
         assertThat(sim.vm(newId)).isEmpty();
@@ -136,6 +139,7 @@ class ProxmoxVmModuleTest {
         assertThat(output("node")).isEqualTo("pve2");
         var again = tofu.run("plan", "-detailed-exitcode", "-input=false", "-no-color");
         assertThat(again.exitCode()).as(again.output()).isZero();
+        noDrift();
 
         // Someone changes the VM behind tofu's back: the refresh sees it and the apply puts it back.
         assertThat(new PveHttp(sim).put("/nodes/pve2/qemu/" + vmid + "/config", PveHttp.params("cores", "8")).status())
@@ -169,6 +173,7 @@ class ProxmoxVmModuleTest {
                 .containsSubsequence("POST /nodes/{node}/qemu/{vmid}/clone", "POST /nodes/{node}/qemu/{vmid}/migrate");
         var again = tofu.run("plan", "-detailed-exitcode", "-input=false", "-no-color");
         assertThat(again.exitCode()).as(again.output()).isZero();
+        noDrift();
 
         ok(tofu.run("destroy", "-auto-approve", "-input=false", "-no-color"));
         assertThat(sim.vm(vmid)).isEmpty();
@@ -199,6 +204,15 @@ class ProxmoxVmModuleTest {
             outputs.putObject(name).put("value", "${module.vm." + name + "}");
         }
         json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("main.tf.json").toFile(), root);
+    }
+
+    /**
+     * What bpg reads back after an apply is what it wrote: a refresh-only plan finds nothing to
+     * record (tofu would report "Objects have changed outside of OpenTofu" otherwise).
+     */
+    private void noDrift() {
+        var refresh = tofu.run("plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color");
+        assertThat(refresh.exitCode()).as(refresh.output()).isZero();
     }
 
     private String output(String name) {
