@@ -155,11 +155,11 @@ public final class Orchestrator implements AutoCloseable {
         WorkspaceService.ProviderCheck providerCheck = name -> providers.get(name).isPresent() ? null
                 : "no provider named '" + name + "' (there are: "
                         + String.join(", ", providers.all().stream().map(p -> p.name()).toList()) + ")";
+        var runRepository = new RunRepository(database.dsl());
         var workspaces = new WorkspaceService(workspaceRepository, new TemplateCatalog(config.tofu().templatesDir()),
-                auth, kv, audit, tofuVersion, selfUrl, clock, providerCheck);
+                auth, kv, audit, tofuVersion, selfUrl, clock, providerCheck, runRepository::holder);
         var settings = new RunSettings(config.runs().dir(), config.tofu().binary(), cliConfig, config.runs().maxConcurrent(),
                 config.runs().planTimeout(), config.runs().applyTimeout(), config.runs().cancelGrace(), config.runs().selfApproval());
-        var runRepository = new RunRepository(database.dsl());
         var logRepository = new RunLogRepository(database.dsl());
         var bus = new LogBus();
         var executor = new RunExecutor(runRepository, logRepository, bus, workspaces,

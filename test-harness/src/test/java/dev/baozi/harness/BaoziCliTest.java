@@ -136,6 +136,29 @@ class BaoziCliTest {
     }
 
     @Test
+    void inputs_are_changed_and_a_replacement_is_asked_for_from_the_cli() {
+        var asAdmin = admin();
+        cli(asAdmin, "workspace", "create", "--name", "cli-change", "--template", "demo-data", "--inputs", "{\"greeting\": \"hi\"}");
+
+        Run update = cli(asAdmin, "workspace", "update", "--name", "cli-change", "--inputs", "{\"greeting\": \"ho\", \"generation\": 3}");
+        Run badUpdate = cli(asAdmin, "workspace", "update", "--name", "cli-change", "--inputs", "{\"generation\": \"three\"}");
+        Run plan = cli(asAdmin, "run", "plan", "--workspace", "cli-change",
+                "--replace", "module.demo-data.terraform_data.item[\"alpha\"]", "--replace", "module.demo-data.terraform_data.marker");
+        Run show = cli(asAdmin, "run", "show", "--id", plan.out().strip());
+        Run badReplace = cli(asAdmin, "run", "plan", "--workspace", "cli-change", "--replace", "not an address");
+        cli(asAdmin, "run", "cancel", "--id", plan.out().strip());
+
+        assertThat(update.exit()).as(update.err()).isEqualTo(BaoziCli.OK);
+        assertThat(update.out()).contains("\"greeting\" : \"ho\"").contains("\"generation\" : 3");
+        assertThat(badUpdate.exit()).isEqualTo(BaoziCli.REFUSED);
+        assertThat(badUpdate.err()).contains("variable generation: must be number, got a string");
+        assertThat(show.out()).contains("module.demo-data.terraform_data.item[\\\"alpha\\\"]")
+                .contains("module.demo-data.terraform_data.marker");
+        assertThat(badReplace.exit()).isEqualTo(BaoziCli.REFUSED);
+        assertThat(badReplace.err()).contains("'not an address' is not a resource address");
+    }
+
+    @Test
     void following_a_run_that_ended_canceled_exits_4() {
         var asAdmin = admin();
         cli(asAdmin, "workspace", "create", "--name", "cli-fail", "--template", "demo-data", "--inputs", "{\"delay_seconds\": 30}");

@@ -37,7 +37,8 @@ public final class BaoziCli {
               workspace create --name W --template T [--inputs JSON]
               workspace list
               workspace show --name W
-              run plan    --workspace W [--destroy]     queue a plan; prints the run id
+              workspace update --name W --inputs JSON   change inputs (a merge patch: null resets one)
+              run plan    --workspace W [--destroy | --replace ADDR ...]   queue a plan; prints the run id
               run show    --id N
               run logs    --id N [--follow]             --follow streams until the run stops or awaits approval
               run approve --id N [--comment C] [--confirm-destroy]
@@ -62,6 +63,9 @@ public final class BaoziCli {
             exit codes: 0 done, 1 refused by the orchestrator, 2 bad usage, 3 orchestrator unreachable,
                         4 the run ended errored or canceled (run logs --follow)
             """;
+
+    /** Separates the values of an option given more than once (only --replace may be). */
+    private static final String REPEATED = "\u0000";
 
     private final Map<String, String> env;
     private final PrintStream out;
@@ -106,6 +110,8 @@ public final class BaoziCli {
                         .set("inputs", JSON.readTree(options.getOrDefault("inputs", "{}"))).toString()));
                 case "workspace list" -> print(call(url, admin, "GET", "/workspaces", null));
                 case "workspace show" -> print(call(url, admin, "GET", "/workspaces/" + require(options, "name"), null));
+                case "workspace update" -> print(call(url, admin, "PATCH", "/workspaces/" + require(options, "name"),
+                        JSON.createObjectNode().set("inputs", JSON.readTree(require(options, "inputs"))).toString()));
                 case "run plan" -> runPlan(url, admin, options);
                 case "run show" -> print(call(url, admin, "GET", "/runs/" + id(options), null));
                 case "run logs" -> options.containsKey("follow") ? follow(url, admin, id(options)) : logs(url, admin, id(options));
@@ -151,7 +157,10 @@ public final class BaoziCli {
                 if (i + 1 >= args.length) {
                     throw new UsageException(a + " needs a value");
                 }
-                options.put(a.substring(2), args[++i]);
+                String name = a.substring(2);
+                String value = args[++i];
+                // --replace may be given once per address
+                options.merge(name, value, (old, more) -> name.equals("replace") ? old + REPEATED + more : more);
             } else {
                 words.add(a);
             }
@@ -195,7 +204,14 @@ public final class BaoziCli {
 
     private int runPlan(String url, String token, Map<String, String> options)
             throws UsageException, IOException, InterruptedException {
-        String body = JSON.createObjectNode().put("destroy", options.containsKey("destroy")).toString();
+        var request = JSON.createObjectNode().put("destroy", options.containsKey("destroy"));
+        if (options.containsKey("replace")) {
+            var replace = request.putArray("replace");
+            for (String address : options.get("replace").split(REPEATED)) {
+                replace.add(address);
+            }
+        }
+        String body = request.toString();
         HttpResponse<String> response = call(url, token, "POST", ws(options) + "/runs", body);
         if (response.statusCode() != 201) {
             return print(response);

@@ -1,14 +1,19 @@
 package dev.baozi.orchestrator.run;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 
-/** A run of a workspace, as stored. {@code summary} is null until the plan is done. */
+/**
+ * A run of a workspace, as stored. {@code summary} is null until the plan is done; {@code replace}
+ * lists the resource addresses the plan was asked to replace (empty for none).
+ */
 public record Run(
         long id,
         long workspaceId,
         String workspace,
         RunStatus status,
         boolean destroy,
+        List<String> replace,
         String queuedBy,
         OffsetDateTime queuedAt,
         OffsetDateTime startedAt,

@@ -10,6 +10,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.sse.SseClient;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -32,15 +34,38 @@ public final class RunController {
     public void queue(Context ctx) {
         Workspace ws = workspace(ctx);
         boolean destroy = false;
+        List<String> replace = new ArrayList<>();
         if (!ctx.body().isBlank()) {
             JsonNode body = ctx.bodyAsClass(JsonNode.class);
+            if (body == null || !body.isObject()) {
+                throw new BadRequestResponse("the body must be a JSON object (destroy, replace) or empty");
+            }
             JsonNode d = body.path("destroy");
             if (!d.isMissingNode() && !d.isBoolean()) {
                 throw new BadRequestResponse("destroy must be true or false");
             }
             destroy = d.asBoolean(false);
+            JsonNode r = body.path("replace");
+            if (!r.isMissingNode()) {
+                if (!r.isArray()) {
+                    throw new BadRequestResponse("replace must be a list of resource addresses");
+                }
+                for (JsonNode a : r) {
+                    if (!a.isTextual()) {
+                        throw new BadRequestResponse("replace must be a list of resource addresses (strings)");
+                    }
+                    replace.add(a.asText());
+                }
+            }
         }
-        ctx.status(HttpStatus.CREATED).json(runs.queue(ws, destroy, Requests.principal(ctx)));
+        List<String> problems = new ArrayList<>(ResourceAddress.problems(replace));
+        if (destroy && !replace.isEmpty()) {
+            problems.add("replace: a destroy plan replaces nothing; give destroy or replace, not both");
+        }
+        if (!problems.isEmpty()) {
+            throw new BadRequestResponse(String.join("; ", problems));
+        }
+        ctx.status(HttpStatus.CREATED).json(runs.queue(ws, destroy, List.copyOf(replace), Requests.principal(ctx)));
     }
 
     public void list(Context ctx) {

@@ -110,6 +110,7 @@ public final class RunExecutor {
             if (run.destroy()) {
                 planArgs.add("-destroy");
             }
+            run.replace().forEach(address -> planArgs.add("-replace=" + address));
             var exit = new int[1];
             if (!step.tofu("plan", planArgs, settings.planTimeout(), exit)) {
                 return;

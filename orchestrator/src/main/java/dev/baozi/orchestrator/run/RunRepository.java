@@ -3,6 +3,10 @@ package dev.baozi.orchestrator.run;
 import static dev.baozi.orchestrator.db.jooq.Tables.RUN;
 import static dev.baozi.orchestrator.db.jooq.Tables.WORKSPACE;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baozi.orchestrator.workspace.Workspace;
+import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
@@ -18,6 +22,8 @@ import org.jooq.impl.DSL;
  */
 public final class RunRepository {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final DSLContext dsl;
 
     public RunRepository(DSLContext dsl) {
@@ -25,10 +31,15 @@ public final class RunRepository {
     }
 
     public Run insert(long workspaceId, boolean destroy, String queuedBy, OffsetDateTime at) {
+        return insert(workspaceId, destroy, List.of(), queuedBy, at);
+    }
+
+    public Run insert(long workspaceId, boolean destroy, List<String> replace, String queuedBy, OffsetDateTime at) {
         long id = dsl.insertInto(RUN)
                 .set(RUN.WORKSPACE_ID, workspaceId)
                 .set(RUN.STATUS, RunStatus.QUEUED.wire())
                 .set(RUN.DESTROY, destroy)
+                .set(RUN.REPLACE_ADDRS, replace.isEmpty() ? null : addresses(replace))
                 .set(RUN.QUEUED_BY, queuedBy)
                 .set(RUN.QUEUED_AT, at)
                 .returning(RUN.ID)
@@ -65,6 +76,13 @@ public final class RunRepository {
                 .and(older.STATUS.eq(RunStatus.QUEUED.wire()))
                 .and(older.ID.lt(RUN.ID)));
         return select(RUN.STATUS.eq(RunStatus.QUEUED.wire()).and(noHolder).and(oldest));
+    }
+
+    /** The run holding {@code workspace} (planning, planned, approved or applying), as "run N is planned"; empty if none. */
+    public Optional<String> holder(Workspace workspace) {
+        return select(RUN.WORKSPACE_ID.eq(workspace.id())
+                .and(RUN.STATUS.in(RunStatus.HOLDING.stream().map(RunStatus::wire).toList())))
+                .stream().findFirst().map(r -> "run " + r.id() + " is " + r.status().wire());
     }
 
     /** Moves run {@code id} from {@code from} to {@code to}; false when it was not in {@code from}. */
@@ -132,8 +150,27 @@ public final class RunRepository {
         PlanSummary summary = adds == null ? null
                 : new PlanSummary(adds, r.get(RUN.CHANGES), r.get(RUN.DESTROYS), r.get(RUN.REPLACES));
         return new Run(r.get(RUN.ID), r.get(RUN.WORKSPACE_ID), r.get(WORKSPACE.NAME), RunStatus.fromWire(r.get(RUN.STATUS)),
-                r.get(RUN.DESTROY), r.get(RUN.QUEUED_BY), r.get(RUN.QUEUED_AT), r.get(RUN.STARTED_AT), r.get(RUN.FINISHED_AT),
+                r.get(RUN.DESTROY), addresses(r.get(RUN.REPLACE_ADDRS)), r.get(RUN.QUEUED_BY), r.get(RUN.QUEUED_AT), r.get(RUN.STARTED_AT), r.get(RUN.FINISHED_AT),
                 r.get(RUN.CONFIG_SHA256), r.get(RUN.MODULE_SHA256), summary, r.get(RUN.DECIDED_BY), r.get(RUN.DECIDED_AT),
                 r.get(RUN.DECISION_COMMENT), r.get(RUN.DESTROY_CONFIRMED), r.get(RUN.CANCELED_BY), r.get(RUN.ERROR));
+    }
+
+    private static String addresses(List<String> replace) {
+        try {
+            return JSON.writeValueAsString(replace);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("writing resource addresses as JSON", e);
+        }
+    }
+
+    private static List<String> addresses(String json) {
+        if (json == null) {
+            return List.of();
+        }
+        try {
+            return List.of(JSON.readValue(json, String[].class));
+        } catch (IOException e) {
+            throw new IllegalStateException("the stored resource addresses of a run are not a JSON list: " + json, e);
+        }
     }
 }

@@ -51,8 +51,20 @@ public final class RunService {
     }
 
     public Run queue(Workspace workspace, boolean destroy, Principal by) {
-        Run run = runs.insert(workspace.id(), destroy, by.name(), OffsetDateTime.now(clock));
-        audit.record(by.name(), "run.queue", workspace.name(), "201", "run " + run.id() + (destroy ? " (destroy)" : ""));
+        return queue(workspace, destroy, List.of(), by);
+    }
+
+    /**
+     * Queues a plan of {@code workspace}: a destroy plan, or one that replaces the resources at
+     * {@code replace} (addresses checked by {@link ResourceAddress} beforehand) as well.
+     */
+    public Run queue(Workspace workspace, boolean destroy, List<String> replace, Principal by) {
+        if (destroy && !replace.isEmpty()) {
+            throw new IllegalArgumentException("a destroy plan replaces nothing");
+        }
+        Run run = runs.insert(workspace.id(), destroy, replace, by.name(), OffsetDateTime.now(clock));
+        audit.record(by.name(), "run.queue", workspace.name(), "201", "run " + run.id() + (destroy ? " (destroy)" : "")
+                + (replace.isEmpty() ? "" : " (replace " + String.join(", ", replace) + ")"));
         scheduler.wake();
         return run;
     }

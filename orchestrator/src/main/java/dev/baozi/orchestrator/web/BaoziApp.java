@@ -2,6 +2,7 @@ package dev.baozi.orchestrator.web;
 
 import static io.javalin.apibuilder.ApiBuilder.delete;
 import static io.javalin.apibuilder.ApiBuilder.get;
+import static io.javalin.apibuilder.ApiBuilder.patch;
 import static io.javalin.apibuilder.ApiBuilder.path;
 import static io.javalin.apibuilder.ApiBuilder.post;
 import static io.javalin.apibuilder.ApiBuilder.sse;
@@ -136,6 +137,7 @@ public final class BaoziApp {
                     });
                     path("/workspaces/{workspace}", () -> {
                         get(c.workspaces()::show, Access.VIEWER);
+                        patch(c.workspaces()::update, Access.OPERATOR);
                         get("/files", c.workspaces()::files, Access.VIEWER);
                         get("/runs", c.runs()::list, Access.VIEWER);
                         post("/runs", c.runs()::queue, Access.OPERATOR);

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /** {@code /api/v1/templates} and {@code /api/v1/workspaces}: list, create, show, generated files. */
 public final class WorkspaceController {
@@ -62,6 +63,34 @@ public final class WorkspaceController {
                     .json(Map.of("error", String.join("; ", i.problems()), "problems", i.problems()));
             case WorkspaceService.CreateOutcome.Exists e -> ctx.status(HttpStatus.CONFLICT)
                     .json(new ErrorBody("workspace " + e.name() + " already exists"));
+        }
+    }
+
+    /** {@code PATCH /api/v1/workspaces/{workspace}}: {@code {"inputs": {...}}} as a JSON merge patch. */
+    public void update(Context ctx) {
+        Workspace ws = workspace(ctx);
+        JsonNode body = ctx.bodyAsClass(JsonNode.class);
+        if (body == null || !body.isObject() || !body.has("inputs")) {
+            throw new BadRequestResponse("the body must be a JSON object with inputs (a merge patch of the variable values)");
+        }
+        var unknown = new TreeSet<String>();
+        body.fieldNames().forEachRemaining(f -> {
+            if (!f.equals("inputs")) {
+                unknown.add(f);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw new BadRequestResponse("only inputs can be changed, not " + String.join(", ", unknown));
+        }
+        switch (service.updateInputs(ws, body.get("inputs"), Requests.principal(ctx))) {
+            case WorkspaceService.UpdateOutcome.Updated u -> {
+                Map<String, Object> view = view(u.workspace());
+                view.put("changed", u.changed());
+                ctx.json(view);
+            }
+            case WorkspaceService.UpdateOutcome.Invalid i -> ctx.status(HttpStatus.BAD_REQUEST)
+                    .json(Map.of("error", String.join("; ", i.problems()), "problems", i.problems()));
+            case WorkspaceService.UpdateOutcome.Held h -> ctx.status(HttpStatus.CONFLICT).json(new ErrorBody(h.reason()));
         }
     }
 

@@ -49,6 +49,12 @@ public final class WorkspaceRepository {
         return dsl.selectFrom(WORKSPACE).orderBy(WORKSPACE.NAME).fetch(WorkspaceRepository::toWorkspace);
     }
 
+    /** Replaces the inputs of workspace {@code id} and returns it as it is now. */
+    public Workspace updateInputs(long id, JsonNode inputs) {
+        dsl.update(WORKSPACE).set(WORKSPACE.INPUTS_JSON, inputs.toString()).where(WORKSPACE.ID.eq(id)).execute();
+        return byId(id).orElseThrow(() -> new IllegalStateException("workspace " + id + " vanished while its inputs changed"));
+    }
+
     public void delete(long id) {
         dsl.deleteFrom(WORKSPACE).where(WORKSPACE.ID.eq(id)).execute();
     }

@@ -2,6 +2,7 @@ package dev.baozi.orchestrator.workspace;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baozi.orchestrator.audit.AuditRepository;
 import dev.baozi.orchestrator.auth.AuthService;
 import dev.baozi.orchestrator.auth.IssuedToken;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -33,15 +35,18 @@ public final class WorkspaceService {
     private final Supplier<String> baoziUrl;
     private final Clock clock;
     private final ProviderCheck providers;
+    private final RunHold holds;
 
     public WorkspaceService(WorkspaceRepository workspaces, TemplateCatalog templates, AuthService auth, OpenBaoKv kv,
             AuditRepository audit, String tofuVersion, Supplier<String> baoziUrl, Clock clock) {
-        this(workspaces, templates, auth, kv, audit, tofuVersion, baoziUrl, clock, ProviderCheck.NONE);
+        this(workspaces, templates, auth, kv, audit, tofuVersion, baoziUrl, clock, ProviderCheck.NONE, RunHold.NONE);
     }
 
     public WorkspaceService(WorkspaceRepository workspaces, TemplateCatalog templates, AuthService auth, OpenBaoKv kv,
-            AuditRepository audit, String tofuVersion, Supplier<String> baoziUrl, Clock clock, ProviderCheck providers) {
+            AuditRepository audit, String tofuVersion, Supplier<String> baoziUrl, Clock clock, ProviderCheck providers,
+            RunHold holds) {
         this.providers = providers;
+        this.holds = holds;
         this.workspaces = workspaces;
         this.templates = templates;
         this.auth = auth;
@@ -69,6 +74,69 @@ public final class WorkspaceService {
         String problem(String providerName);
 
         ProviderCheck NONE = name -> "no providers are configured";
+    }
+
+    /**
+     * Says which run holds a workspace (planning, waiting for approval, approved or applying), as
+     * a phrase like "run 12 is planned"; empty when none does. A port: the run package answers it.
+     */
+    public interface RunHold {
+        Optional<String> holder(Workspace workspace);
+
+        RunHold NONE = w -> Optional.empty();
+    }
+
+    /** What a change of inputs came to. Refusals are results, not errors. */
+    public sealed interface UpdateOutcome {
+        record Updated(Workspace workspace, List<String> changed) implements UpdateOutcome {}
+
+        record Invalid(List<String> problems) implements UpdateOutcome {}
+
+        /** A run holds the workspace; its plan was made from the inputs as they are. */
+        record Held(String reason) implements UpdateOutcome {}
+    }
+
+    /**
+     * Changes a workspace's inputs with a JSON merge patch (RFC 7396: a key set to null goes back
+     * to the template's default). The result is checked against the template like a new
+     * workspace's inputs; nothing changes while a run holds the workspace, since its plan was
+     * made from the inputs as they are. The audit record names the variables changed, not
+     * their values.
+     */
+    public UpdateOutcome updateInputs(Workspace workspace, JsonNode patch, Principal by) {
+        if (patch == null || !patch.isObject()) {
+            return new UpdateOutcome.Invalid(List.of("inputs: must be a JSON object of variable values (null resets one)"));
+        }
+        Optional<String> held = holds.holder(workspace);
+        if (held.isPresent()) {
+            return new UpdateOutcome.Held(held.get() + "; discard it or let it finish before changing the inputs of "
+                    + workspace.name());
+        }
+        Template template = template(workspace).orElseThrow(() ->
+                new IllegalStateException("template " + workspace.template() + " of workspace " + workspace.name() + " is gone"));
+        ObjectNode merged = (ObjectNode) workspace.inputs().deepCopy();
+        List<String> changed = new ArrayList<>();
+        patch.properties().forEach(e -> {
+            JsonNode before = merged.get(e.getKey());
+            if (e.getValue().isNull()) {
+                merged.remove(e.getKey());
+            } else {
+                merged.set(e.getKey(), e.getValue());
+            }
+            if (!Objects.equals(before, merged.get(e.getKey()))) {
+                changed.add(e.getKey());
+            }
+        });
+        List<String> problems = Inputs.problems(template, merged);
+        if (!problems.isEmpty()) {
+            return new UpdateOutcome.Invalid(problems);
+        }
+        if (changed.isEmpty()) {
+            return new UpdateOutcome.Updated(workspace, List.of());
+        }
+        Workspace updated = workspaces.updateInputs(workspace.id(), Inputs.canonical(merged));
+        audit.record(by.name(), "workspace.update", workspace.name(), "200", "inputs changed: " + String.join(", ", changed));
+        return new UpdateOutcome.Updated(updated, List.copyOf(changed));
     }
 
     public CreateOutcome create(String name, String templateName, JsonNode inputs, String version, Principal by) {

@@ -376,6 +376,39 @@ public abstract class PersistenceContract {
     }
 
     @Test
+    void a_run_keeps_the_addresses_it_replaces_and_holds_its_workspace_while_planned() {
+        var workspaces = new dev.baozi.orchestrator.workspace.WorkspaceRepository(database().dsl());
+        var runs = new dev.baozi.orchestrator.run.RunRepository(database().dsl());
+        var ws = workspaces.insert(unique("ws"), "demo-data", new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode(),
+                "1.12.6", "tester", created(), null);
+        var replace = java.util.List.of("module.demo-data.terraform_data.item[\"a,b\"]", "module.vm.x.y[0]");
+        var run = runs.insert(ws.id(), false, replace, "op", created());
+        var plain = runs.insert(ws.id(), false, "op", created());
+        var Q = dev.baozi.orchestrator.run.RunStatus.QUEUED;
+        var P = dev.baozi.orchestrator.run.RunStatus.PLANNING;
+
+        assertThat(runs.get(run.id()).orElseThrow().replace()).containsExactlyElementsOf(replace);
+        assertThat(runs.get(plain.id()).orElseThrow().replace()).isEmpty();
+        assertThat(runs.holder(ws)).isEmpty();
+        assertThat(runs.transition(run.id(), Q, P, created())).isTrue();
+        assertThat(runs.holder(ws)).contains("run " + run.id() + " is planning");
+    }
+
+    @Test
+    void a_workspaces_inputs_are_replaced_in_place() {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var workspaces = new dev.baozi.orchestrator.workspace.WorkspaceRepository(database().dsl());
+        var ws = workspaces.insert(unique("ws"), "demo-data", json.createObjectNode().put("greeting", "hi"),
+                "1.12.6", "tester", created(), null);
+
+        var updated = workspaces.updateInputs(ws.id(), json.createObjectNode().put("greeting", "ho").put("generation", 2));
+
+        assertThat(updated.inputs()).isEqualTo(json.createObjectNode().put("greeting", "ho").put("generation", 2));
+        assertThat(workspaces.byName(ws.name()).orElseThrow().inputs().path("generation").asInt()).isEqualTo(2);
+        assertThat(updated.createdAt().toInstant()).isEqualTo(ws.createdAt().toInstant());
+    }
+
+    @Test
     void run_log_lines_come_back_in_order_after_a_sequence_number() {
         var workspaces = new dev.baozi.orchestrator.workspace.WorkspaceRepository(database().dsl());
         var runs = new dev.baozi.orchestrator.run.RunRepository(database().dsl());

@@ -199,6 +199,69 @@ class RunEngineTest {
     }
 
     @Test
+    void changed_inputs_are_planned_as_an_update_and_a_requested_replacement_as_a_replacement() {
+        workspace("changing", Map.of("names", List.of("a")));
+        long first = queue("changing");
+        operator.awaitRun(first, WAIT, "planned");
+        approver.post("/runs/" + first + "/approve", Map.of());
+        operator.awaitRun(first, WAIT, "applied");
+
+        var changed = operator.call("PATCH", "/workspaces/changing", Map.of("inputs", Map.of("greeting", "moin")));
+        var unchanged = operator.call("PATCH", "/workspaces/changing", Map.of("inputs", Map.of("greeting", "moin")));
+        long update = queue("changing");
+        JsonNode updatePlan = operator.awaitRun(update, WAIT, "planned");
+        var whilePlanned = operator.call("PATCH", "/workspaces/changing", Map.of("inputs", Map.of("greeting", "servus")));
+        approver.post("/runs/" + update + "/approve", Map.of());
+        operator.awaitRun(update, WAIT, "applied");
+        long replace = operator.post("/workspaces/changing/runs",
+                Map.of("replace", List.of("module.demo-data.terraform_data.item[\"a\"]"))).body().path("id").asLong();
+        JsonNode replacePlan = operator.awaitRun(replace, WAIT, "planned");
+
+        assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+        assertThat(changed.body().path("changed").toString()).isEqualTo("[\"greeting\"]");
+        assertThat(changed.body().path("inputs").path("greeting").asText()).isEqualTo("moin");
+        assertThat(unchanged.body().path("changed").size()).isZero();
+        assertThat(updatePlan.path("summary").path("changes").asInt()).isEqualTo(1);
+        assertThat(updatePlan.path("summary").path("adds").asInt()).isZero();
+        assertThat(whilePlanned.status()).isEqualTo(409);
+        assertThat(whilePlanned.error()).isEqualTo("run " + update + " is planned; discard it or let it finish before changing"
+                + " the inputs of changing");
+        assertThat(replacePlan.path("replace").toString()).contains("terraform_data.item");
+        assertThat(replacePlan.path("summary").path("replaces").asInt()).isEqualTo(1);
+        assertThat(approver.post("/runs/" + replace + "/approve", Map.of()).status()).as("a replacement needs confirm_destroy")
+                .isEqualTo(409);
+        approver.post("/runs/" + replace + "/discard", Map.of());
+        assertThat(admin.get("/audit?limit=1000").body().toString()).contains("inputs changed: greeting")
+                .doesNotContain("moin");
+    }
+
+    @Test
+    void a_bad_change_of_inputs_or_a_bad_replace_address_is_refused_and_nothing_changes() {
+        workspace("bad-change", Map.of("greeting", "hi"));
+
+        var wrongType = operator.call("PATCH", "/workspaces/bad-change", Map.of("inputs", Map.of("generation", "two", "colour", 1)));
+        var notInputs = operator.call("PATCH", "/workspaces/bad-change", Map.of("template", "other"));
+        var byViewer = admin.user("vicky", "viewer").call("PATCH", "/workspaces/bad-change", Map.of("inputs", Map.of("greeting", "x")));
+        var badAddress = operator.post("/workspaces/bad-change/runs", Map.of("replace", List.of("-destroy")));
+        var both = operator.post("/workspaces/bad-change/runs", Map.of("destroy", true, "replace", List.of("terraform_data.a")));
+        var reset = operator.call("PATCH", "/workspaces/bad-change", "{\"inputs\": {\"greeting\": null}}");
+
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.error()).contains("variable generation: must be number, got a string")
+                .contains("variable colour: template demo-data declares no such variable");
+        assertThat(notInputs.status()).isEqualTo(400);
+        assertThat(notInputs.error()).isEqualTo("the body must be a JSON object with inputs (a merge patch of the variable values)");
+        assertThat(byViewer.status()).isEqualTo(403);
+        assertThat(badAddress.status()).isEqualTo(400);
+        assertThat(badAddress.error()).startsWith("replace: '-destroy' is not a resource address");
+        assertThat(both.status()).isEqualTo(400);
+        assertThat(both.error()).contains("give destroy or replace, not both");
+        assertThat(operator.get("/workspaces/bad-change/runs").body().path("runs").size()).isZero();
+        assertThat(reset.status()).as(reset.toString()).isEqualTo(200);
+        assertThat(reset.body().path("inputs").has("greeting")).as("null resets a variable to its default").isFalse();
+    }
+
+    @Test
     void bad_workspace_inputs_are_refused_naming_each_variable() {
         var answer = operator.post("/workspaces", Map.of("name", "bad-inputs", "template", "demo-data",
                 "inputs", Map.of("names", "not-a-list", "greeting", 5, "colour", "blue")));
