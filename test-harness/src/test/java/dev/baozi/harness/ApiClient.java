@@ -67,6 +67,25 @@ public final class ApiClient {
     public JsonNode awaitRun(long id, Duration timeout, String... statuses) {
         Set<String> wanted = Set.of(statuses);
         JsonNode[] last = new JsonNode[1];
+        try {
+            awaitStatus(id, timeout, wanted, last);
+        } catch (IllegalStateException e) {
+            if (last[0] == null || !e.getMessage().startsWith("timed out")) {
+                throw e;
+            }
+            throw new IllegalStateException(e.getMessage() + "; the run is " + last[0] + "; its log ends "
+                    + tail(get("/runs/" + id + "/logs").body().path("lines"), 15), e);
+        }
+        return last[0];
+    }
+
+    private static String tail(JsonNode lines, int n) {
+        var text = new java.util.ArrayList<String>();
+        lines.forEach(l -> text.add(l.path("step").asText() + ": " + l.path("line").asText()));
+        return String.join("\n  ", text.subList(Math.max(0, text.size() - n), text.size()));
+    }
+
+    private void awaitStatus(long id, Duration timeout, Set<String> wanted, JsonNode[] last) {
         Deadline.await("run " + id + " to become " + wanted, timeout, () -> {
             last[0] = get("/runs/" + id).body();
             String status = last[0].path("status").asText();
@@ -75,6 +94,5 @@ public final class ApiClient {
             }
             return wanted.contains(status);
         });
-        return last[0];
     }
 }

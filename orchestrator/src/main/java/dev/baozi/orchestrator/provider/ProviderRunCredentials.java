@@ -2,6 +2,9 @@ package dev.baozi.orchestrator.provider;
 
 import dev.baozi.orchestrator.openbao.KvEntry;
 import dev.baozi.orchestrator.openbao.OpenBaoKv;
+import dev.baozi.orchestrator.proxmox.ApiToken;
+import dev.baozi.orchestrator.proxmox.ProxmoxClient;
+import dev.baozi.orchestrator.proxmox.ProxmoxException;
 import dev.baozi.orchestrator.proxmox.TlsSettings;
 import dev.baozi.orchestrator.run.RunCredentials;
 import dev.baozi.orchestrator.workspace.Workspace;
@@ -33,7 +36,8 @@ import javax.net.ssl.X509TrustManager;
  * Certificate checking carries over: a provider's CA becomes {@code SSL_CERT_FILE} for the step;
  * a pinned fingerprint becomes the host's own certificate as the only trusted one, after this
  * class has checked that the host presents exactly that certificate; "insecure" stays explicit
- * ({@code PROXMOX_VE_INSECURE}).
+ * ({@code PROXMOX_VE_INSECURE}). The token is tried ({@code GET /version}) before tofu starts, so a
+ * refused or unreachable provider ends the run at once, in Baozi's words.
  */
 public final class ProviderRunCredentials implements RunCredentials {
 
@@ -56,6 +60,13 @@ public final class ProviderRunCredentials implements RunCredentials {
                 "workspace " + workspace.name() + " names provider " + workspace.provider() + ", which no longer exists"));
         String secret = kv.read(ProviderService.secretPath(provider.name())).map(e -> text(e, "secret")).orElseThrow(() ->
                 new IllegalStateException("provider " + provider.name() + " has no API token secret in OpenBao"));
+        // A plan that only creates never calls Proxmox, so a refused token would first show at apply:
+        // ask now, so the plan itself says so.
+        try {
+            ProxmoxClient.connect(provider.endpoint(), new ApiToken(provider.tokenId(), secret), provider.tls()).version();
+        } catch (ProxmoxException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
         Map<String, String> env = new HashMap<>();
         env.put("PROXMOX_VE_ENDPOINT", baseUrl(provider.endpoint()));
         env.put("PROXMOX_VE_API_TOKEN", provider.tokenId() + "=" + secret);
