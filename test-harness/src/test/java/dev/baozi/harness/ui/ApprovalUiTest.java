@@ -154,6 +154,8 @@ class ApprovalUiTest {
         browser.waitFor(By.id("name"), WAIT).sendKeys(name);
         driver().findElement(By.id("password")).sendKeys(password);
         driver().findElement(By.cssSelector("form button[type=submit]")).click();
+        // the next page load must not overtake the login's answer (it would be anonymous)
+        browser.waitUntil(WAIT, "the login to be answered", () -> !driver().getCurrentUrl().contains("/login"));
     }
 
     /** Logs in with the one-time password and sets an own one, as the first login demands. */
