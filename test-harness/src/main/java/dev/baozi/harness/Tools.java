@@ -36,6 +36,20 @@ public final class Tools {
         return require(dir().resolve("tofu.tfrc.json"));
     }
 
+    /** The virtualenv holding NetBox (and its gunicorn), installed by make tools. */
+    public static Path netboxVenv() {
+        Path venv = dir().resolve("venvs/netbox");
+        require(venv.resolve("bin/netbox"));
+        require(venv.resolve("bin/gunicorn"));
+        require(venv.resolve("baozi-freeze.txt"));
+        return venv;
+    }
+
+    /** octoDNS's {@code octodns-sync}, with the PowerDNS provider beside it in its virtualenv. */
+    public static Path octodnsSync() {
+        return require(dir().resolve("venvs/octodns/bin/octodns-sync"));
+    }
+
     /** Debian's Chromium launcher (package {@code chromium}). */
     public static Path chromium() {
         return require(Path.of("/usr/bin/chromium"));

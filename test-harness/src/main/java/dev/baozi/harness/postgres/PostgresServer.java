@@ -42,13 +42,69 @@ public final class PostgresServer implements AutoCloseable {
     private boolean running;
     private boolean closed;
 
-    private PostgresServer(PostgresBinaries binaries, ClusterOwner owner, Path home) {
+    private final boolean keep;
+
+    private PostgresServer(PostgresBinaries binaries, ClusterOwner owner, Path home, String password, boolean keep) {
         this.binaries = binaries;
         this.owner = owner;
         this.home = home;
         this.data = home.resolve("data");
-        this.password = HexFormat.of().formatHex(randomBytes(24));
+        this.password = password;
+        this.keep = keep;
         this.stopAtExit = new Thread(this::close, "postgres-stop-" + home.getFileName());
+    }
+
+    private PostgresServer(PostgresBinaries binaries, ClusterOwner owner, Path home) {
+        this(binaries, owner, home, HexFormat.of().formatHex(randomBytes(24)), false);
+    }
+
+    /**
+     * A cluster kept in {@code home} across starts (for {@code make run}): created and provisioned
+     * the first time, with the owner's password in {@code home/password} (0600); started again as it
+     * is afterwards. {@link #close()} stops it and keeps the folder.
+     */
+    public static PostgresServer startKept(Path home) {
+        var binaries = PostgresBinaries.locate();
+        var owner = ClusterOwner.forThisProcess();
+        Path passwordFile = home.resolve("password");
+        boolean existing = Files.isRegularFile(home.resolve("data/PG_VERSION")) && Files.isRegularFile(passwordFile);
+        PostgresServer server;
+        try {
+            if (existing) {
+                server = new PostgresServer(binaries, owner, home, Files.readString(passwordFile).strip(), true);
+            } else {
+                deleteTree(home);
+                Files.createDirectories(home);
+                server = new PostgresServer(binaries, owner, home, HexFormat.of().formatHex(randomBytes(24)), true);
+                Files.writeString(passwordFile, server.password, StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW);
+                Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting PostgreSQL in " + home, e);
+        }
+        try {
+            if (!existing) {
+                server.initialise();
+            }
+            server.launch();
+            if (!existing) {
+                server.provision();
+            }
+        } catch (RuntimeException e) {
+            try {
+                server.close();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(server.stopAtExit);
+        return server;
+    }
+
+    /** The folder holding PostgreSQL's programs (pg_dump, pg_restore, psql, ...). */
+    public Path programs() {
+        return binaries.dir();
     }
 
     /** Creates, starts and provisions a cluster under the system temporary folder. */
@@ -193,7 +249,9 @@ public final class PostgresServer implements AutoCloseable {
             }
         }
         try {
-            deleteHome();
+            if (!keep) {
+                deleteHome();
+            }
         } catch (RuntimeException e) {
             if (failure == null) {
                 failure = e;
@@ -232,6 +290,10 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     private void deleteHome() {
+        deleteTree(home);
+    }
+
+    private static void deleteTree(Path home) {
         if (!Files.exists(home)) {
             return;
         }
