@@ -3,10 +3,12 @@ package dev.baozi.orchestrator.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The orchestrator's whole configuration, validated. Secrets never appear in {@link #toString()}. */
-public record BaoziConfig(Http http, Database database, OpenBao openbao, State state, Auth auth, Runs runs, Tofu tofu, Ui ui) {
+public record BaoziConfig(Http http, Database database, OpenBao openbao, State state, Auth auth, Runs runs, Tofu tofu, Ui ui,
+        Dns dns, NetBox netbox) {
 
     /** Where the HTTP server listens. */
     public record Http(String host, int port) {}
@@ -28,6 +30,37 @@ public record BaoziConfig(Http http, Database database, OpenBao openbao, State s
      */
     public record Ui(Duration sessionIdle, Duration sessionLifetime, boolean secureCookies,
             Optional<Path> firstAdminPasswordFile) {}
+
+    /**
+     * Managed DNS zones (none: deployments get no DNS records), the octodns-sync that syncs them,
+     * the octoDNS base configuration, the PowerDNS API it reaches and its key, the TTL of records
+     * that name none, and how long one sync may take.
+     */
+    public record Dns(List<String> zones, Path octodnsSync, Path baseConfig, URI powerdnsUrl,
+            Optional<String> powerdnsApiKey, int defaultTtl, Duration syncTimeout) {
+        public boolean enabled() {
+            return !zones.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "Dns[zones=" + zones + ", octodnsSync=" + octodnsSync + ", baseConfig=" + baseConfig + ", powerdnsUrl="
+                    + powerdnsUrl + ", powerdnsApiKey=" + (powerdnsApiKey.isPresent() ? "(set)" : "(none)") + ", defaultTtl="
+                    + defaultTtl + ", syncTimeout=" + syncTimeout + "]";
+        }
+    }
+
+    /** NetBox, where deployments' addresses come from (absent URL: deployments are refused), and its API token. */
+    public record NetBox(Optional<URI> url, Optional<String> token, Duration timeout) {
+        public boolean enabled() {
+            return url.isPresent();
+        }
+
+        @Override
+        public String toString() {
+            return "NetBox[url=" + url + ", token=" + (token.isPresent() ? "(set)" : "(none)") + ", timeout=" + timeout + "]";
+        }
+    }
 
     /** The admin token (absent: the admin API refuses everyone). */
     public record Auth(Optional<String> adminToken) {

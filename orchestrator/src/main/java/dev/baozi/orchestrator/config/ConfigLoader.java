@@ -90,6 +90,24 @@ public final class ConfigLoader {
                 duration("ui.session-lifetime", Duration.ofDays(7)),
                 bool("ui.secure-cookies", true),
                 raw("ui.first-admin-password-file").map(r -> absolute(r.value())));
+        var dns = new BaoziConfig.Dns(
+                zones("dns.zones"),
+                absolute(text("dns.octodns-sync", tools.resolve("venvs/octodns/bin/octodns-sync").toString())),
+                absolute(text("dns.base-config", "./octodns-config/baozi.yaml")),
+                httpUri("dns.powerdns-url", "http://127.0.0.1:8081"),
+                optionalSecret("dns.powerdns-api-key", "dns.powerdns-api-key-file"),
+                integer("dns.default-ttl", 300, 30, 604_800),
+                duration("dns.sync-timeout", Duration.ofMinutes(2)));
+        if (dns.enabled() && !Files.isRegularFile(dns.baseConfig())) {
+            problems.add("dns.base-config: " + dns.baseConfig() + " does not exist (the octoDNS base configuration)");
+        }
+        var netbox = new BaoziConfig.NetBox(
+                raw("netbox.url").isPresent() ? Optional.of(httpUri("netbox.url", "http://127.0.0.1")) : Optional.empty(),
+                optionalSecret("netbox.token", "netbox.token-file"),
+                duration("netbox.timeout", Duration.ofSeconds(30)));
+        if (netbox.enabled() && netbox.token().isEmpty()) {
+            problems.add("netbox.token: missing (set netbox.token-file, a file holding NetBox's API token); netbox.url is set");
+        }
         if (ui.sessionIdle().compareTo(ui.sessionLifetime()) > 0) {
             problems.add("ui.session-idle: must not be longer than ui.session-lifetime (" + ui.sessionIdle() + " > "
                     + ui.sessionLifetime() + ")");
@@ -97,7 +115,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new BaoziConfig(http, database, openbao, state, auth, runs, tofu, ui);
+        return new BaoziConfig(http, database, openbao, state, auth, runs, tofu, ui, dns, netbox);
     }
 
     private record Raw(String value, String source) {}
@@ -213,6 +231,28 @@ public final class ConfigLoader {
                     + "'" + raw.map(r -> " (from " + r.source() + ")").orElse(""));
             return URI.create(fallback);
         }
+    }
+
+    /** A comma-separated list of DNS zone names, each checked as a host name; empty when unset. */
+    private List<String> zones(String setting) {
+        Optional<Raw> raw = raw(setting);
+        if (raw.isEmpty()) {
+            return List.of();
+        }
+        List<String> zones = new ArrayList<>();
+        for (String part : raw.get().value().split(",")) {
+            String zone = part.strip().toLowerCase(Locale.ROOT);
+            zone = zone.endsWith(".") ? zone.substring(0, zone.length() - 1) : zone;
+            if (zone.isEmpty()) {
+                continue;
+            }
+            if (!zone.matches("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?") || zone.length() > 253) {
+                problems.add(setting + ": '" + part.strip() + "' is not a DNS zone name such as example.org (from " + raw.get().source() + ")");
+            } else if (!zones.contains(zone)) {
+                zones.add(zone);
+            }
+        }
+        return List.copyOf(zones);
     }
 
     private String jdbcUrl(String setting, String fallback) {

@@ -1,0 +1,236 @@
+package dev.baozi.harness.dns;
+
+import dev.baozi.harness.Deadline;
+import dev.baozi.harness.FreePort;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Debian's PowerDNS authoritative server ({@code pdns_server}, sqlite3 backend) as a child process
+ * in a folder of its own: DNS on one free loopback port, its HTTP API (with a generated key) on
+ * another. The sqlite database is made from the schema Debian ships. {@link #close()} stops it;
+ * a temporary folder is deleted then too.
+ */
+public final class PowerDnsServer implements AutoCloseable {
+
+    static final Path PDNS_SERVER = Path.of("/usr/sbin/pdns_server");
+    static final Path SQLITE_SCHEMA = Path.of("/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Process process;
+    private final Path home;
+    private final boolean temporary;
+    private final int dnsPort;
+    private final int apiPort;
+    private final String apiKey;
+    private final Thread stopAtExit = new Thread(this::close, "pdns-stop");
+
+    private PowerDnsServer(Process process, Path home, boolean temporary, int dnsPort, int apiPort, String apiKey) {
+        this.process = process;
+        this.home = home;
+        this.temporary = temporary;
+        this.dnsPort = dnsPort;
+        this.apiPort = apiPort;
+        this.apiKey = apiKey;
+    }
+
+    /** A server in a new temporary folder, deleted when it stops. */
+    public static PowerDnsServer startTemporary() {
+        try {
+            return start(Files.createTempDirectory("baozi-pdns-"), FreePort.pick(), FreePort.pick(),
+                    HexFormat.of().formatHex(new SecureRandom().generateSeed(16)), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting PowerDNS: creating a temporary folder", e);
+        }
+    }
+
+    /** A server keeping its database in {@code home} (created if new), for {@code make run}. */
+    public static PowerDnsServer startIn(Path home, int dnsPort, int apiPort, String apiKey) {
+        return start(home, dnsPort, apiPort, apiKey, false);
+    }
+
+    private static PowerDnsServer start(Path home, int dnsPort, int apiPort, String apiKey, boolean temporary) {
+        if (!Files.isExecutable(PDNS_SERVER) || !Files.isRegularFile(SQLITE_SCHEMA)) {
+            throw new IllegalStateException("starting PowerDNS: " + PDNS_SERVER + " or " + SQLITE_SCHEMA
+                    + " is missing: run `make tools` (Debian packages pdns-server, pdns-backend-sqlite3, sqlite3)");
+        }
+        Path conf = home.resolve("conf");
+        Path run = home.resolve("run");
+        Path db = home.resolve("pdns.sqlite3");
+        try {
+            Files.createDirectories(conf);
+            Files.createDirectories(run);
+            if (!Files.exists(db)) {
+                createDatabase(db, home);
+            }
+            // Our own file, written whole at each start: nothing of it comes from outside.
+            Files.writeString(conf.resolve("pdns.conf"), String.join("\n", List.of(
+                    "launch=gsqlite3",
+                    "gsqlite3-database=" + db,
+                    "local-address=127.0.0.1",
+                    "local-port=" + dnsPort,
+                    "socket-dir=" + run,
+                    "daemon=no",
+                    "guardian=no",
+                    "disable-syslog=yes",
+                    "loglevel=4",
+                    "api=yes",
+                    "api-key=" + apiKey,
+                    "webserver=yes",
+                    "webserver-address=127.0.0.1",
+                    "webserver-port=" + apiPort,
+                    "webserver-allow-from=127.0.0.1",
+                    "security-poll-suffix=",
+                    "default-soa-content=ns1.baozi.invalid. hostmaster.@ 0 10800 3600 604800 3600")) + "\n");
+            Files.setPosixFilePermissions(conf.resolve("pdns.conf"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting PowerDNS: preparing " + home, e);
+        }
+        Process process;
+        try {
+            process = new ProcessBuilder(PDNS_SERVER.toString(), "--config-dir=" + conf)
+                    .redirectErrorStream(true).redirectOutput(home.resolve("pdns.log").toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting PowerDNS: " + e.getMessage(), e);
+        }
+        var server = new PowerDnsServer(process, home, temporary, dnsPort, apiPort, apiKey);
+        try {
+            Deadline.await("PowerDNS's API on 127.0.0.1:" + apiPort, START_TIMEOUT, () -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("PowerDNS exited with " + process.exitValue() + ": " + server.logTail());
+                }
+                return server.api("GET", "", null).statusCode() == 200;
+            });
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(server.stopAtExit);
+        return server;
+    }
+
+    private static void createDatabase(Path db, Path home) throws IOException {
+        try {
+            Process sqlite = new ProcessBuilder("sqlite3", db.toString()).redirectInput(SQLITE_SCHEMA.toFile())
+                    .redirectErrorStream(true).redirectOutput(home.resolve("sqlite3.log").toFile()).start();
+            if (!sqlite.waitFor(30, TimeUnit.SECONDS) || sqlite.exitValue() != 0) {
+                throw new IllegalStateException("starting PowerDNS: creating its database with sqlite3 failed: "
+                        + Files.readString(home.resolve("sqlite3.log")));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating PowerDNS's database", e);
+        }
+    }
+
+    public int dnsPort() {
+        return dnsPort;
+    }
+
+    /** The HTTP API's base, as octoDNS's provider wants it (scheme, host, port). */
+    public URI apiUrl() {
+        return URI.create("http://127.0.0.1:" + apiPort);
+    }
+
+    public String apiKey() {
+        return apiKey;
+    }
+
+    /** Calls {@code /api/v1/servers/localhost<path>} with the API key. */
+    public HttpResponse<String> api(String method, String path, String json) {
+        try {
+            var request = HttpRequest.newBuilder(URI.create(apiUrl() + "/api/v1/servers/localhost" + path))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("X-API-Key", apiKey)
+                    .header("Content-Type", "application/json")
+                    .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+            return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("calling PowerDNS's API: " + method + " " + path, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted calling PowerDNS's API", e);
+        }
+    }
+
+    /** Whether the API answers at all (a probe that never throws). */
+    private boolean answers() {
+        try {
+            return api("GET", "", null).statusCode() == 200;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Answers of {@code dig @127.0.0.1 -p <port> <name> <type> +short}, one per line (empty when
+     * there is no such record).
+     */
+    public List<String> dig(String name, String type) {
+        try {
+            Process dig = new ProcessBuilder("dig", "@127.0.0.1", "-p", Integer.toString(dnsPort), name, type, "+short",
+                    "+time=2", "+tries=2").redirectErrorStream(true).start();
+            String out = new String(dig.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!dig.waitFor(20, TimeUnit.SECONDS) || dig.exitValue() != 0) {
+                throw new IllegalStateException("dig " + name + " " + type + " failed: " + out);
+            }
+            return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("running dig (Debian package dnsutils)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted running dig", e);
+        }
+    }
+
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(home.resolve("pdns.log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopAtExit);
+        } catch (IllegalStateException | IllegalArgumentException alreadyExitingOrNeverAdded) {
+            // inside the hook, or never added
+        }
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (temporary) {
+            try (Stream<Path> walk = Files.walk(home)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("deleting PowerDNS's folder " + home, e);
+            }
+        }
+    }
+}
