@@ -31,6 +31,14 @@ public sealed interface Principal {
         }
     }
 
+    /** Baozi itself, doing {@code what} (giving back a reservation, say): never an HTTP caller. */
+    record Internal(String what) implements Principal {
+        @Override
+        public String name() {
+            return "baozi:" + what;
+        }
+    }
+
     /** A user calling with one of their API tokens. */
     record User(long id, String userName, Role role) implements Principal {
         @Override

@@ -30,7 +30,9 @@ public final class Inputs {
             String name = names.next();
             TemplateVariable v = declared.get(name);
             JsonNode value = inputs.get(name);
-            if (v == null) {
+            if (v != null && template.supplied().contains(name)) {
+                problems.add("variable " + name + ": Baozi supplies it itself; leave it out");
+            } else if (v == null) {
                 problems.add("variable " + name + ": template " + template.name() + " declares no such variable"
                         + (declared.isEmpty() ? "" : " (it has: " + String.join(", ", declared.keySet()) + ")"));
             } else if (value.isNull()) {
@@ -40,7 +42,7 @@ public final class Inputs {
             }
         }
         for (TemplateVariable v : template.variables()) {
-            if (v.required() && !inputs.has(v.name())) {
+            if (v.required() && !inputs.has(v.name()) && !template.supplied().contains(v.name())) {
                 problems.add("variable " + v.name() + ": required by template " + template.name() + " and missing");
             }
         }

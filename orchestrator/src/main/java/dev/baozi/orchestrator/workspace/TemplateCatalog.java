@@ -11,7 +11,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -54,7 +56,7 @@ public final class TemplateCatalog {
         return Optional.of(load(name, dir));
     }
 
-    private static Template load(String name, Path dir) {
+    private Template load(String name, Path dir) {
         Map<String, byte[]> files = readFiles(dir);
         List<TemplateVariable> variables = new ArrayList<>();
         JsonNode declared = parse(files.get("variables.tf.json"), name, "variables.tf.json").path("variable");
@@ -75,7 +77,50 @@ public final class TemplateCatalog {
         if (files.containsKey("outputs.tf.json")) {
             parse(files.get("outputs.tf.json"), name, "outputs.tf.json").path("output").fieldNames().forEachRemaining(outputs::add);
         }
-        return new Template(name, dir, List.copyOf(variables), List.copyOf(outputs), files, GeneratedFiles.hashOf(files));
+        Optional<String> kind = Optional.empty();
+        Set<String> supplied = new TreeSet<>();
+        if (files.containsKey("baozi.json")) {
+            JsonNode meta = parse(files.get("baozi.json"), name, "baozi.json");
+            kind = Optional.ofNullable(meta.path("kind").asText(null));
+            meta.path("supplied").forEach(n -> supplied.add(n.asText()));
+            for (String s : supplied) {
+                if (variables.stream().noneMatch(v -> v.name().equals(s))) {
+                    throw new IllegalStateException("template " + name + ": baozi.json names supplied variable " + s
+                            + ", which variables.tf.json does not declare");
+                }
+            }
+        }
+        Map<String, Map<String, byte[]>> dependencies = new TreeMap<>();
+        collectDependencies(name, files, dependencies);
+        Map<String, byte[]> hashed = new TreeMap<>(files);
+        dependencies.forEach((dep, depFiles) -> depFiles.forEach((path, bytes) -> hashed.put("../" + dep + "/" + path, bytes)));
+        return new Template(name, dir, List.copyOf(variables), List.copyOf(outputs), files, dependencies, kind,
+                Set.copyOf(supplied), GeneratedFiles.hashOf(hashed));
+    }
+
+    /** The sibling modules a module's *.tf.json files call as {@code ../<name>}, and theirs, read from tf-modules/. */
+    private void collectDependencies(String name, Map<String, byte[]> files, Map<String, Map<String, byte[]>> into) {
+        for (var f : files.entrySet()) {
+            if (!f.getKey().endsWith(".tf.json") || f.getKey().contains("/")) {
+                continue;
+            }
+            parse(f.getValue(), name, f.getKey()).path("module").forEach(call -> {
+                String source = call.path("source").asText("");
+                if (!source.startsWith("../")) {
+                    return;
+                }
+                String dep = source.substring(3).replaceAll("/+$", "");
+                if (!dep.matches("[a-z0-9][a-z0-9_-]{0,99}") || !Files.isDirectory(root.resolve(dep))) {
+                    throw new IllegalStateException("template " + name + ": " + f.getKey() + " calls module " + source
+                            + ", which is not a folder of " + root);
+                }
+                if (!into.containsKey(dep)) {
+                    Map<String, byte[]> depFiles = readFiles(root.resolve(dep));
+                    into.put(dep, depFiles);
+                    collectDependencies(dep, depFiles, into);
+                }
+            });
+        }
     }
 
     private static JsonNode parse(byte[] content, String template, String file) {

@@ -36,17 +36,19 @@ public final class WorkspaceService {
     private final Clock clock;
     private final ProviderCheck providers;
     private final RunHold holds;
+    private final TemplateRules rules;
 
     public WorkspaceService(WorkspaceRepository workspaces, TemplateCatalog templates, AuthService auth, OpenBaoKv kv,
             AuditRepository audit, String tofuVersion, Supplier<String> baoziUrl, Clock clock) {
-        this(workspaces, templates, auth, kv, audit, tofuVersion, baoziUrl, clock, ProviderCheck.NONE, RunHold.NONE);
+        this(workspaces, templates, auth, kv, audit, tofuVersion, baoziUrl, clock, ProviderCheck.NONE, RunHold.NONE, TemplateRules.NONE);
     }
 
     public WorkspaceService(WorkspaceRepository workspaces, TemplateCatalog templates, AuthService auth, OpenBaoKv kv,
             AuditRepository audit, String tofuVersion, Supplier<String> baoziUrl, Clock clock, ProviderCheck providers,
-            RunHold holds) {
+            RunHold holds, TemplateRules rules) {
         this.providers = providers;
         this.holds = holds;
+        this.rules = rules;
         this.workspaces = workspaces;
         this.templates = templates;
         this.auth = auth;
@@ -84,6 +86,17 @@ public final class WorkspaceService {
         Optional<String> holder(Workspace workspace);
 
         RunHold NONE = w -> Optional.empty();
+    }
+
+    /**
+     * What a kind of template asks of its inputs beyond their types (a deployment's host name in a
+     * managed zone, its pool in NetBox), each problem naming its variable. A port: the deployment
+     * package answers it.
+     */
+    public interface TemplateRules {
+        List<String> problems(Template template, JsonNode inputs, String provider, String workspace);
+
+        TemplateRules NONE = (template, inputs, provider, workspace) -> List.of();
     }
 
     /** What a change of inputs came to. Refusals are results, not errors. */
@@ -127,7 +140,10 @@ public final class WorkspaceService {
                 changed.add(e.getKey());
             }
         });
-        List<String> problems = Inputs.problems(template, merged);
+        List<String> problems = new ArrayList<>(Inputs.problems(template, merged));
+        if (problems.isEmpty()) {
+            problems.addAll(rules.problems(template, merged, workspace.provider(), workspace.name()));
+        }
         if (!problems.isEmpty()) {
             return new UpdateOutcome.Invalid(problems);
         }
@@ -158,7 +174,11 @@ public final class WorkspaceService {
             problems.add("template: no template named '" + templateName + "' in tf-modules (there are: "
                     + String.join(", ", templates.names()) + ")");
         } else {
-            problems.addAll(Inputs.problems(template.get(), inputs == null ? JSON.createObjectNode() : inputs));
+            List<String> typed = Inputs.problems(template.get(), inputs == null ? JSON.createObjectNode() : inputs);
+            problems.addAll(typed);
+            if (typed.isEmpty()) {
+                problems.addAll(rules.problems(template.get(), inputs == null ? JSON.createObjectNode() : inputs, provider, name));
+            }
         }
         if (provider != null) {
             String problem = providers.problem(provider);
@@ -203,9 +223,14 @@ public final class WorkspaceService {
 
     /** The workspace's directory as it would be generated now. */
     public GeneratedFiles files(Workspace workspace) {
+        return files(workspace, Supplied.NONE);
+    }
+
+    /** The workspace's directory for a run, with what Baozi supplied to it. */
+    public GeneratedFiles files(Workspace workspace, Supplied supplied) {
         Template template = template(workspace).orElseThrow(() ->
                 new IllegalStateException("template " + workspace.template() + " of workspace " + workspace.name() + " is gone"));
-        return WorkspaceFiles.generate(workspace, template, baoziUrl.get());
+        return WorkspaceFiles.generate(workspace, template, baoziUrl.get(), supplied);
     }
 
     /** The state token the workspace's runs hand to tofu. */
