@@ -19,4 +19,5 @@ CREATE INDEX dns_record_workspace ON dns_record (workspace_id);
 ALTER TABLE run ADD COLUMN supplied_json VARCHAR(4000);
 ALTER TABLE run ADD COLUMN dns_plan_json TEXT;
 ALTER TABLE run ADD COLUMN dns_changes INTEGER;
+ALTER TABLE run ADD COLUMN dns_force_reason VARCHAR(2000);
 ALTER TABLE run ADD COLUMN dns_forced BOOLEAN;

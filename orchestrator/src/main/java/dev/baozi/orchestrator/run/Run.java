@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * A run of a workspace, as stored. {@code summary} is null until the plan is done; {@code replace}
- * lists the resource addresses the plan was asked to replace (empty for none).
+ * lists the resource addresses the plan was asked to replace (empty for none); {@code dnsChanges}
+ * is null until a plan of a workspace with DNS records counted its DNS changes, and
+ * {@code dnsForceReason} says why those need force on approval (null if they do not).
  */
 public record Run(
         long id,
@@ -26,4 +28,13 @@ public record Run(
         String decisionComment,
         Boolean destroyConfirmed,
         String canceledBy,
-        String error) {}
+        String error,
+        Integer dnsChanges,
+        String dnsForceReason,
+        Boolean dnsForced) {
+
+    /** Whether the plan changes DNS records as well as (or instead of) resources. */
+    public boolean changesDns() {
+        return dnsChanges != null && dnsChanges > 0;
+    }
+}

@@ -85,7 +85,7 @@ public final class RunController {
     public void approve(Context ctx) {
         JsonNode body = body(ctx);
         respond(ctx, runs.approve(id(ctx), Requests.principal(ctx), body.path("comment").asText(""),
-                body.path("confirm_destroy").asBoolean(false)));
+                body.path("confirm_destroy").asBoolean(false), body.path("force_dns").asBoolean(false)));
     }
 
     public void discard(Context ctx) {

@@ -3,6 +3,7 @@ package dev.baozi.orchestrator.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baozi.orchestrator.workspace.GeneratedFiles;
+import dev.baozi.orchestrator.workspace.Supplied;
 import dev.baozi.orchestrator.workspace.Template;
 import dev.baozi.orchestrator.workspace.TemplateVariable;
 import dev.baozi.orchestrator.workspace.Workspace;
@@ -49,6 +50,8 @@ public final class RunExecutor {
     private final ConcurrencyGauge gauge = new ConcurrencyGauge();
     private final Map<Long, TofuProcess> running = new ConcurrentHashMap<>();
     private final Map<Long, String> cancelRequests = new ConcurrentHashMap<>();
+    /** Runs planning that wait for a tofu slot. */
+    private final java.util.Set<Long> waiting = ConcurrentHashMap.newKeySet();
 
     public RunExecutor(RunRepository runs, RunLogRepository logs, LogBus bus, WorkspaceService workspaces, PlanVault vault,
             RunSettings settings, Clock clock) {
@@ -57,7 +60,13 @@ public final class RunExecutor {
 
     public RunExecutor(RunRepository runs, RunLogRepository logs, LogBus bus, WorkspaceService workspaces, PlanVault vault,
             RunSettings settings, Clock clock, RunCredentials credentials) {
+        this(runs, logs, bus, workspaces, vault, settings, clock, credentials, RunSteps.NONE);
+    }
+
+    public RunExecutor(RunRepository runs, RunLogRepository logs, LogBus bus, WorkspaceService workspaces, PlanVault vault,
+            RunSettings settings, Clock clock, RunCredentials credentials, RunSteps steps) {
         this.credentials = credentials;
+        this.steps = steps;
         this.runs = runs;
         this.logs = logs;
         this.bus = bus;
@@ -68,6 +77,7 @@ public final class RunExecutor {
     }
 
     private final RunCredentials credentials;
+    private final RunSteps steps;
 
     public ConcurrencyGauge gauge() {
         return gauge;
@@ -79,6 +89,10 @@ public final class RunExecutor {
 
     /** Asks the step running for {@code runId} to stop (interrupt, or kill when {@code force}); false if none runs. */
     boolean requestCancel(long runId, String by, boolean force) {
+        if (waiting.contains(runId)) {
+            cancelRequests.put(runId, by);
+            return true;
+        }
         TofuProcess process = running.get(runId);
         if (process == null) {
             return false;
@@ -92,8 +106,16 @@ public final class RunExecutor {
         return true;
     }
 
-    /** Plans run {@code run} (already moved to planning). */
+    /** Plans run {@code run} (already moved to planning), holding a tofu slot all along. */
     public void plan(Run run) {
+        plan(run, null);
+    }
+
+    /**
+     * Plans run {@code run} (already moved to planning); what comes before tofu runs at once, and
+     * {@code slot} (null: one is held already) is taken before the first tofu step.
+     */
+    void plan(Run run, RunScheduler.Slot slot) {
         Workspace ws = workspaces.get(run.workspace()).orElseThrow();
         Step step = new Step(run, ws);
         try {
@@ -101,7 +123,18 @@ public final class RunExecutor {
                 step.finish(RunStatus.PLANNING, RunStatus.ERRORED, step.credentialsProblem);
                 return;
             }
-            Path dir = step.prepareDirectory(true);
+            Supplied supplied;
+            try {
+                supplied = steps.beforePlan(run, ws, line -> step.log.line("baozi", line));
+            } catch (RunSteps.Refused e) {
+                step.finish(RunStatus.PLANNING, RunStatus.ERRORED, e.getMessage());
+                return;
+            }
+            runs.recordSupplied(run.id(), supplied.toJson());
+            if (slot != null && !takeSlot(slot, step)) {
+                return;
+            }
+            Path dir = step.prepareDirectory(true, supplied);
             if (!step.tofu("init", List.of("init", "-input=false", "-json"), settings.planTimeout(), null)) {
                 return;
             }
@@ -122,25 +155,63 @@ public final class RunExecutor {
             PlanJson.Reviewed reviewed = PlanJson.review(show.toByteArray());
             String planText = step.redactor.redact(reviewed.plan().toString());
             runs.recordPlan(run.id(), planText, reviewed.summary());
+            Optional<RunSteps.DnsPlanned> dns;
+            try {
+                dns = steps.planDns(run, ws, supplied, runDir(run.id()).resolve("dns"), line -> step.log.line("dns", line));
+            } catch (RunSteps.Refused e) {
+                step.finish(RunStatus.PLANNING, RunStatus.ERRORED, e.getMessage());
+                return;
+            }
+            dns.ifPresent(d -> runs.recordDnsPlan(run.id(), d.json(), d.changes(), d.forceReason()));
+            int dnsChanges = dns.map(RunSteps.DnsPlanned::changes).orElse(0);
             Path plain = dir.resolve(PLAN_FILE);
-            if (exit[0] == 0 || !reviewed.summary().hasChanges() && reviewed.plan().path("output_changes").isEmpty()) {
+            boolean tofuChanges = exit[0] != 0 && (reviewed.summary().hasChanges() || !reviewed.plan().path("output_changes").isEmpty());
+            if (!tofuChanges && dnsChanges == 0) {
                 Files.deleteIfExists(plain);
                 step.finish(RunStatus.PLANNING, RunStatus.PLANNED_NO_CHANGES, null);
                 return;
             }
-            vault.seal(Files.readAllBytes(plain), runDir(run.id()).resolve(SEALED_PLAN));
+            if (tofuChanges) {
+                vault.seal(Files.readAllBytes(plain), runDir(run.id()).resolve(SEALED_PLAN));
+            }
             Files.deleteIfExists(plain);
             if (!runs.transition(run.id(), RunStatus.PLANNING, RunStatus.PLANNED, OffsetDateTime.now(clock))) {
                 discardRun(run.id()); // cancelled meanwhile
             }
-            step.log.line("baozi", "plan ready: " + describe(reviewed.summary()) + "; waiting for approval");
+            step.log.line("baozi", "plan ready: " + (tofuChanges ? describe(reviewed.summary()) : "no resource changes")
+                    + (dns.isPresent() ? "; " + dnsChanges + " DNS change(s)" + (dns.get().forceReason() == null ? ""
+                            : " over octoDNS's safety thresholds (approve with force_dns)") : "") + "; waiting for approval");
         } catch (RuntimeException | IOException e) {
             log.error("planning run {}", run.id(), e);
             step.finish(RunStatus.PLANNING, RunStatus.ERRORED, "planning failed: " + e.getMessage());
         }
     }
 
-    /** Applies run {@code run} (already moved to applying) from its sealed plan. */
+    /** Waits for a tofu slot; false (the run ended canceled) when a cancel came first. */
+    private boolean takeSlot(RunScheduler.Slot slot, Step step) {
+        waiting.add(step.run.id());
+        try {
+            if (slot.take(() -> cancelRequests.containsKey(step.run.id()))) {
+                if (!cancelRequests.containsKey(step.run.id())) {
+                    return true;
+                }
+            }
+            step.finishCanceled(RunStatus.PLANNING, cancelRequests.remove(step.run.id()), false);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            step.finish(RunStatus.PLANNING, RunStatus.ERRORED, "interrupted while waiting for a tofu slot");
+            return false;
+        } finally {
+            waiting.remove(step.run.id());
+        }
+    }
+
+    /**
+     * Applies run {@code run} (already moved to applying): tofu from its sealed plan, and the DNS
+     * changes it planned — after tofu, or before it when the run destroys. When one part fails
+     * after the other was applied, the run's error says which.
+     */
     public void apply(Run run) {
         Workspace ws = workspaces.get(run.workspace()).orElseThrow();
         Step step = new Step(run, ws);
@@ -150,17 +221,48 @@ public final class RunExecutor {
                 step.finish(RunStatus.APPLYING, RunStatus.ERRORED, step.credentialsProblem);
                 return;
             }
-            if (!PlanVault.exists(sealed)) {
+            boolean tofuChanges = PlanVault.exists(sealed);
+            Optional<String> dnsPlan = run.changesDns() ? runs.dnsPlanJson(run.id()) : Optional.empty();
+            if (!tofuChanges && dnsPlan.isEmpty()) {
                 step.finish(RunStatus.APPLYING, RunStatus.ERRORED, "no saved plan for run " + run.id() + " (was it discarded?)");
                 return;
             }
-            Path dir = step.prepareDirectory(false);
+            Supplied supplied = runs.suppliedJson(run.id()).map(Supplied::fromJson).orElse(Supplied.NONE);
+            Path dir = step.prepareDirectory(false, supplied);
             if (dir == null) {
                 return;
             }
-            Files.write(dir.resolve(PLAN_FILE), vault.open(sealed));
-            step.tofu("apply", List.of("apply", "-input=false", "-json", "-lock-timeout=30s", PLAN_FILE),
-                    settings.applyTimeout(), null);
+            Path dnsDir = runDir(run.id()).resolve("dns");
+            boolean forced = Boolean.TRUE.equals(run.dnsForced());
+            if (run.destroy() && dnsPlan.isPresent()) {
+                try {
+                    steps.applyDns(run, ws, dnsPlan.get(), forced, dnsDir, line -> step.log.line("dns", line));
+                } catch (RunSteps.Refused e) {
+                    step.finish(RunStatus.APPLYING, RunStatus.ERRORED, "the DNS step failed, so nothing was destroyed: " + e.getMessage());
+                    return;
+                }
+                step.afterFailure = "; the DNS records were already removed";
+            }
+            if (tofuChanges) {
+                Files.write(dir.resolve(PLAN_FILE), vault.open(sealed));
+                if (!run.destroy() && dnsPlan.isPresent()) {
+                    step.afterFailure = "; the DNS step did not run";
+                }
+                if (!step.tofu("apply", List.of("apply", "-input=false", "-json", "-lock-timeout=30s", PLAN_FILE),
+                        settings.applyTimeout(), null)) {
+                    return;
+                }
+            }
+            if (!run.destroy() && dnsPlan.isPresent()) {
+                try {
+                    steps.applyDns(run, ws, dnsPlan.get(), forced, dnsDir, line -> step.log.line("dns", line));
+                } catch (RunSteps.Refused e) {
+                    String applied = tofuChanges ? "after tofu applied (" + describe(run.summary()) + ")" : "(tofu had nothing to do)";
+                    step.finish(RunStatus.APPLYING, RunStatus.ERRORED, "the DNS step failed " + applied + ": " + e.getMessage()
+                            + "; queue a new run to finish it");
+                    return;
+                }
+            }
             step.finish(RunStatus.APPLYING, RunStatus.APPLIED, null);
         } catch (RuntimeException | IOException e) {
             log.error("applying run {}", run.id(), e);
@@ -170,8 +272,20 @@ public final class RunExecutor {
         }
     }
 
-    /** Deletes everything a run left on disk: its sealed plan and its working directory. */
+    /**
+     * A run has ended: gives back what it reserved that its workspace does not own (see
+     * {@link RunSteps#ended}), then deletes everything it left on disk.
+     */
     void discardRun(long runId) {
+        runs.get(runId).ifPresent(run -> workspaces.get(run.workspace()).ifPresent(ws -> {
+            try {
+                var runLog = new RunLog(runId, logs, bus, new Redactor(List.of()), clock);
+                steps.ended(run, ws, line -> runLog.line("baozi", line));
+            } catch (RuntimeException e) {
+                // what it reserved stays tagged with the workspace, so its next plan finds it again: nothing is lost
+                log.warn("run {} ended, but giving back what it reserved failed: {}", runId, e.getMessage());
+            }
+        }));
         discardPlan(runId);
         deleteTree(runDir(runId));
     }
@@ -206,6 +320,8 @@ public final class RunExecutor {
         final Redactor redactor;
         final Map<String, String> env;
         final List<String> errors = new ArrayList<>();
+        /** Added to a failing tofu step's error: what of the run was already done, or not done, because of it. */
+        String afterFailure = "";
         /** Why the provider's credentials could not be had; the step ends errored with it. */
         final String credentialsProblem;
         boolean ended;
@@ -249,9 +365,9 @@ public final class RunExecutor {
          * Writes the generated directory (fresh for a plan). For an apply, an existing directory
          * is kept only if it is exactly what was planned; returns null (run errored) otherwise.
          */
-        Path prepareDirectory(boolean fresh) throws IOException {
+        Path prepareDirectory(boolean fresh, Supplied supplied) throws IOException {
             Path dir = runDir(run.id()).resolve("work");
-            GeneratedFiles files = workspaces.files(ws);
+            GeneratedFiles files = workspaces.files(ws, supplied);
             if (!fresh && run.configSha256() != null && !run.configSha256().equals(files.sha256())) {
                 finish(RunStatus.APPLYING, RunStatus.ERRORED, "the workspace's configuration changed since run " + run.id()
                         + " planned (template " + ws.template() + " edited?): planned " + run.configSha256().substring(0, 12)
@@ -311,7 +427,7 @@ public final class RunExecutor {
             boolean ok = outcome.exitCode() == 0 || (name.equals("plan") && outcome.exitCode() == 2);
             if (!ok) {
                 finish(from, RunStatus.ERRORED, "tofu " + name + " failed" + (errors.isEmpty() ? " (exit " + outcome.exitCode() + ")"
-                        : ": " + String.join("; ", errors)));
+                        : ": " + String.join("; ", errors)) + afterFailure);
             }
             return ok;
         }

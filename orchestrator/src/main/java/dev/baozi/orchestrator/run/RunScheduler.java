@@ -65,8 +65,52 @@ public final class RunScheduler implements AutoCloseable {
             }
         }
         for (Run run : runs.startable()) {
-            if (!startIfSlot(run, RunStatus.QUEUED, RunStatus.PLANNING)) {
-                return;
+            startPlan(run);
+        }
+    }
+
+    /**
+     * Starts planning {@code run} without waiting for a slot: what comes before tofu (an address
+     * reserved in NetBox, say) runs at once, and the run takes a slot for its tofu steps.
+     */
+    private void startPlan(Run run) {
+        if (!runs.transition(run.id(), RunStatus.QUEUED, RunStatus.PLANNING, OffsetDateTime.now(clock))) {
+            return; // moved meanwhile (canceled, say)
+        }
+        Run current = runs.get(run.id()).orElseThrow();
+        workers.submit(() -> {
+            var slot = new Slot();
+            try {
+                executor.plan(current, slot);
+            } finally {
+                slot.release();
+                wake();
+            }
+        });
+    }
+
+    /** One run's hold on a tofu slot: taken at most once, given back once. */
+    final class Slot {
+        private boolean held;
+
+        /** Waits for a slot; false when {@code stop} said so first (the run was canceled meanwhile). */
+        boolean take(java.util.function.BooleanSupplier stop) throws InterruptedException {
+            while (!stopped) {
+                if (slots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                    held = true;
+                    return true;
+                }
+                if (stop.getAsBoolean()) {
+                    return false;
+                }
+            }
+            return false;
+        }
+
+        void release() {
+            if (held) {
+                held = false;
+                slots.release();
             }
         }
     }

@@ -77,10 +77,19 @@ public final class RunService {
         return runs.forWorkspace(workspace.id(), 100);
     }
 
+    /**
+     * The run's plan as shown for approval: tofu's masked plan, and under {@code dns} the DNS
+     * changes octoDNS planned with it (per zone: changes, and why force is needed), if any.
+     */
     public Optional<JsonNode> plan(long id) {
         return runs.planJson(id).map(text -> {
             try {
-                return JSON.readTree(text);
+                JsonNode plan = JSON.readTree(text);
+                Optional<String> dns = runs.dnsPlanJson(id);
+                if (dns.isPresent() && plan.isObject()) {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) plan).set("dns", JSON.readTree(dns.get()));
+                }
+                return plan;
             } catch (IOException e) {
                 throw new IllegalStateException("the stored plan of run " + id + " is not JSON", e);
             }
@@ -92,6 +101,14 @@ public final class RunService {
     }
 
     public Decision approve(long id, Principal by, String comment, boolean confirmDestroy) {
+        return approve(id, by, comment, confirmDestroy, false);
+    }
+
+    /**
+     * Approves a planned run. Destroying or replacing needs {@code confirmDestroy}; DNS changes
+     * over octoDNS's safety thresholds need {@code forceDns}.
+     */
+    public Decision approve(long id, Principal by, String comment, boolean confirmDestroy, boolean forceDns) {
         Optional<Run> found = runs.get(id);
         if (found.isEmpty()) {
             return new Decision.NotFound(id);
@@ -106,7 +123,11 @@ public final class RunService {
         } else if (run.summary() != null && run.summary().destructive() && !confirmDestroy) {
             decision = new Decision.NeedsConfirmation(run, "run " + id + " destroys " + run.summary().destroys() + " and replaces "
                     + run.summary().replaces() + " resources; approve with confirm_destroy: true if that is intended");
-        } else if (runs.decide(id, RunStatus.APPROVED, by.name(), comment, confirmDestroy, OffsetDateTime.now(clock))) {
+        } else if (run.dnsForceReason() != null && !forceDns) {
+            decision = new Decision.NeedsConfirmation(run, "run " + id + " changes DNS over octoDNS's safety thresholds ("
+                    + run.dnsForceReason() + "); approve with force_dns: true if that is intended");
+        } else if (runs.decide(id, RunStatus.APPROVED, by.name(), comment, confirmDestroy, forceDns && run.dnsForceReason() != null,
+                OffsetDateTime.now(clock))) {
             decision = new Decision.Done(runs.get(id).orElseThrow());
             scheduler.wake();
         } else {
