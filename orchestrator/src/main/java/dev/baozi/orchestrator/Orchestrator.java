@@ -22,7 +22,18 @@ import dev.baozi.orchestrator.openbao.OpenBaoLoginException;
 import dev.baozi.orchestrator.openbao.OpenBaoSession;
 import dev.baozi.orchestrator.provider.ProviderController;
 import dev.baozi.orchestrator.provider.ProviderRepository;
+import dev.baozi.orchestrator.deployment.DeploymentRules;
+import dev.baozi.orchestrator.deployment.DeploymentSteps;
+import dev.baozi.orchestrator.deployment.NetBoxRunCredentials;
+import dev.baozi.orchestrator.dns.DnsRecordRepository;
+import dev.baozi.orchestrator.dns.DnsService;
+import dev.baozi.orchestrator.dns.ManagedZones;
+import dev.baozi.orchestrator.dns.OctoDnsConfig;
+import dev.baozi.orchestrator.dns.OctoDnsSync;
+import dev.baozi.orchestrator.netbox.AddressReservations;
+import dev.baozi.orchestrator.netbox.NetBoxClient;
 import dev.baozi.orchestrator.provider.ProviderRunCredentials;
+import dev.baozi.orchestrator.run.RunCredentials;
 import dev.baozi.orchestrator.provider.ProviderService;
 import dev.baozi.orchestrator.run.LogBus;
 import dev.baozi.orchestrator.run.PlanVault;
@@ -58,6 +69,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,7 +117,14 @@ public final class Orchestrator implements AutoCloseable {
         }
         Clock clock = Clock.systemUTC();
         var selfUrl = new AtomicReference<String>();
-        Wiring wiring = wire(config, database, OpenBaoHttp.forSession(openbao), clock, selfUrl::get, tofuVersion, cliConfig);
+        Wiring wiring;
+        try {
+            wiring = wire(config, database, OpenBaoHttp.forSession(openbao), clock, selfUrl::get, tofuVersion, cliConfig);
+        } catch (IllegalArgumentException e) {
+            openbao.close();
+            database.close();
+            throw new StartupException("dns.base-config: " + e.getMessage(), e);
+        }
         if (config.ui().firstAdminPasswordFile().isPresent()) {
             try {
                 FirstAdmin.ensure(new UserRepository(database.dsl()), wiring.sessions(), config.ui().firstAdminPasswordFile().get(),
@@ -156,14 +175,29 @@ public final class Orchestrator implements AutoCloseable {
                 : "no provider named '" + name + "' (there are: "
                         + String.join(", ", providers.all().stream().map(p -> p.name()).toList()) + ")";
         var runRepository = new RunRepository(database.dsl());
+        var zones = new ManagedZones(config.dns().zones());
+        Optional<AddressReservations> reservations = config.netbox().url().map(url ->
+                new AddressReservations(NetBoxClient.connect(url, config.netbox().token().orElseThrow(), config.netbox().timeout())));
+        Optional<DnsService> dns = config.dns().enabled()
+                ? Optional.of(new DnsService(zones, OctoDnsConfig.load(config.dns().baseConfig()),
+                        new OctoDnsSync(config.dns().octodnsSync(), config.dns().syncTimeout()), new DnsRecordRepository(database.dsl()),
+                        config.dns().powerdnsUrl(), config.dns().powerdnsApiKey(), config.dns().defaultTtl()))
+                : Optional.empty();
+        var rules = new DeploymentRules(zones, reservations, workspaceRepository::all, config.dns().defaultTtl());
         var workspaces = new WorkspaceService(workspaceRepository, new TemplateCatalog(config.tofu().templatesDir()),
-                auth, kv, audit, tofuVersion, selfUrl, clock, providerCheck, runRepository::holder);
+                auth, kv, audit, tofuVersion, selfUrl, clock, providerCheck, runRepository::holder, rules);
+        var deploymentSteps = new DeploymentSteps(workspaces, reservations, dns, state, config.dns().defaultTtl());
+        RunCredentials runCredentials = new ProviderRunCredentials(providers, kv);
+        if (config.netbox().enabled()) {
+            runCredentials = new NetBoxRunCredentials(workspaces, config.netbox().url().orElseThrow(),
+                    config.netbox().token().orElseThrow(), runCredentials);
+        }
         var settings = new RunSettings(config.runs().dir(), config.tofu().binary(), cliConfig, config.runs().maxConcurrent(),
                 config.runs().planTimeout(), config.runs().applyTimeout(), config.runs().cancelGrace(), config.runs().selfApproval());
         var logRepository = new RunLogRepository(database.dsl());
         var bus = new LogBus();
         var executor = new RunExecutor(runRepository, logRepository, bus, workspaces,
-                new PlanVault(openbao, config.openbao().transitMount()), settings, clock, new ProviderRunCredentials(providers, kv));
+                new PlanVault(openbao, config.openbao().transitMount()), settings, clock, runCredentials, deploymentSteps);
         var scheduler = new RunScheduler(runRepository, executor, settings.maxConcurrent(), clock);
         var runs = new RunService(runRepository, logRepository, executor, scheduler, audit, settings, clock);
         var cookies = new SessionCookies(config.ui().secureCookies(), config.ui().sessionLifetime());

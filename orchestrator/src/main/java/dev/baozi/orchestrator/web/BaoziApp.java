@@ -191,6 +191,14 @@ public final class BaoziApp {
                     ctx.status(e.getStatus()).json(new ErrorBody(e.getMessage()));
                 }
             });
+            config.routes.exception(dev.baozi.orchestrator.netbox.NetBoxException.class, (e, ctx) -> {
+                log.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                if (ctx.routeRoles().contains(Access.BROWSER)) {
+                    page(ctx, HttpStatus.BAD_GATEWAY, "NetBox did not help", e.getMessage());
+                } else {
+                    ctx.status(HttpStatus.BAD_GATEWAY).json(new ErrorBody(e.getMessage() + "; nothing was changed"));
+                }
+            });
             config.routes.exception(OpenBaoUnavailableException.class, (e, ctx) -> {
                 log.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
                 ctx.status(HttpStatus.SERVICE_UNAVAILABLE)

@@ -113,7 +113,7 @@ public final class PowerDnsServer implements AutoCloseable {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("PowerDNS exited with " + process.exitValue() + ": " + server.logTail());
                 }
-                return server.api("GET", "", null).statusCode() == 200;
+                return server.answers();
             });
         } catch (RuntimeException e) {
             server.close();
