@@ -168,8 +168,9 @@ public final class NetBoxClient {
             call("POST", "api/extras/tags/", JSON.createObjectNode().put("name", slug).put("slug", slug).put("color", "4caf50")
                     .put("description", description), "creating tag " + slug);
         } catch (NetBoxException e) {
-            // another request made it meanwhile: fine, as long as it is there now
-            if (e.status() != 400 || list("api/extras/tags/", Map.of("slug", slug), "looking up tag " + slug).isEmpty()) {
+            // another request made it meanwhile (NetBox answers 400, or 500 when the race reaches its database):
+            // fine, as long as it is there now
+            if (e.status() != 400 && e.status() != 500 || list("api/extras/tags/", Map.of("slug", slug), "looking up tag " + slug).isEmpty()) {
                 throw e;
             }
         }
