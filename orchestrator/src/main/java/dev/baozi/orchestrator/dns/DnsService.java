@@ -147,7 +147,7 @@ public final class DnsService {
                     case OctoDnsSync.Outcome.ChangedSincePlan c -> {
                         return new ApplyOutcome.Refused(plan.zone(), done, "zone " + plan.zone()
                                 + " changed since the plan (its changes no longer have the approved checksum; " + c.detail()
-                                + "); nothing was changed in it: queue a new run");
+                                + "); nothing was changed in it");
                     }
                     case OctoDnsSync.Outcome.NeedsForce n -> {
                         return new ApplyOutcome.Refused(plan.zone(), done, "zone " + plan.zone() + ": " + n.reason());

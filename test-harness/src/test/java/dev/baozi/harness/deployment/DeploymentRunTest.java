@@ -50,7 +50,7 @@ class DeploymentRunTest {
         Map<String, String> env = new HashMap<>();
         env.put("BAOZI_NETBOX_URL", netbox.url().toString());
         env.put("BAOZI_NETBOX_TOKEN", netbox.token());
-        env.put("BAOZI_DNS_ZONES", "example.test,second.test");
+        env.put("BAOZI_DNS_ZONES", "example.test,second.test,third.test,many.test");
         env.put("BAOZI_DNS_POWERDNS_URL", pdns.apiUrl().toString());
         env.put("BAOZI_DNS_POWERDNS_API_KEY", pdns.apiKey());
         env.put("BAOZI_DNS_BASE_CONFIG", TestStack.repoRoot().resolve("octodns-config/baozi.yaml").toString());
@@ -193,6 +193,60 @@ class DeploymentRunTest {
     }
 
     @Test
+    void when_the_dns_step_fails_after_tofu_applied_the_run_says_so_and_the_next_run_converges() {
+        assertThat(deployment("half-a", Map.of("hostname", "a.third.test", "pool", PREFIX)).status()).isEqualTo(201);
+        approveAndApply(operator.awaitRun(queue("half-a", Map.of()), WAIT, "planned").path("id").asLong(), Map.of());
+        String aIp = pdns.dig("a.third.test", "A").getFirst();
+        assertThat(deployment("half-b", Map.of("hostname", "b.third.test", "pool", PREFIX)).status()).isEqualTo(201);
+        long id = queue("half-b", Map.of());
+        operator.awaitRun(id, WAIT, "planned");
+        // the zone changes between plan and apply: the approved DNS plan no longer holds
+        assertThat(pdns.api("PATCH", "/zones/third.test.", """
+                {"rrsets": [{"name": "a.third.test.", "type": "A", "ttl": 300, "changetype": "REPLACE",
+                  "records": [{"content": "198.51.100.9", "disabled": false}]}]}""").statusCode()).isEqualTo(204);
+
+        approver.post("/runs/" + id + "/approve", Map.of());
+        JsonNode errored = operator.awaitRun(id, WAIT, "errored");
+        boolean vmMade = sim.vms().stream().anyMatch(v -> "b".equals(v.config().get("name")));
+        long again = queue("half-b", Map.of());
+        JsonNode converging = operator.awaitRun(again, WAIT, "planned");
+        approveAndApply(again, Map.of());
+
+        assertThat(errored.path("error").asText()).startsWith("the DNS step failed after tofu applied (1 to add, 1 to change")
+                .contains("zone third.test changed since the plan").endsWith("queue a new run to finish it");
+        assertThat(vmMade).as("tofu's part was applied").isTrue();
+        assertThat(pdns.dig("b.third.test", "A")).as("converged").hasSize(1);
+        assertThat(converging.path("summary").path("adds").asInt()).as("tofu has nothing left to do").isZero();
+        assertThat(converging.path("dnsChanges").asInt()).isEqualTo(2); // b created, a's drift put back
+        assertThat(pdns.dig("a.third.test", "A")).containsExactly(aIp);
+        assertThat(operator.awaitRun(queue("half-b", Map.of()), WAIT, "planned_no_changes").path("status").asText())
+                .isEqualTo("planned_no_changes");
+    }
+
+    @Test
+    void dns_changes_over_octodns_thresholds_need_force_dns_on_the_approval() {
+        List<String> aliases = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            aliases.add("alias" + i + ".many.test");
+        }
+        assertThat(deployment("wide", Map.of("hostname", "wide.many.test", "aliases", aliases, "pool", PREFIX)).status()).isEqualTo(201);
+        approveAndApply(operator.awaitRun(queue("wide", Map.of()), WAIT, "planned").path("id").asLong(), Map.of());
+        assertThat(operator.call("PATCH", "/workspaces/wide", Map.of("inputs", Map.of("dns_ttl", 900))).status()).isEqualTo(200);
+
+        long id = queue("wide", Map.of());
+        JsonNode planned = operator.awaitRun(id, WAIT, "planned");
+        var unforced = approver.post("/runs/" + id + "/approve", Map.of());
+        JsonNode applied = approveAndApply(id, Map.of("force_dns", true));
+
+        assertThat(planned.path("dnsChanges").asInt()).isEqualTo(13);
+        assertThat(planned.path("dnsForceReason").asText()).contains("Too many updates");
+        assertThat(unforced.status()).isEqualTo(409);
+        assertThat(unforced.error()).contains("changes DNS over octoDNS's safety thresholds").contains("force_dns");
+        assertThat(applied.path("dnsForced").asBoolean()).isTrue();
+        assertThat(pdns.api("GET", "/zones/many.test.", null).body()).contains("\"ttl\": 900");
+    }
+
+    @Test
     void bad_names_and_unknown_pools_are_refused_with_a_message_and_nothing_is_allocated() {
         var badName = deployment("bad-name", Map.of("hostname", "-shop.example.test", "pool", PREFIX));
         var outside = deployment("outside", Map.of("hostname", "shop.elsewhere.org", "pool", PREFIX));
@@ -204,7 +258,7 @@ class DeploymentRunTest {
         assertThat(badName.status()).isEqualTo(400);
         assertThat(badName.error()).contains("hostname: '-shop.example.test' is not a valid host name");
         assertThat(outside.status()).isEqualTo(400);
-        assertThat(outside.error()).contains("hostname: 'shop.elsewhere.org' is in none of the zones Baozi manages (example.test, second.test)");
+        assertThat(outside.error()).contains("hostname: 'shop.elsewhere.org' is in none of the zones Baozi manages (example.test, many.test, second.test, third.test)");
         assertThat(apexAlias.status()).isEqualTo(400);
         assertThat(apexAlias.error()).contains("is the apex of zone example.test, which cannot hold a CNAME");
         assertThat(unknownPool.status()).isEqualTo(400);
