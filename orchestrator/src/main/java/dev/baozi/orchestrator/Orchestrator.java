@@ -32,6 +32,8 @@ import dev.baozi.orchestrator.dns.OctoDnsConfig;
 import dev.baozi.orchestrator.dns.OctoDnsSync;
 import dev.baozi.orchestrator.netbox.AddressReservations;
 import dev.baozi.orchestrator.netbox.NetBoxClient;
+import dev.baozi.orchestrator.netbox.PoolController;
+import dev.baozi.orchestrator.netbox.PoolsService;
 import dev.baozi.orchestrator.provider.ProviderRunCredentials;
 import dev.baozi.orchestrator.run.RunCredentials;
 import dev.baozi.orchestrator.provider.ProviderService;
@@ -51,6 +53,7 @@ import dev.baozi.orchestrator.state.StateAdminController;
 import dev.baozi.orchestrator.state.StateController;
 import dev.baozi.orchestrator.state.StateService;
 import dev.baozi.orchestrator.ui.AuditPageController;
+import dev.baozi.orchestrator.ui.PoolsPageController;
 import dev.baozi.orchestrator.ui.RunPagesController;
 import dev.baozi.orchestrator.ui.SessionController;
 import dev.baozi.orchestrator.ui.UiSupport;
@@ -183,6 +186,7 @@ public final class Orchestrator implements AutoCloseable {
                         new OctoDnsSync(config.dns().octodnsSync(), config.dns().syncTimeout()), new DnsRecordRepository(database.dsl()),
                         config.dns().powerdnsUrl(), config.dns().powerdnsApiKey(), config.dns().defaultTtl()))
                 : Optional.empty();
+        Optional<PoolsService> pools = reservations.map(r -> new PoolsService(r.client()));
         var rules = new DeploymentRules(zones, reservations, workspaceRepository::all, config.dns().defaultTtl());
         var workspaces = new WorkspaceService(workspaceRepository, new TemplateCatalog(config.tofu().templatesDir()),
                 auth, kv, audit, tofuVersion, selfUrl, clock, providerCheck, runRepository::holder, rules);
@@ -211,20 +215,22 @@ public final class Orchestrator implements AutoCloseable {
                 new RunController(runs, workspaces, bus),
                 new UserController(auth, sessions),
                 new ProviderController(providers),
-                uiPages(workspaces, runs, state, audit, sessions, cookies));
+                new PoolController(pools),
+                uiPages(workspaces, runs, state, audit, sessions, cookies, pools));
         var app = new BaoziApp(controllers, new AccessGuard(auth, audit, sessions, cookies), config.state().maxBodyBytes());
         return new Wiring(app, runs, scheduler, executor, sessions);
     }
 
     /** The web UI's pages, rendered with the ui module's compiled templates. */
     private static BaoziApp.UiPages uiPages(WorkspaceService workspaces, RunService runs, StateService state, AuditRepository audit,
-            SessionService sessions, SessionCookies cookies) {
+            SessionService sessions, SessionCookies cookies, Optional<PoolsService> pools) {
         var support = new UiSupport(new Pages());
         return new BaoziApp.UiPages(
                 new SessionController(sessions, cookies, support),
                 new WorkspacePagesController(workspaces, runs, state, support),
                 new RunPagesController(runs, workspaces, support),
                 new AuditPageController(audit, support),
+                new PoolsPageController(pools, support),
                 support,
                 new StaticAssets());
     }

@@ -2,11 +2,15 @@ package dev.baozi.harness;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baozi.harness.dns.PowerDnsServer;
+import dev.baozi.harness.netbox.NetBoxServer;
 import dev.baozi.harness.openbao.OpenBaoAdmin;
 import dev.baozi.harness.openbao.OpenBaoServer;
 import dev.baozi.harness.openbao.OrchestratorAccess;
+import dev.baozi.harness.proxmox.ProxmoxSimulator;
 import dev.baozi.orchestrator.auth.Tokens;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -19,8 +23,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code make run}: starts OpenBao with file storage under {@code var/} (initialising and
- * unsealing it on first start), sets up the orchestrator's mounts, policy and AppRole, then
- * runs the orchestrator until Ctrl-C, which stops both.
+ * unsealing it on first start) and sets up the orchestrator's mounts, policy and AppRole; starts
+ * PowerDNS, NetBox (with a demo prefix) and the Proxmox simulator, all keeping their data in
+ * {@code var/}; then runs the orchestrator (zone example.test managed, the simulator registered
+ * as provider {@code sim}) until Ctrl-C, which stops everything.
  */
 public final class LocalStackMain {
 
@@ -53,12 +59,48 @@ public final class LocalStackMain {
         Files.createDirectories(var.resolve("log"));
         say("starting OpenBao on 127.0.0.1:" + openbaoPort + " (data in " + var.resolve("openbao/data") + ")");
         OpenBaoServer bao = OpenBaoServer.startFileBacked(var.resolve("openbao/data"), openbaoPort, var.resolve("log"));
+        List<AutoCloseable> started = new ArrayList<>();
         Process orchestrator = null;
         try {
             String rootToken = initAndUnseal(new OpenBaoAdmin(bao.address(), null));
             var access = new OrchestratorAccess(new OpenBaoAdmin(bao.address(), rootToken), "baozi", "baozi-transit");
             access.provision(Duration.ofHours(1), Duration.ofHours(24));
-            Path config = orchestratorConfig(bao, access);
+
+            int dnsPort = port("BAOZI_PDNS_PORT", 8053);
+            int dnsApiPort = port("BAOZI_PDNS_API_PORT", 8081);
+            say("starting PowerDNS: DNS on 127.0.0.1:" + dnsPort + ", its API on 127.0.0.1:" + dnsApiPort
+                    + " (data in " + var.resolve("powerdns") + ")");
+            Path pdnsKey = secretFile(var.resolve("powerdns/api-key"));
+            PowerDnsServer pdns = PowerDnsServer.startIn(var.resolve("powerdns"), dnsPort, dnsApiPort, Files.readString(pdnsKey).strip());
+            started.add(pdns);
+
+            int netboxPort = port("BAOZI_NETBOX_PORT", 8001);
+            say("starting NetBox on http://127.0.0.1:" + netboxPort + " (data in " + var.resolve("netbox")
+                    + "; its first start migrates its database: about 5 minutes, unless make test left a snapshot)");
+            NetBoxServer netbox = NetBoxServer.startKept(var.resolve("netbox"), netboxPort);
+            started.add(netbox);
+            writePrivate(var.resolve("netbox/token"), netbox.token());
+            writePrivate(var.resolve("netbox/admin-password"), netbox.adminPassword());
+            if (netbox.call("GET", "/api/ipam/prefixes/?limit=1", null).path("count").asInt() == 0) {
+                netbox.call("POST", "/api/ipam/prefixes/", java.util.Map.of("prefix", DEMO_PREFIX, "status", "active",
+                        "description", "demo pool made by make run"));
+                say("made the demo prefix " + DEMO_PREFIX + " in NetBox");
+            }
+            say("NetBox's admin password is in " + var.resolve("netbox/admin-password") + " (new at every start)");
+
+            int proxmoxPort = port("BAOZI_PROXMOX_PORT", 8006);
+            // PVE's token secrets are UUIDs, and bpg refuses any other form
+            Path simSecret = var.resolve("proxmox/token-secret");
+            if (!Files.exists(simSecret)) {
+                writePrivate(simSecret, java.util.UUID.randomUUID().toString());
+            }
+            say("starting the Proxmox VE simulator on https://127.0.0.1:" + proxmoxPort + " (state in " + var.resolve("proxmox") + ")");
+            ProxmoxSimulator sim = ProxmoxSimulator.start(ProxmoxSimulator.Options.defaults().withPort(proxmoxPort)
+                    .withToken(ProxmoxSimulator.Options.defaults().tokenId(), Files.readString(simSecret).strip())
+                    .withStateFile(var.resolve("proxmox/state.json")));
+            started.add(sim);
+
+            Path config = orchestratorConfig(bao, access, pdns, pdnsKey, netbox);
             say("starting the orchestrator on http://127.0.0.1:8080 (database in " + var.resolve("db") + ")");
             say("log in as admin with the one-time password in " + adminPasswordFile()
                     + "; you must change it at first login");
@@ -67,8 +109,10 @@ public final class LocalStackMain {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 say("stopping");
                 stop(running, Duration.ofSeconds(20));
+                stopAll(started);
                 bao.close();
             }, "stop-stack"));
+            registerSimulator(sim, simSecret);
             int exit = orchestrator.waitFor();
             if (exit != 0) {
                 say("the orchestrator exited with status " + exit);
@@ -79,9 +123,76 @@ public final class LocalStackMain {
             if (orchestrator != null) {
                 stop(orchestrator, Duration.ofSeconds(20));
             }
+            stopAll(started);
             bao.close();
             return 1;
         }
+    }
+
+    static final String DEMO_PREFIX = "192.0.2.0/24";
+    static final String DEMO_ZONE = "example.test";
+
+    private static int port(String variable, int fallback) {
+        return Integer.parseInt(System.getenv().getOrDefault(variable, Integer.toString(fallback)));
+    }
+
+    private static void stopAll(List<AutoCloseable> started) {
+        for (AutoCloseable c : started.reversed()) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                System.err.println("make run: stopping " + c.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** A 0600 file holding a random secret, made on first use and kept. */
+    private static Path secretFile(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            writePrivate(file, Tokens.generate("bz_").substring(3));
+        }
+        return file;
+    }
+
+    /**
+     * Once the orchestrator answers: the simulator as provider {@code sim}, pinned to its
+     * certificate (which it keeps across restarts), unless it is there already.
+     */
+    private void registerSimulator(ProxmoxSimulator sim, Path secretFile) throws IOException, InterruptedException {
+        var http = java.net.http.HttpClient.newHttpClient();
+        String admin = Files.readString(var.resolve("orchestrator/admin-token")).strip();
+        URI base = URI.create("http://127.0.0.1:" + System.getenv().getOrDefault("BAOZI_HTTP_PORT", "8080"));
+        try {
+            Deadline.await("the orchestrator to answer", Duration.ofSeconds(60), () -> {
+                try {
+                    return http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/readyz")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                } catch (IOException notYet) {
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            });
+        } catch (IllegalStateException e) {
+            say("the orchestrator did not become ready; provider sim was not registered");
+            return;
+        }
+        var list = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/api/v1/providers"))
+                .header("Authorization", "Bearer " + admin).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (list.body().contains("\"name\":\"sim\"")) {
+            return;
+        }
+        ObjectNode body = JSON.createObjectNode().put("name", "sim").put("endpoint", sim.baseUrl().toString())
+                .put("token_id", sim.tokenId()).put("token_secret", Files.readString(secretFile).strip()).put("default_node", "pve1")
+                .put("template_vmid", 9000);
+        body.putObject("tls").put("fingerprint", sim.tls().fingerprint());
+        var created = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/api/v1/providers"))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        say(created.statusCode() == 201 ? "registered the Proxmox simulator as provider sim"
+                : "registering the Proxmox simulator as provider sim failed: HTTP " + created.statusCode() + " " + created.body());
     }
 
     /** Initialises OpenBao on first start (keys to a 0600 file) and unseals it; returns the root token. */
@@ -112,7 +223,8 @@ public final class LocalStackMain {
     }
 
     /** The orchestrator's config file; its AppRole secret ID goes to a 0600 file of its own. */
-    private Path orchestratorConfig(OpenBaoServer bao, OrchestratorAccess access) throws IOException {
+    private Path orchestratorConfig(OpenBaoServer bao, OrchestratorAccess access, PowerDnsServer pdns, Path pdnsKey,
+            NetBoxServer netbox) throws IOException {
         Path dir = var.resolve("orchestrator");
         Path secretFile = dir.resolve("approle-secret-id");
         if (!Files.exists(secretFile)) {
@@ -135,6 +247,12 @@ public final class LocalStackMain {
         // like every make run setting (BAOZI_* is cleared from the orchestrator's environment):
         // while no user has a password, the orchestrator writes the first admin's one-time password there.
         props.setProperty("ui.first-admin-password-file", adminPasswordFile().toString());
+        props.setProperty("netbox.url", netbox.url().toString());
+        props.setProperty("netbox.token-file", var.resolve("netbox/token").toString());
+        props.setProperty("dns.zones", DEMO_ZONE);
+        props.setProperty("dns.powerdns-url", pdns.apiUrl().toString());
+        props.setProperty("dns.powerdns-api-key-file", pdnsKey.toString());
+        props.setProperty("dns.base-config", Path.of("octodns-config/baozi.yaml").toAbsolutePath().toString());
         Path config = dir.resolve("baozi.properties");
         Files.createDirectories(dir);
         try (var out = Files.newBufferedWriter(config)) {

@@ -34,14 +34,14 @@ public final class BaoziCli {
     private static final String USAGE_TEXT = """
             usage: baozi <command> [options]
 
-              workspace create --name W --template T [--inputs JSON]
+              workspace create --name W --template T [--inputs JSON] [--provider P]
               workspace list
               workspace show --name W
               workspace update --name W --inputs JSON   change inputs (a merge patch: null resets one)
               run plan    --workspace W [--destroy | --replace ADDR ...]   queue a plan; prints the run id
               run show    --id N
               run logs    --id N [--follow]             --follow streams until the run stops or awaits approval
-              run approve --id N [--comment C] [--confirm-destroy]
+              run approve --id N [--comment C] [--confirm-destroy] [--force-dns]
               run discard --id N [--comment C]
               run cancel  --id N [--force]
               user create --name U --role viewer|operator|approver|admin
@@ -104,10 +104,14 @@ public final class BaoziCli {
             String admin = adminToken(options);
             return switch (words.get(0) + " " + words.get(1)) {
                 case "token create" -> tokenCreate(url, admin, options);
-                case "workspace create" -> print(call(url, admin, "POST", "/workspaces", JSON.createObjectNode()
-                        .put("name", require(options, "name"))
-                        .put("template", require(options, "template"))
-                        .set("inputs", JSON.readTree(options.getOrDefault("inputs", "{}"))).toString()));
+                case "workspace create" -> {
+                    var body = JSON.createObjectNode().put("name", require(options, "name")).put("template", require(options, "template"));
+                    body.set("inputs", JSON.readTree(options.getOrDefault("inputs", "{}")));
+                    if (options.containsKey("provider")) {
+                        body.put("provider", options.get("provider"));
+                    }
+                    yield print(call(url, admin, "POST", "/workspaces", body.toString()));
+                }
                 case "workspace list" -> print(call(url, admin, "GET", "/workspaces", null));
                 case "workspace show" -> print(call(url, admin, "GET", "/workspaces/" + require(options, "name"), null));
                 case "workspace update" -> print(call(url, admin, "PATCH", "/workspaces/" + require(options, "name"),
@@ -117,7 +121,8 @@ public final class BaoziCli {
                 case "run logs" -> options.containsKey("follow") ? follow(url, admin, id(options)) : logs(url, admin, id(options));
                 case "run approve" -> print(call(url, admin, "POST", "/runs/" + id(options) + "/approve", JSON.createObjectNode()
                         .put("comment", options.getOrDefault("comment", ""))
-                        .put("confirm_destroy", options.containsKey("confirm-destroy")).toString()));
+                        .put("confirm_destroy", options.containsKey("confirm-destroy"))
+                        .put("force_dns", options.containsKey("force-dns")).toString()));
                 case "run discard" -> print(call(url, admin, "POST", "/runs/" + id(options) + "/discard",
                         JSON.createObjectNode().put("comment", options.getOrDefault("comment", "")).toString()));
                 case "run cancel" -> print(call(url, admin, "POST", "/runs/" + id(options) + "/cancel",
@@ -151,7 +156,7 @@ public final class BaoziCli {
     private static void parse(String[] args, List<String> words, Map<String, String> options) throws UsageException {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if (List.of("--read-only", "--destroy", "--follow", "--confirm-destroy", "--force").contains(a)) {
+            if (List.of("--read-only", "--destroy", "--follow", "--confirm-destroy", "--force", "--force-dns").contains(a)) {
                 options.put(a.substring(2), "true");
             } else if (a.startsWith("--")) {
                 if (i + 1 >= args.length) {

@@ -142,8 +142,7 @@ public final class DnsService {
                 Path config = writeConfig(plan.zone(), plan.zoneFile(), dir);
                 var outcome = sync.apply(config, plan.zone(), plan.checksum(), force || plan.needsForce(), env, log);
                 switch (outcome) {
-                    case OctoDnsSync.Outcome.Applied a -> log.accept("zone " + plan.zone() + ": " + plan.changes().size()
-                            + " change(s) applied");
+                    case OctoDnsSync.Outcome.Applied a -> log.accept("zone " + plan.zone() + ": applied " + describe(plan.changes()));
                     case OctoDnsSync.Outcome.ChangedSincePlan c -> {
                         return new ApplyOutcome.Refused(plan.zone(), done, "zone " + plan.zone()
                                 + " changed since the plan (its changes no longer have the approved checksum; " + c.detail()
@@ -162,6 +161,19 @@ public final class DnsService {
             done.add(plan.zone());
         }
         return new ApplyOutcome.Applied(List.copyOf(done));
+    }
+
+    /** "2 record changes and 2 ownership markers": octoDNS's _owner TXT records counted apart. */
+    static String describe(com.fasterxml.jackson.databind.JsonNode changes) {
+        int markers = 0;
+        for (var c : changes) {
+            if (c.path("name").asText().startsWith("_owner")) {
+                markers++;
+            }
+        }
+        int records = changes.size() - markers;
+        return records + " record change" + (records == 1 ? "" : "s") + (markers == 0 ? "" : " and " + markers + " ownership marker"
+                + (markers == 1 ? "" : "s"));
     }
 
     private OctoDnsSync.Outcome dryRun(String zone, String zoneFile, Path dir, boolean force, Consumer<String> log) {

@@ -54,7 +54,8 @@ public final class RunPagesController {
         RunService.Decision outcome;
         String done;
         if ("approve".equals(decision)) {
-            outcome = runs.approve(run.id(), who, comment, "true".equals(ctx.formParam("confirm_destroy")));
+            outcome = runs.approve(run.id(), who, comment, "true".equals(ctx.formParam("confirm_destroy")),
+                    "true".equals(ctx.formParam("force_dns")));
             done = "approved";
         } else if ("discard".equals(decision)) {
             outcome = runs.discard(run.id(), who, comment);
@@ -83,7 +84,9 @@ public final class RunPagesController {
             case RunService.Decision.WrongState w -> render(ctx, HttpStatus.CONFLICT, w.run(), chrome.withFlash(w.reason(), true));
             case RunService.Decision.Forbidden f -> render(ctx, HttpStatus.FORBIDDEN, run, chrome.withFlash(f.reason(), true));
             case RunService.Decision.NeedsConfirmation c -> render(ctx, HttpStatus.CONFLICT, c.run(), chrome.withFlash(
-                    "This plan destroys or replaces resources: tick the confirmation box to approve it.", true));
+                    c.reason().contains("force_dns")
+                            ? "This plan changes DNS past octoDNS's safety thresholds: tick the force box to approve it."
+                            : "This plan destroys or replaces resources: tick the confirmation box to approve it.", true));
         }
     }
 
@@ -97,6 +100,7 @@ public final class RunPagesController {
                 UiSupport.when(run.finishedAt()), ws.map(Workspace::template).orElse("?"),
                 ws.map(w -> WorkspacePagesController.inputs(w, workspaces.template(w))).orElse(List.of()),
                 plan,
+                runs.plan(run.id()).map(p -> PlanPresenter.dns(p.path("dns"), run.dnsForceReason())).orElse(null),
                 lines.stream().map(l -> new RunView.LogLine(l.seq(), l.step(), l.line())).toList(),
                 lines.isEmpty() ? 0 : lines.getLast().seq(),
                 LIVE.contains(run.status()),

@@ -46,6 +46,7 @@ public final class BaoziApp {
             RunController runs,
             UserController users,
             ProviderController providers,
+            dev.baozi.orchestrator.netbox.PoolController pools,
             UiPages ui) {}
 
     /** The web UI's page controllers and what renders their pages. */
@@ -54,6 +55,7 @@ public final class BaoziApp {
             dev.baozi.orchestrator.ui.WorkspacePagesController workspaces,
             dev.baozi.orchestrator.ui.RunPagesController runs,
             dev.baozi.orchestrator.ui.AuditPageController audit,
+            dev.baozi.orchestrator.ui.PoolsPageController pools,
             dev.baozi.orchestrator.ui.UiSupport support,
             dev.baozi.ui.StaticAssets assets) {}
 
@@ -126,6 +128,7 @@ public final class BaoziApp {
                     post("/providers", c.providers()::create, Access.ADMIN);
                     delete("/providers/{name}", c.providers()::delete, Access.ADMIN);
                     get("/providers/{name}/inventory", c.providers()::inventory, Access.VIEWER);
+                    get("/pools", c.pools()::list, Access.VIEWER);
                     path("/runs/{id}", () -> {
                         get(c.runs()::show, Access.VIEWER);
                         get("/plan", c.runs()::plan, Access.VIEWER);
@@ -172,6 +175,7 @@ public final class BaoziApp {
                 post("/runs/{id}/cancel", ui.runs()::cancel, Access.OPERATOR, Access.BROWSER);
                 sse("/runs/{id}/log/stream", c.runs()::stream, Access.VIEWER, Access.BROWSER);
                 get("/audit", ui.audit()::page, Access.ADMIN, Access.BROWSER);
+                get("/pools", ui.pools()::page, Access.VIEWER, Access.BROWSER);
             });
             config.routes.after(ctx -> {
                 if (ctx.routeRoles().contains(Access.BROWSER)) {

@@ -94,12 +94,16 @@ public final class NetBoxServer implements AutoCloseable {
         }
     }
 
-    /** A NetBox keeping its database in {@code home} across starts (for {@code make run}). */
-    public static NetBoxServer startKept(Path home) {
-        return start(home, false);
+    /** A NetBox keeping its database in {@code home} across starts, served on {@code port} (for {@code make run}). */
+    public static NetBoxServer startKept(Path home, int port) {
+        return start(home, false, port);
     }
 
     private static NetBoxServer start(Path home, boolean temporary) {
+        return start(home, temporary, FreePort.pick());
+    }
+
+    private static NetBoxServer start(Path home, boolean temporary, int port) {
         Path venv = Tools.netboxVenv();
         PostgresServer postgres = null;
         RedisServer redis = null;
@@ -120,7 +124,6 @@ public final class NetBoxServer implements AutoCloseable {
             credentials.put("BAOZI_NETBOX_V1", v1);
             command(home, "setting NetBox's admin password and API tokens", List.of(venv.resolve("bin/netbox").toString(),
                     "nbshell", "--command", resource("set-credentials.py")), credentials, COMMAND_TIMEOUT);
-            int port = FreePort.pick();
             var builder = new ProcessBuilder(venv.resolve("bin/gunicorn").toString(), "--bind", "127.0.0.1:" + port,
                     "--workers", "2", "--threads", "4", "--timeout", "120", "--preload", "--no-control-socket", "netbox.wsgi")
                     .directory(home.toFile()).redirectErrorStream(true).redirectOutput(home.resolve("gunicorn.log").toFile());

@@ -107,7 +107,9 @@ public final class ProxmoxSimulator implements AutoCloseable {
         if (stateFile != null) {
             tasks.onEnd(this::save);
         }
-        this.tls = SimulatorTls.generate(options.host());
+        this.tls = stateFile != null
+                ? SimulatorTls.keptIn(options.stateFile().resolveSibling(options.stateFile().getFileName() + ".tls.p12"), options.host())
+                : SimulatorTls.generate(options.host());
         QemuController qemu = new QemuController(cluster, tasks);
         NodeController nodes = new NodeController(cluster, tasks, tls.fingerprint());
         ClusterController clusterController = new ClusterController(cluster, qemu, nodes);

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -102,6 +103,40 @@ public final class SimulatorTls {
             return new SimulatorTls(ca, server, ks);
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("generating the Proxmox simulator's CA and server certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The CA and server certificate kept in {@code file} (PKCS#12, 0600) from an earlier start, or
+     * new ones saved there: a simulator that keeps its state keeps its certificate too, so a
+     * provider pinned to its fingerprint stays valid across restarts.
+     */
+    public static SimulatorTls keptIn(Path file, String host) {
+        try {
+            if (Files.isRegularFile(file)) {
+                KeyStore ks = KeyStore.getInstance("PKCS12");
+                try (var in = Files.newInputStream(file)) {
+                    ks.load(in, KEY_PASSWORD);
+                }
+                Certificate[] chain = ks.getCertificateChain("server");
+                if (chain == null || chain.length < 2) {
+                    throw new IllegalStateException(file + " holds no server certificate and CA; delete it to make new ones");
+                }
+                return new SimulatorTls((X509Certificate) chain[1], (X509Certificate) chain[0], ks);
+            }
+            SimulatorTls made = generate(host);
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")));
+            try (var out = Files.newOutputStream(file)) {
+                made.keyStore.store(out, KEY_PASSWORD);
+            }
+            return made;
+        } catch (IOException e) {
+            throw new UncheckedIOException("keeping the Proxmox simulator's certificate in " + file, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("reading the Proxmox simulator's certificate from " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
  */
 public record RunView(Chrome chrome, long id, String workspace, String status, String statusLabel, boolean destroy,
                       String queuedBy, String queuedAt, String startedAt, String finishedAt, String template,
-                      List<WorkspaceView.Input> inputs, Plan plan, List<LogLine> log, int lastSeq, boolean live,
+                      List<WorkspaceView.Input> inputs, Plan plan, Dns dns, List<LogLine> log, int lastSeq, boolean live,
                       boolean canApprove, boolean canDiscard, boolean canCancel, boolean awaitingDecision,
                       Decision decision, String error) {
 
@@ -24,6 +24,20 @@ public record RunView(Chrome chrome, long id, String workspace, String status, S
     }
 
     public record Group(String action, String label, List<Resource> resources) {}
+
+    /**
+     * DNS changes planned with the run (octoDNS's dry run), one row per record set; {@code markers}
+     * counts the ownership TXT records octoDNS adds or removes beside them; {@code forceReason}
+     * says why approving needs force (null if it does not).
+     */
+    public record Dns(List<DnsChange> changes, int markers, String forceReason) {
+        public boolean empty() {
+            return changes.isEmpty();
+        }
+    }
+
+    /** One DNS change: zone, create / update / delete, name (fully qualified), type, before and after as text. */
+    public record DnsChange(String zone, String action, String name, String type, String before, String after) {}
 
     public record Resource(String address, String action, List<Attribute> attributes, List<String> replacedBy) {}
 
