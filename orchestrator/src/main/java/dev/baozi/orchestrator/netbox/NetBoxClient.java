@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -34,11 +35,21 @@ public final class NetBoxClient {
     private final HttpUrl base;
     private final String authorization;
     private final OkHttpClient http;
+    /**
+     * For POSTs: no silent retry on a broken connection, since a POST replayed after a lost answer
+     * could allocate a second address; lost answers are handled where it matters
+     * ({@link AddressReservations} looks for the address by its tag). Reads may be retried (gunicorn
+     * closes idle keep-alive connections).
+     */
+    private final OkHttpClient once;
 
     private NetBoxClient(HttpUrl base, String authorization, OkHttpClient http) {
         this.base = base;
         this.authorization = authorization;
         this.http = http;
+        // and a fresh connection each time, so a POST never meets a keep-alive connection the server already closed
+        this.once = http.newBuilder().retryOnConnectionFailure(false).connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
+                .build();
     }
 
     public static NetBoxClient connect(URI url, String token, Duration timeout) {
@@ -223,7 +234,7 @@ public final class NetBoxClient {
 
     private JsonNode send(Request.Builder request, String what) {
         Request r = request.header("Authorization", authorization).header("Accept", "application/json").build();
-        try (Response response = http.newCall(r).execute()) {
+        try (Response response = (r.method().equals("POST") ? once : http).newCall(r).execute()) {
             String text = response.body() == null ? "" : response.body().string();
             if (response.code() / 100 != 2) {
                 throw new NetBoxException(what + ": NetBox at " + origin() + " answered HTTP " + response.code() + detail(text),

@@ -82,4 +82,20 @@ class NetBoxClientTest {
         assertThat(reservations.held("alpha")).isEmpty();
         assertThat(client().addressesTagged("baozi-never-made")).isEmpty();
     }
+
+    @Test
+    void when_netboxs_answer_to_an_allocation_is_lost_the_address_is_found_by_its_tag_not_allocated_twice() throws Exception {
+        var nb = NetBoxServer.shared();
+        nb.createPrefix("10.44.0.0/29");
+        try (var proxy = new LosingProxy(nb.url(), "available-ips")) {
+            var reservations = new AddressReservations(NetBoxClient.connect(proxy.url(), nb.token(), TIMEOUT));
+
+            var outcome = reservations.reserve("lossy", new Pool.Prefix("10.44.0.0/29"), "lossy.example.test", "test");
+
+            assertThat(outcome).isInstanceOf(AddressReservations.Outcome.Reserved.class);
+            assertThat(((AddressReservations.Outcome.Reserved) outcome).address().address()).isEqualTo("10.44.0.1/29");
+            assertThat(proxy.seen()).as("one allocation request, not retried").isEqualTo(1);
+            assertThat(nb.addressesIn("10.44.0.0/29")).hasSize(1);
+        }
+    }
 }
