@@ -25,6 +25,16 @@ public final class TestSupport {
         return Orchestrator.start(ConfigLoader.load(null, env));
     }
 
+    /** Registers {@code sim} as provider {@code name} (pinned to its certificate, default node pve1) through {@code admin}. */
+    public static void registerSimulator(ApiClient admin, dev.baozi.harness.proxmox.ProxmoxSimulator sim, String name) {
+        var created = admin.post("/providers", Map.of("name", name, "endpoint", sim.baseUrl().toString(), "token_id", sim.tokenId(),
+                "token_secret", sim.tokenSecret(), "tls", Map.of("fingerprint", sim.tls().fingerprint()), "default_node", "pve1",
+                "template_vmid", 9000));
+        if (created.status() != 201) {
+            throw new IllegalStateException("registering the Proxmox simulator as provider " + name + ": " + created);
+        }
+    }
+
     public static StateHttp client(Orchestrator orchestrator) {
         return new StateHttp(orchestrator.port(), TestStack.ADMIN_TOKEN);
     }

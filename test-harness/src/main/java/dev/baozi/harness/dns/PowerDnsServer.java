@@ -1,6 +1,7 @@
 package dev.baozi.harness.dns;
 
 import dev.baozi.harness.Deadline;
+import dev.baozi.harness.Folders;
 import dev.baozi.harness.FreePort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,11 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Debian's PowerDNS authoritative server ({@code pdns_server}, sqlite3 backend) as a child process
@@ -224,13 +223,7 @@ public final class PowerDnsServer implements AutoCloseable {
             }
         }
         if (temporary) {
-            try (Stream<Path> walk = Files.walk(home)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("deleting PowerDNS's folder " + home, e);
-            }
+            Folders.delete(home);
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baozi.harness.Deadline;
+import dev.baozi.harness.Folders;
 import dev.baozi.harness.FreePort;
 import dev.baozi.harness.Tools;
 import dev.baozi.harness.postgres.PostgresServer;
@@ -24,13 +25,11 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real NetBox, installed by {@code make tools} from PyPI into its own virtualenv, on a
@@ -407,13 +406,7 @@ public final class NetBoxServer implements AutoCloseable {
         }
         stopQuietly(redis, postgres);
         if (temporary) {
-            try (Stream<Path> walk = Files.walk(home)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("deleting NetBox's folder " + home, e);
-            }
+            Folders.delete(home);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.baozi.harness.postgres;
 
+import dev.baozi.harness.Folders;
 import dev.baozi.harness.FreePort;
 import dev.baozi.orchestrator.config.BaoziConfig;
 import java.io.IOException;
@@ -11,11 +12,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * A throwaway PostgreSQL cluster in a fresh temporary folder: listening on a free port on
@@ -82,24 +81,29 @@ public final class PostgresServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("starting PostgreSQL in " + home, e);
         }
+        return server.boot(!existing);
+    }
+
+    /** Initialises (when {@code fresh}), starts and provisions (when {@code fresh}); on failure, stops and cleans up. */
+    private PostgresServer boot(boolean fresh) {
         try {
-            if (!existing) {
-                server.initialise();
+            if (fresh) {
+                initialise();
             }
-            server.launch();
-            if (!existing) {
-                server.provision();
+            launch();
+            if (fresh) {
+                provision();
             }
         } catch (RuntimeException e) {
             try {
-                server.close();
+                close();
             } catch (RuntimeException cleanup) {
                 e.addSuppressed(cleanup);
             }
             throw e;
         }
-        Runtime.getRuntime().addShutdownHook(server.stopAtExit);
-        return server;
+        Runtime.getRuntime().addShutdownHook(stopAtExit);
+        return this;
     }
 
     /** The folder holding PostgreSQL's programs (pg_dump, pg_restore, psql, ...). */
@@ -117,21 +121,7 @@ public final class PostgresServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("starting PostgreSQL: creating a temporary folder", e);
         }
-        var server = new PostgresServer(binaries, owner, home);
-        try {
-            server.initialise();
-            server.launch();
-            server.provision();
-        } catch (RuntimeException e) {
-            try {
-                server.close();
-            } catch (RuntimeException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            throw e;
-        }
-        Runtime.getRuntime().addShutdownHook(server.stopAtExit);
-        return server;
+        return new PostgresServer(binaries, owner, home).boot(true);
     }
 
     public String jdbcUrl() {
@@ -294,16 +284,7 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     private static void deleteTree(Path home) {
-        if (!Files.exists(home)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(home)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("stopping PostgreSQL: deleting " + home, e);
-        }
+        Folders.delete(home);
     }
 
     private static byte[] randomBytes(int n) {

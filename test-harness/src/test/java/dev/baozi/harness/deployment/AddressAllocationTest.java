@@ -51,9 +51,7 @@ class AddressAllocationTest {
                 "BAOZI_NETBOX_TOKEN", netbox.token(), "BAOZI_RUNS_MAX_CONCURRENT", "2"));
         var admin = new ApiClient(orchestrator.port(), TestStack.ADMIN_TOKEN);
         operator = admin.user("alloc", "operator");
-        assertThat(admin.post("/providers", Map.of("name", "lab", "endpoint", sim.baseUrl().toString(), "token_id", sim.tokenId(),
-                "token_secret", sim.tokenSecret(), "tls", Map.of("fingerprint", sim.tls().fingerprint()), "default_node", "pve1"))
-                .status()).isEqualTo(201);
+        TestSupport.registerSimulator(admin, sim, "lab");
     }
 
     @AfterAll
@@ -125,7 +123,7 @@ class AddressAllocationTest {
         assertThat(addresses).as(ends.toString()).hasSize(30);
         assertThat(new HashSet<>(addresses)).as("no address twice").hasSize(30);
         assertThat(refusals).hasSize(2).allMatch(e -> e.equals("prefix " + POOL + " has no free address"), "the pool's refusal");
-        assertThat(inNetBox).hasSize(30);
+        assertThat(inNetBox).as(ends.toString()).hasSize(30);
         assertThat(inNetBox).allMatch(a -> a.path("tags").findValuesAsText("slug").stream().anyMatch(t -> t.startsWith("baozi-race-")));
         Set<String> owners = new HashSet<>();
         inNetBox.forEach(a -> a.path("tags").findValuesAsText("slug").stream().filter(t -> t.startsWith("baozi-race-")).forEach(owners::add));

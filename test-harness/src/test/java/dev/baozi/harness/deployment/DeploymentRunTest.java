@@ -59,10 +59,7 @@ class DeploymentRunTest {
         admin = new ApiClient(orchestrator.port(), TestStack.ADMIN_TOKEN);
         operator = admin.user("dora", "operator");
         approver = admin.user("dirk", "approver");
-        var provider = admin.post("/providers", Map.of("name", "lab", "endpoint", sim.baseUrl().toString(),
-                "token_id", sim.tokenId(), "token_secret", sim.tokenSecret(),
-                "tls", Map.of("fingerprint", sim.tls().fingerprint()), "default_node", "pve1", "template_vmid", 9000));
-        assertThat(provider.status()).as(provider.toString()).isEqualTo(201);
+        TestSupport.registerSimulator(admin, sim, "lab");
     }
 
     @AfterAll

@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baozi.harness.Folders;
 import dev.baozi.harness.TestStack;
 import dev.baozi.harness.TofuCli;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +27,7 @@ class NetBoxIpModuleTest {
     Path dir;
 
     private TofuCli tofu(Map<String, Object> inputs) throws IOException {
-        copy(TestStack.repoRoot().resolve("tf-modules/netbox-ip"), dir.resolve("netbox-ip"));
+        Folders.copy(TestStack.repoRoot().resolve("tf-modules/netbox-ip"), dir.resolve("netbox-ip"));
         ObjectNode root = JSON.createObjectNode();
         ObjectNode module = root.putObject("module").putObject("ip");
         module.put("source", "./netbox-ip");
@@ -91,18 +90,5 @@ class NetBoxIpModuleTest {
 
     private static void ok(TofuCli.Result result) {
         assertThat(result.exitCode()).as(result.output()).isZero();
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }

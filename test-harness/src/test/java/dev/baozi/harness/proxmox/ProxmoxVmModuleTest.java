@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baozi.harness.Folders;
 import dev.baozi.harness.TestStack;
 import dev.baozi.harness.TofuCli;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class ProxmoxVmModuleTest {
     @BeforeEach
     void start() throws IOException {
         sim = ProxmoxSimulator.start(ProxmoxSimulator.Options.defaults().withTaskDuration(Duration.ofMillis(100)));
-        copy(TestStack.repoRoot().resolve("tf-modules/proxmox-vm"), dir.resolve("proxmox-vm"));
+        Folders.copy(TestStack.repoRoot().resolve("tf-modules/proxmox-vm"), dir.resolve("proxmox-vm"));
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         Map<String, String> env = new HashMap<>(sim.providerEnvironment(dir.resolve("proxmox-ca.pem")));
         // bpg keeps a VM id sequence file in the temp directory; one per test, so runs do not share it.
@@ -223,18 +223,5 @@ class ProxmoxVmModuleTest {
 
     private static void ok(TofuCli.Result result) {
         assertThat(result.exitCode()).as(result.output()).isZero();
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }

@@ -42,10 +42,7 @@ class ProxmoxWorkspaceRunTest {
         admin = new ApiClient(orchestrator.port(), TestStack.ADMIN_TOKEN);
         operator = admin.user("paula", "operator");
         approver = admin.user("piet", "approver");
-        var provider = admin.post("/providers", Map.of("name", "lab", "endpoint", sim.baseUrl().toString(),
-                "token_id", sim.tokenId(), "token_secret", sim.tokenSecret(),
-                "tls", Map.of("fingerprint", sim.tls().fingerprint()), "default_node", "pve1", "template_vmid", 9000));
-        assertThat(provider.status()).as(provider.toString()).isEqualTo(201);
+        TestSupport.registerSimulator(admin, sim, "lab");
     }
 
     @AfterAll

@@ -53,9 +53,7 @@ class DeploymentUiTest {
                 "BAOZI_DNS_BASE_CONFIG", TestStack.repoRoot().resolve("octodns-config/baozi.yaml").toString()));
         base = "http://127.0.0.1:" + orchestrator.port();
         var admin = new ApiClient(orchestrator.port(), TestStack.ADMIN_TOKEN);
-        assertThat(admin.post("/providers", Map.of("name", "lab", "endpoint", sim.baseUrl().toString(), "token_id", sim.tokenId(),
-                "token_secret", sim.tokenSecret(), "tls", Map.of("fingerprint", sim.tls().fingerprint()), "default_node", "pve1"))
-                .status()).isEqualTo(201);
+        TestSupport.registerSimulator(admin, sim, "lab");
         var operator = admin.user("opal", "operator");
         assertThat(operator.post("/workspaces", Map.of("name", "blog", "template", "deployment", "provider", "lab",
                 "inputs", Map.of("hostname", "blog.ui.test", "aliases", List.of("www.ui.test"), "pool", PREFIX))).status())
