@@ -58,6 +58,17 @@ class VarsVerbsTest {
         fx.close();
     }
 
+    /** The SHOP definitions with a CA of its own, generated for a fresh deployment. */
+    private record Shop(String ca, GeneratorSet set, DeploymentName deployment) {}
+
+    private static Shop generatedShop() {
+        String ca = VarsFixture.unique("ca");
+        GeneratorSet set = VarsFixture.definitions(SHOP, "ca", ca);
+        DeploymentName shop = VarsFixture.deployment("shop");
+        vars.generate(shop, set, GenerateRequest.all());
+        return new Shop(ca, set, shop);
+    }
+
     private static GeneratorName name(String n) {
         return GeneratorName.of(n);
     }
@@ -125,10 +136,10 @@ class VarsVerbsTest {
 
     @Test
     void regenerating_the_ca_regenerates_the_certificate_it_signed() throws Exception {
-        String ca = VarsFixture.unique("ca");
-        GeneratorSet set = VarsFixture.definitions(SHOP, "ca", ca);
-        DeploymentName shop = VarsFixture.deployment("shop");
-        vars.generate(shop, set, GenerateRequest.all());
+        Shop fresh = generatedShop();
+        String ca = fresh.ca();
+        GeneratorSet set = fresh.set();
+        DeploymentName shop = fresh.deployment();
         X509Certificate oldCa = cert(get(shop, set, ca, "cert.pem"));
         String oldDb = get(shop, set, "db", "password");
 
@@ -147,10 +158,10 @@ class VarsVerbsTest {
 
     @Test
     void a_dependency_regenerated_alone_leaves_its_dependents_outdated_naming_it() {
-        String ca = VarsFixture.unique("ca");
-        GeneratorSet set = VarsFixture.definitions(SHOP, "ca", ca);
-        DeploymentName shop = VarsFixture.deployment("shop");
-        vars.generate(shop, set, GenerateRequest.all());
+        Shop fresh = generatedShop();
+        String ca = fresh.ca();
+        GeneratorSet set = fresh.set();
+        DeploymentName shop = fresh.deployment();
 
         vars.generate(shop, set, GenerateRequest.only(name(ca)).regenerating().withoutDependents());
 
@@ -176,10 +187,10 @@ class VarsVerbsTest {
 
     @Test
     void rollback_brings_back_the_previous_files_and_the_dependents_match_them_again() {
-        String ca = VarsFixture.unique("ca");
-        GeneratorSet set = VarsFixture.definitions(SHOP, "ca", ca);
-        DeploymentName shop = VarsFixture.deployment("shop");
-        vars.generate(shop, set, GenerateRequest.all());
+        Shop fresh = generatedShop();
+        String ca = fresh.ca();
+        GeneratorSet set = fresh.set();
+        DeploymentName shop = fresh.deployment();
         String ca1 = get(shop, set, ca, "cert.pem");
         String web1 = get(shop, set, "web", "cert.pem");
         String key1 = get(shop, set, "web", "key.pem");
@@ -266,10 +277,10 @@ class VarsVerbsTest {
 
     @Test
     void list_shows_public_values_and_masks_secret_ones() {
-        String ca = VarsFixture.unique("ca");
-        GeneratorSet set = VarsFixture.definitions(SHOP, "ca", ca);
-        DeploymentName shop = VarsFixture.deployment("shop");
-        vars.generate(shop, set, GenerateRequest.all());
+        Shop fresh = generatedShop();
+        String ca = fresh.ca();
+        GeneratorSet set = fresh.set();
+        DeploymentName shop = fresh.deployment();
         String key = get(shop, set, "web", "key.pem");
         String password = get(shop, set, "db", "password");
 
