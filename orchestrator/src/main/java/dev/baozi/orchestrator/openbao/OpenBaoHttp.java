@@ -1,34 +1,29 @@
 package dev.baozi.orchestrator.openbao;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import dev.baozi.vars.openbao.HttpOpenBaoApi;
+import dev.baozi.vars.openbao.OpenBaoApi;
+import dev.baozi.vars.openbao.OpenBaoResponse;
+import dev.baozi.vars.openbao.OpenBaoUnreachableException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * OpenBao's HTTP API with the session's token, for what the Java driver does not cover (KV v2
- * check-and-set, transit data keys). Unreachable, sealed or 5xx → {@link OpenBaoUnavailableException};
- * other refusals → {@link OpenBaoRequestException}.
+ * check-and-set, transit data keys). The requests go through the vars backend's
+ * {@link HttpOpenBaoApi}, which {@link #api()} also hands to the vars backend. Unreachable,
+ * sealed or 5xx → {@link OpenBaoUnavailableException}; other refusals → {@link OpenBaoRequestException}.
  */
 public final class OpenBaoHttp {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final URI address;
-    private final Supplier<String> token;
-    private final Duration timeout;
-    private final HttpClient http;
+    private final HttpOpenBaoApi api;
 
     public OpenBaoHttp(URI address, Supplier<String> token, Duration timeout) {
         this.address = address;
-        this.token = token;
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+        this.api = new HttpOpenBaoApi(address, token, timeout);
     }
 
     public static OpenBaoHttp forSession(OpenBaoSession session) {
@@ -58,40 +53,16 @@ public final class OpenBaoHttp {
 
     /** Sends {@code method} to {@code /v1/<path>}. */
     public Response send(String method, String path, JsonNode body) {
-        HttpRequest.BodyPublisher publisher;
         try {
-            publisher = body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
-        } catch (IOException e) {
-            throw new IllegalStateException("encoding a request to OpenBao", e);
+            OpenBaoResponse r = api.send(method, path, body, Map.of());
+            return new Response(r.status(), r.body());
+        } catch (OpenBaoUnreachableException e) {
+            throw new OpenBaoUnavailableException(e.getMessage(), e);
         }
-        var request = HttpRequest.newBuilder(address.resolve("/v1/" + path))
-                .timeout(timeout.multipliedBy(6))
-                .method(method, publisher);
-        String current = token.get();
-        if (current != null) {
-            request.header("X-Vault-Token", current);
-        }
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new OpenBaoUnavailableException(method + " " + path.replaceAll("\\?.*", "") + ": OpenBao at " + address
-                    + " did not answer (" + e.getClass().getSimpleName() + ")", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OpenBaoUnavailableException("interrupted while waiting for OpenBao", e);
-        }
-        JsonNode json;
-        try {
-            json = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
-        } catch (IOException e) {
-            json = JSON.createObjectNode();
-        }
-        return new Response(response.statusCode(), json);
+    }
+
+    /** The same client as the vars backend's port ({@code X-Vault-Token} from the session, each call). */
+    public OpenBaoApi api() {
+        return api;
     }
 }

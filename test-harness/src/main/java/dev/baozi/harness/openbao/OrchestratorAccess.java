@@ -8,12 +8,15 @@ import java.util.List;
 
 /**
  * Sets up OpenBao for the orchestrator: the KV v2 and transit engines Baozi uses, a
- * least-privilege policy, and an AppRole that carries only that policy. Idempotent.
+ * least-privilege policy, an AppRole that carries only that policy, and the token role vars
+ * delivery issues deployment tokens through. Idempotent.
  */
 public final class OrchestratorAccess {
 
     public static final String POLICY = "baozi-orchestrator";
     public static final String ROLE = "baozi-orchestrator";
+    /** The token role vars delivery issues deployment tokens through (see {@link #varsDeliveryRole()}). */
+    public static final String VARS_DELIVERY_ROLE = "baozi-vars-delivery";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,6 +52,24 @@ public final class OrchestratorAccess {
         role.put("secret_id_ttl", "0");
         role.put("secret_id_num_uses", 0);
         admin.write("auth/approle/role/" + ROLE, role);
+        admin.write("auth/token/roles/" + VARS_DELIVERY_ROLE, varsDeliveryRole());
+    }
+
+    /**
+     * Deployment delivery tokens: only policies named {@code baozi-vars-*}, never the orchestrator's
+     * own or root; orphans (they outlive no parent and revoke nothing), not renewable, without the
+     * default policy, at most a day old whatever the request asks.
+     */
+    JsonNode varsDeliveryRole() {
+        ObjectNode r = JSON.createObjectNode();
+        r.putArray("allowed_policies_glob").add("baozi-vars-*");
+        r.putArray("disallowed_policies").add("root").add(POLICY);
+        r.put("orphan", true);
+        r.put("renewable", false);
+        r.put("token_type", "service");
+        r.put("token_no_default_policy", true);
+        r.put("token_explicit_max_ttl", "24h");
+        return r;
     }
 
     public String roleId() {
@@ -67,7 +88,10 @@ public final class OrchestratorAccess {
 
     /**
      * The orchestrator's policy: read and write its own KV v2 mount, create and use its own
-     * transit keys ({@code baozi-*}). No sys/ paths, no other mounts, no token creation.
+     * transit keys ({@code baozi-*}). For vars: destroy and restore versions under {@code vars/}
+     * (fix), write the per-deployment read policies {@code baozi-vars-*}, and create deployment
+     * tokens through the {@code baozi-vars-delivery} role only response-wrapped (min/max wrapping
+     * TTL), so it never holds a usable deployment token. No other sys/ paths, no other mounts.
      */
     JsonNode policy() {
         ObjectNode paths = JSON.createObjectNode();
@@ -77,13 +101,21 @@ public final class OrchestratorAccess {
         grant(paths, transitMount + "/encrypt/baozi-*", "update");
         grant(paths, transitMount + "/decrypt/baozi-*", "update");
         grant(paths, transitMount + "/datakey/plaintext/baozi-*", "update");
+        grant(paths, kvMount + "/destroy/vars/*", "update");
+        grant(paths, kvMount + "/undelete/vars/*", "update");
+        grant(paths, "sys/policies/acl/baozi-vars-*", "create", "read", "update", "delete");
+        grant(paths, "auth/token/create/" + VARS_DELIVERY_ROLE, "update")
+                .put("min_wrapping_ttl", "1s")
+                .put("max_wrapping_ttl", "24h");
         ObjectNode policy = JSON.createObjectNode();
         policy.set("path", paths);
         return policy;
     }
 
-    private static void grant(ObjectNode paths, String path, String... capabilities) {
-        var list = paths.putObject(path).putArray("capabilities");
+    private static ObjectNode grant(ObjectNode paths, String path, String... capabilities) {
+        ObjectNode stanza = paths.putObject(path);
+        var list = stanza.putArray("capabilities");
         List.of(capabilities).forEach(list::add);
+        return stanza;
     }
 }
