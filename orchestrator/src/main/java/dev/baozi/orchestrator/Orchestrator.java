@@ -36,6 +36,13 @@ import dev.baozi.orchestrator.netbox.PoolController;
 import dev.baozi.orchestrator.netbox.PoolsService;
 import dev.baozi.orchestrator.provider.ProviderRunCredentials;
 import dev.baozi.orchestrator.run.RunCredentials;
+import dev.baozi.orchestrator.run.RunSteps;
+import dev.baozi.orchestrator.vars.VarsController;
+import dev.baozi.orchestrator.vars.VarsSteps;
+import dev.baozi.orchestrator.vars.WorkspaceVars;
+import dev.baozi.vars.VarsService;
+import dev.baozi.vars.delivery.DeliveryOptions;
+import dev.baozi.vars.delivery.VarsDelivery;
 import dev.baozi.orchestrator.provider.ProviderService;
 import dev.baozi.orchestrator.run.LogBus;
 import dev.baozi.orchestrator.run.PlanVault;
@@ -72,6 +79,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -191,6 +199,10 @@ public final class Orchestrator implements AutoCloseable {
         var workspaces = new WorkspaceService(workspaceRepository, new TemplateCatalog(config.tofu().templatesDir()),
                 auth, kv, audit, tofuVersion, selfUrl, clock, providerCheck, runRepository::holder, rules);
         var deploymentSteps = new DeploymentSteps(workspaces, reservations, dns, state, config.dns().defaultTtl());
+        var varsService = VarsService.create(openbao.api(), config.openbao().kvMount());
+        var workspaceVars = new WorkspaceVars(varsService, workspaces, audit);
+        var varsSteps = new VarsSteps(workspaceVars, workspaces, new VarsDelivery(openbao.api(), varsService.store()), providers, state,
+                config.vars().machineOpenBao(), new DeliveryOptions(config.vars().deliveryWrapTtl(), config.vars().deliveryTokenTtl()));
         RunCredentials runCredentials = new ProviderRunCredentials(providers, kv);
         if (config.netbox().enabled()) {
             runCredentials = new NetBoxRunCredentials(workspaces, config.netbox().url().orElseThrow(),
@@ -201,7 +213,8 @@ public final class Orchestrator implements AutoCloseable {
         var logRepository = new RunLogRepository(database.dsl());
         var bus = new LogBus();
         var executor = new RunExecutor(runRepository, logRepository, bus, workspaces,
-                new PlanVault(openbao, config.openbao().transitMount()), settings, clock, runCredentials, deploymentSteps);
+                new PlanVault(openbao, config.openbao().transitMount()), settings, clock, runCredentials,
+                RunSteps.all(List.of(deploymentSteps, varsSteps)));
         var scheduler = new RunScheduler(runRepository, executor, settings.maxConcurrent(), clock);
         var runs = new RunService(runRepository, logRepository, executor, scheduler, audit, settings, clock);
         var cookies = new SessionCookies(config.ui().secureCookies(), config.ui().sessionLifetime());
@@ -216,6 +229,7 @@ public final class Orchestrator implements AutoCloseable {
                 new UserController(auth, sessions),
                 new ProviderController(providers),
                 new PoolController(pools),
+                new VarsController(workspaceVars, workspaces),
                 uiPages(workspaces, runs, state, audit, sessions, cookies, pools));
         var app = new BaoziApp(controllers, new AccessGuard(auth, audit, sessions, cookies), config.state().maxBodyBytes());
         return new Wiring(app, runs, scheduler, executor, sessions);

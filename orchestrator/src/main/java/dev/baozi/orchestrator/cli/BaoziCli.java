@@ -44,6 +44,12 @@ public final class BaoziCli {
               run approve --id N [--comment C] [--confirm-destroy] [--force-dns]
               run discard --id N [--comment C]
               run cancel  --id N [--force]
+              vars list     --workspace W                 generators, their status and files (secrets masked)
+              vars generate --workspace W [--generator G ...] [--regenerate]
+              vars get      --workspace W --generator G --file F      a public file; a secret one for admins
+              vars set      --workspace W --generator G --file F (--value V | --value-file PATH)
+              vars fix      --workspace W
+              vars rollback --workspace W --generator G
               user create --name U --role viewer|operator|approver|admin
               user token  --name U                      print a new API token for U (shown once)
               token create  --workspace W [--name N] [--read-only]   print a new state token (shown once)
@@ -64,7 +70,7 @@ public final class BaoziCli {
                         4 the run ended errored or canceled (run logs --follow)
             """;
 
-    /** Separates the values of an option given more than once (only --replace may be). */
+    /** Separates the values of an option given more than once (only --replace and --generator may be). */
     private static final String REPEATED = "\u0000";
 
     private final Map<String, String> env;
@@ -127,6 +133,23 @@ public final class BaoziCli {
                         JSON.createObjectNode().put("comment", options.getOrDefault("comment", "")).toString()));
                 case "run cancel" -> print(call(url, admin, "POST", "/runs/" + id(options) + "/cancel",
                         JSON.createObjectNode().put("force", options.containsKey("force")).toString()));
+                case "vars list" -> print(call(url, admin, "GET", ws(options) + "/vars", null));
+                case "vars generate" -> {
+                    var body = JSON.createObjectNode().put("regenerate", options.containsKey("regenerate"));
+                    if (options.containsKey("generator")) {
+                        var list = body.putArray("generators");
+                        for (String g : options.get("generator").split(REPEATED)) {
+                            list.add(g);
+                        }
+                    }
+                    yield print(call(url, admin, "POST", ws(options) + "/vars/generate", body.toString()));
+                }
+                case "vars get" -> varsGet(url, admin, options);
+                case "vars set" -> print(call(url, admin, "PUT", varsFile(options), JSON.createObjectNode()
+                        .put("value", varsValue(options)).toString()));
+                case "vars fix" -> print(call(url, admin, "POST", ws(options) + "/vars/fix", "{}"));
+                case "vars rollback" -> print(call(url, admin, "POST", ws(options) + "/vars/"
+                        + URLEncoder.encode(require(options, "generator"), StandardCharsets.UTF_8) + "/rollback", "{}"));
                 case "user create" -> print(call(url, admin, "POST", "/users", JSON.createObjectNode()
                         .put("name", require(options, "name")).put("role", require(options, "role")).toString()));
                 case "user token" -> userToken(url, admin, options);
@@ -156,7 +179,7 @@ public final class BaoziCli {
     private static void parse(String[] args, List<String> words, Map<String, String> options) throws UsageException {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if (List.of("--read-only", "--destroy", "--follow", "--confirm-destroy", "--force", "--force-dns").contains(a)) {
+            if (List.of("--read-only", "--destroy", "--follow", "--confirm-destroy", "--force", "--force-dns", "--regenerate").contains(a)) {
                 options.put(a.substring(2), "true");
             } else if (a.startsWith("--")) {
                 if (i + 1 >= args.length) {
@@ -165,7 +188,8 @@ public final class BaoziCli {
                 String name = a.substring(2);
                 String value = args[++i];
                 // --replace may be given once per address
-                options.merge(name, value, (old, more) -> name.equals("replace") ? old + REPEATED + more : more);
+                options.merge(name, value, (old, more) -> name.equals("replace") || name.equals("generator")
+                        ? old + REPEATED + more : more);
             } else {
                 words.add(a);
             }
@@ -197,6 +221,35 @@ public final class BaoziCli {
 
     private static String ws(Map<String, String> options) throws UsageException {
         return "/workspaces/" + URLEncoder.encode(require(options, "workspace"), StandardCharsets.UTF_8);
+    }
+
+    private static String varsFile(Map<String, String> options) throws UsageException {
+        String generator = require(options, "generator");
+        if (generator.contains(REPEATED)) {
+            throw new UsageException("--generator names one generator here");
+        }
+        return ws(options) + "/vars/" + URLEncoder.encode(generator, StandardCharsets.UTF_8) + "/"
+                + URLEncoder.encode(require(options, "file"), StandardCharsets.UTF_8);
+    }
+
+    /** The value to set: --value, or the content of --value-file (so it need not be on a command line). */
+    private static String varsValue(Map<String, String> options) throws UsageException, IOException {
+        if (options.containsKey("value") == options.containsKey("value-file")) {
+            throw new UsageException("give the value with exactly one of --value and --value-file");
+        }
+        return options.containsKey("value") ? options.get("value") : Files.readString(Path.of(options.get("value-file")));
+    }
+
+    /** Prints just the file's value (so it can be redirected), or the refusal. */
+    private int varsGet(String url, String token, Map<String, String> options)
+            throws UsageException, IOException, InterruptedException {
+        HttpResponse<String> response = call(url, token, "GET", varsFile(options), null);
+        if (response.statusCode() != 200) {
+            return print(response);
+        }
+        out.print(JSON.readTree(response.body()).path("value").asText());
+        out.flush();
+        return OK;
     }
 
     private static String id(Map<String, String> options) throws UsageException {

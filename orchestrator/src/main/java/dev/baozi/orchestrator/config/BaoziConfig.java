@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /** The orchestrator's whole configuration, validated. Secrets never appear in {@link #toString()}. */
 public record BaoziConfig(Http http, Database database, OpenBao openbao, State state, Auth auth, Runs runs, Tofu tofu, Ui ui,
-        Dns dns, NetBox netbox) {
+        Dns dns, NetBox netbox, Vars vars) {
 
     /** Where the HTTP server listens. */
     public record Http(String host, int port) {}
@@ -61,6 +61,13 @@ public record BaoziConfig(Http http, Database database, OpenBao openbao, State s
             return "NetBox[url=" + url + ", token=" + (token.isPresent() ? "(set)" : "(none)") + ", timeout=" + timeout + "]";
         }
     }
+
+    /**
+     * Delivering generated secrets to machines: the OpenBao address machines reach (default: the
+     * orchestrator's), how long a delivery's wrapping token may wait to be unwrapped, and how long
+     * the unwrapped token may read.
+     */
+    public record Vars(URI machineOpenBao, Duration deliveryWrapTtl, Duration deliveryTokenTtl) {}
 
     /** The admin token (absent: the admin API refuses everyone). */
     public record Auth(Optional<String> adminToken) {

@@ -108,6 +108,10 @@ public final class ConfigLoader {
         if (netbox.enabled() && netbox.token().isEmpty()) {
             problems.add("netbox.token: missing (set netbox.token-file, a file holding NetBox's API token); netbox.url is set");
         }
+        var vars = new BaoziConfig.Vars(
+                httpUri("vars.machine-openbao-address", openbao.address().toString()),
+                duration("vars.delivery-wrap-ttl", Duration.ofMinutes(30)),
+                duration("vars.delivery-token-ttl", Duration.ofMinutes(5)));
         if (ui.sessionIdle().compareTo(ui.sessionLifetime()) > 0) {
             problems.add("ui.session-idle: must not be longer than ui.session-lifetime (" + ui.sessionIdle() + " > "
                     + ui.sessionLifetime() + ")");
@@ -115,7 +119,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new BaoziConfig(http, database, openbao, state, auth, runs, tofu, ui, dns, netbox);
+        return new BaoziConfig(http, database, openbao, state, auth, runs, tofu, ui, dns, netbox, vars);
     }
 
     private record Raw(String value, String source) {}

@@ -184,6 +184,19 @@ public final class ProxmoxClient {
                 new LinkedHashMap<>(values));
     }
 
+    /**
+     * The guest agent writes {@code content} (text, at most 61440 characters) to {@code file} inside
+     * VM {@code vmid} ({@code POST …/agent/file-write}; PVE base64-encodes it for QEMU). The agent
+     * must be enabled and running, or PVE answers 500 saying so.
+     */
+    public void writeGuestFile(String node, int vmid, String file, String content) {
+        if (content.length() > 61440) {
+            throw new IllegalArgumentException("the guest agent writes at most 61440 characters at once, not " + content.length());
+        }
+        send("POST", "writing " + file + " inside VM " + vmid + " on " + node + " through its guest agent",
+                vmPath(node, vmid, "agent", "file-write"), Map.of("file", file, "content", content));
+    }
+
     /** {@code GET /nodes/{node}/qemu/{vmid}/status/current}. */
     public VmStatus status(String node, int vmid) {
         JsonNode d = data("GET", "reading the status of VM " + vmid + " on " + node, vmPath(node, vmid, "status", "current"),

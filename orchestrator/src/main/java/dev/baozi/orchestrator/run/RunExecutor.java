@@ -265,6 +265,15 @@ public final class RunExecutor {
                     return;
                 }
             }
+            if (!run.destroy()) {
+                try {
+                    steps.afterApply(run, ws, line -> step.log.line("baozi", line));
+                } catch (RunSteps.Refused e) {
+                    step.finish(RunStatus.APPLYING, RunStatus.ERRORED, e.getMessage() + " (after tofu"
+                            + (dnsPlan.isPresent() ? " and the DNS step" : "") + " applied; queue a new run to try again)");
+                    return;
+                }
+            }
             step.finish(RunStatus.APPLYING, RunStatus.APPLIED, null);
         } catch (RuntimeException | IOException e) {
             log.error("applying run {}", run.id(), e);

@@ -3,6 +3,10 @@ package dev.baozi.orchestrator.run;
 import dev.baozi.orchestrator.workspace.Supplied;
 import dev.baozi.orchestrator.workspace.Workspace;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -37,6 +41,59 @@ public interface RunSteps {
 
     /** {@code run} has ended (however): gives back what it reserved and the workspace's state does not hold. */
     void ended(Run run, Workspace workspace, Consumer<String> log);
+
+    /** After everything of a (non-destroy) apply: hands the machine what it needs (its secrets, say). */
+    default void afterApply(Run run, Workspace workspace, Consumer<String> log) throws Refused {}
+
+    /**
+     * All of {@code steps}, in order: their supplied values merged (a later one's win), the first DNS
+     * plan there is, and every one told of an apply's end and a run's.
+     */
+    static RunSteps all(List<RunSteps> steps) {
+        return new RunSteps() {
+            @Override
+            public Supplied beforePlan(Run run, Workspace workspace, Consumer<String> log) throws Refused {
+                Map<String, com.fasterxml.jackson.databind.JsonNode> inputs = new TreeMap<>();
+                List<Supplied.Import> imports = new ArrayList<>();
+                for (RunSteps s : steps) {
+                    Supplied supplied = s.beforePlan(run, workspace, log);
+                    inputs.putAll(supplied.inputs());
+                    imports.addAll(supplied.imports());
+                }
+                return new Supplied(inputs, imports);
+            }
+
+            @Override
+            public Optional<DnsPlanned> planDns(Run run, Workspace workspace, Supplied supplied, Path dir, Consumer<String> log)
+                    throws Refused {
+                for (RunSteps s : steps) {
+                    Optional<DnsPlanned> planned = s.planDns(run, workspace, supplied, dir, log);
+                    if (planned.isPresent()) {
+                        return planned;
+                    }
+                }
+                return Optional.empty();
+            }
+
+            @Override
+            public void applyDns(Run run, Workspace workspace, String planned, boolean forced, Path dir, Consumer<String> log)
+                    throws Refused {
+                steps.getFirst().applyDns(run, workspace, planned, forced, dir, log);
+            }
+
+            @Override
+            public void afterApply(Run run, Workspace workspace, Consumer<String> log) throws Refused {
+                for (RunSteps s : steps) {
+                    s.afterApply(run, workspace, log);
+                }
+            }
+
+            @Override
+            public void ended(Run run, Workspace workspace, Consumer<String> log) {
+                steps.forEach(s -> s.ended(run, workspace, log));
+            }
+        };
+    }
 
     RunSteps NONE = new RunSteps() {
         @Override

@@ -5,6 +5,7 @@ import static io.javalin.apibuilder.ApiBuilder.get;
 import static io.javalin.apibuilder.ApiBuilder.patch;
 import static io.javalin.apibuilder.ApiBuilder.path;
 import static io.javalin.apibuilder.ApiBuilder.post;
+import static io.javalin.apibuilder.ApiBuilder.put;
 import static io.javalin.apibuilder.ApiBuilder.sse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,6 +48,7 @@ public final class BaoziApp {
             UserController users,
             ProviderController providers,
             dev.baozi.orchestrator.netbox.PoolController pools,
+            dev.baozi.orchestrator.vars.VarsController vars,
             UiPages ui) {}
 
     /** The web UI's page controllers and what renders their pages. */
@@ -150,6 +152,12 @@ public final class BaoziApp {
                         get("/state/versions/{version}", c.stateAdmin()::version, Access.ADMIN);
                         get("/state/diff", c.stateAdmin()::diff, Access.ADMIN);
                         post("/state/rollback", c.stateAdmin()::rollback, Access.ADMIN);
+                        get("/vars", c.vars()::list, Access.VIEWER);
+                        post("/vars/generate", c.vars()::generate, Access.OPERATOR);
+                        post("/vars/fix", c.vars()::fix, Access.OPERATOR);
+                        get("/vars/{generator}/{file}", c.vars()::get, Access.VIEWER);
+                        put("/vars/{generator}/{file}", c.vars()::set, Access.OPERATOR);
+                        post("/vars/{generator}/rollback", c.vars()::rollback, Access.OPERATOR);
                         get("/state-tokens", c.tokens()::list, Access.ADMIN);
                         post("/state-tokens", c.tokens()::create, Access.ADMIN);
                         delete("/state-tokens/{id}", c.tokens()::revoke, Access.ADMIN);

@@ -2,6 +2,9 @@ package dev.baozi.orchestrator.workspace;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baozi.vars.definition.DefinitionLoader;
+import dev.baozi.vars.definition.GeneratorSet;
+import dev.baozi.vars.definition.InvalidDefinitionsException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -90,12 +93,25 @@ public final class TemplateCatalog {
                 }
             }
         }
+        Optional<GeneratorSet> generators = Optional.empty();
+        for (String varsFile : List.of("vars.json", "vars.yaml")) {
+            if (files.containsKey(varsFile)) {
+                String text = new String(files.get(varsFile), java.nio.charset.StandardCharsets.UTF_8);
+                try {
+                    generators = Optional.of(varsFile.endsWith(".json") ? DefinitionLoader.fromJson(name + "/" + varsFile, text)
+                            : DefinitionLoader.fromYaml(name + "/" + varsFile, text));
+                } catch (InvalidDefinitionsException e) {
+                    throw new InvalidTemplateException("template " + name + ", " + varsFile + ": " + String.join("; ",
+                            e.problems().stream().map(Object::toString).toList()), e);
+                }
+            }
+        }
         Map<String, Map<String, byte[]>> dependencies = new TreeMap<>();
         collectDependencies(name, files, dependencies);
         Map<String, byte[]> hashed = new TreeMap<>(files);
         dependencies.forEach((dep, depFiles) -> depFiles.forEach((path, bytes) -> hashed.put("../" + dep + "/" + path, bytes)));
         return new Template(name, dir, List.copyOf(variables), List.copyOf(outputs), files, dependencies, kind,
-                Set.copyOf(supplied), GeneratedFiles.hashOf(hashed));
+                Set.copyOf(supplied), generators, GeneratedFiles.hashOf(hashed));
     }
 
     /** The sibling modules a module's *.tf.json files call as {@code ../<name>}, and theirs, read from tf-modules/. */

@@ -27,7 +27,15 @@ public final class WorkspaceController {
 
     public void templates(Context ctx) {
         List<Map<String, Object>> list = service.templates().names().stream().map(name -> {
-            Template t = service.templates().get(name).orElseThrow();
+            Template t;
+            try {
+                t = service.templates().get(name).orElseThrow();
+            } catch (InvalidTemplateException e) {
+                Map<String, Object> broken = new LinkedHashMap<>();
+                broken.put("name", name);
+                broken.put("problem", e.getMessage());
+                return broken;
+            }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", t.name());
             m.put("sha256", t.sha256());
@@ -40,6 +48,7 @@ public final class WorkspaceController {
                 vm.put("description", v.description());
                 return vm;
             }).toList());
+            t.generators().ifPresent(g -> m.put("generators", g.ordered().stream().map(d -> d.name().value()).toList()));
             return m;
         }).toList();
         ctx.json(Map.of("templates", list));

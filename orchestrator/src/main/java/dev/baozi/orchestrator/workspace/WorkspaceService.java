@@ -169,7 +169,12 @@ public final class WorkspaceService {
         if (!wantedVersion.equals(tofuVersion)) {
             problems.add("tofu_version: only OpenTofu " + tofuVersion + " is installed, not " + wantedVersion);
         }
-        Optional<Template> template = templates.get(templateName);
+        Optional<Template> template;
+        try {
+            template = templates.get(templateName);
+        } catch (InvalidTemplateException e) {
+            return new CreateOutcome.Invalid(List.of("template: " + e.getMessage()));
+        }
         if (template.isEmpty()) {
             problems.add("template: no template named '" + templateName + "' in tf-modules (there are: "
                     + String.join(", ", templates.names()) + ")");

@@ -201,7 +201,8 @@ class BaoziAppTest {
 
     /** A concrete URL for a route pattern. */
     private static String concrete(String pattern) {
-        return pattern.replace("{workspace}", "alpha").replace("{id}", "1").replace("{version}", "1").replace("{name}", "nobody");
+        return pattern.replace("{workspace}", "alpha").replace("{id}", "1").replace("{version}", "1").replace("{name}", "nobody")
+                .replace("{generator}", "db").replace("{file}", "password");
     }
 
     private String userToken(String name, Role role) {

@@ -3,6 +3,7 @@ package dev.baozi.harness.openbao;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baozi.vars.delivery.DeploymentPolicy;
 import java.time.Duration;
 import java.util.List;
 
@@ -53,17 +54,33 @@ public final class OrchestratorAccess {
         role.put("secret_id_num_uses", 0);
         admin.write("auth/approle/role/" + ROLE, role);
         admin.write("auth/token/roles/" + VARS_DELIVERY_ROLE, varsDeliveryRole());
+        admin.putPolicy(DeploymentPolicy.NAME,
+                DeploymentPolicy.document(kvMount, tokenMountAccessor()));
+    }
+
+    /** The accessor of the token auth mount, which the deployment read policy's templated paths name. */
+    String tokenMountAccessor() {
+        String accessor = admin.read("sys/auth").path("data").path("token/").path("accessor").asText("");
+        if (accessor.isEmpty()) {
+            accessor = admin.read("sys/auth").path("token/").path("accessor").asText("");
+        }
+        if (accessor.isEmpty()) {
+            throw new IllegalStateException("setting up vars delivery: OpenBao's sys/auth lists no token/ mount accessor");
+        }
+        return accessor;
     }
 
     /**
-     * Deployment delivery tokens: only policies named {@code baozi-vars-*}, never the orchestrator's
-     * own or root; orphans (they outlive no parent and revoke nothing), not renewable, without the
-     * default policy, at most a day old whatever the request asks.
+     * Deployment delivery tokens: only the deployment read policy (whose paths resolve to the
+     * token's entity alias, the deployment), never the orchestrator's own or root; orphans (they
+     * outlive no parent and revoke nothing), not renewable, without the default policy, at most a
+     * day old whatever the request asks.
      */
     JsonNode varsDeliveryRole() {
         ObjectNode r = JSON.createObjectNode();
-        r.putArray("allowed_policies_glob").add("baozi-vars-*");
+        r.putArray("allowed_policies").add(DeploymentPolicy.NAME);
         r.putArray("disallowed_policies").add("root").add(POLICY);
+        r.putArray("allowed_entity_aliases").add("*");
         r.put("orphan", true);
         r.put("renewable", false);
         r.put("token_type", "service");
@@ -89,9 +106,10 @@ public final class OrchestratorAccess {
     /**
      * The orchestrator's policy: read and write its own KV v2 mount, create and use its own
      * transit keys ({@code baozi-*}). For vars: destroy and restore versions under {@code vars/}
-     * (fix), write the per-deployment read policies {@code baozi-vars-*}, and create deployment
-     * tokens through the {@code baozi-vars-delivery} role only response-wrapped (min/max wrapping
-     * TTL), so it never holds a usable deployment token. No other sys/ paths, no other mounts.
+     * (fix), and create deployment tokens through the {@code baozi-vars-delivery} role only
+     * response-wrapped (min/max wrapping TTL), so it never holds a usable deployment token. It
+     * writes no policy (the deployment read policy is written here, once). No sys/ paths, no other
+     * mounts.
      */
     JsonNode policy() {
         ObjectNode paths = JSON.createObjectNode();
@@ -103,7 +121,6 @@ public final class OrchestratorAccess {
         grant(paths, transitMount + "/datakey/plaintext/baozi-*", "update");
         grant(paths, kvMount + "/destroy/vars/*", "update");
         grant(paths, kvMount + "/undelete/vars/*", "update");
-        grant(paths, "sys/policies/acl/baozi-vars-*", "create", "read", "update", "delete");
         grant(paths, "auth/token/create/" + VARS_DELIVERY_ROLE, "update")
                 .put("min_wrapping_ttl", "1s")
                 .put("max_wrapping_ttl", "24h");

@@ -97,6 +97,10 @@ final class ProxmoxApi {
                 Param.all(VM, Param.parse("disk! size! digest skiplock:boolean")), qemu::resize));
         r.add(route("POST", "/nodes/{node}/qemu/{vmid}/template", Param.all(VM, Param.parse("disk")), qemu::template));
         r.add(route("GET", "/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces", VM, qemu::agentInterfaces));
+        r.add(route("POST", "/nodes/{node}/qemu/{vmid}/agent/file-write",
+                Param.all(VM, Param.parse("content! file! encode:boolean")), qemu::agentFileWrite));
+        r.add(route("GET", "/nodes/{node}/qemu/{vmid}/agent/file-read",
+                Param.all(VM, Param.parse("file! count:integer offset:integer decode:boolean")), qemu::agentFileRead));
         return List.copyOf(r);
     }
 

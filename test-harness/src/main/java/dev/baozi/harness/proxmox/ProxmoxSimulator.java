@@ -337,6 +337,13 @@ public final class ProxmoxSimulator implements AutoCloseable {
         }
     }
 
+    /** What the guest agent of VM {@code vmid} wrote at {@code path} inside the guest, if anything. */
+    public Optional<String> guestFile(int vmid, String path) {
+        synchronized (cluster) {
+            return Optional.ofNullable(cluster.vms.get(vmid)).map(vm -> vm.guestFiles.get(path));
+        }
+    }
+
     public List<VmView> vms() {
         synchronized (cluster) {
             return cluster.vms.values().stream().map(Vm::view).toList();

@@ -613,6 +613,51 @@ final class QemuController {
         }
     }
 
+    /** The VM's guest agent, which must be enabled and the VM running, as PVE asks of it. */
+    private static Vm agentOf(Cluster cluster, ApiCall c) {
+        Vm vm = cluster.vm(c.node(), c.vmid());
+        if (!agentEnabled(vm)) {
+            throw PveException.failure("No QEMU guest agent configured");
+        }
+        if (!vm.running()) {
+            throw PveException.failure("VM " + vm.vmid + " is not running");
+        }
+        return vm;
+    }
+
+    /**
+     * {@code POST .../agent/file-write}: the guest agent writes {@code content} to {@code file} in the
+     * guest. With {@code encode} (the default) the content is plain and PVE base64-encodes it for
+     * QEMU; without it, the caller sent base64 already.
+     */
+    Object agentFileWrite(ApiCall c) {
+        synchronized (cluster) {
+            Vm vm = agentOf(cluster, c);
+            String content = c.required("content");
+            if (!c.optional("encode").map("1"::equals).orElse(true)) {
+                try {
+                    content = new String(java.util.Base64.getDecoder().decode(content), java.nio.charset.StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    throw PveException.failure("guest-file-write failed: content is not base64");
+                }
+            }
+            vm.guestFiles.put(c.required("file"), content);
+            return null;
+        }
+    }
+
+    /** {@code GET .../agent/file-read}: what the guest agent finds at {@code file}, or PVE's failure. */
+    Object agentFileRead(ApiCall c) {
+        synchronized (cluster) {
+            Vm vm = agentOf(cluster, c);
+            String content = vm.guestFiles.get(c.required("file"));
+            if (content == null) {
+                throw PveException.failure("guest-file-open failed: No such file or directory");
+            }
+            return Map.of("content", content);
+        }
+    }
+
     static Map<String, String> parseConfigText(String text) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String line : text.split("\n")) {

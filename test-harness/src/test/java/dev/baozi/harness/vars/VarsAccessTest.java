@@ -77,14 +77,17 @@ class VarsAccessTest {
     }
 
     @Test
-    void the_approle_is_refused_policies_and_tokens_outside_vars() {
+    void the_approle_may_write_no_policy_and_no_token_outside_the_delivery_role() {
         Map<String, String> wrapped = Map.of("X-Vault-Wrap-TTL", "60s");
         ObjectNode policyBody = JSON.createObjectNode().put("policy", "{\"path\": {\"*\": {\"capabilities\": [\"sudo\"]}}}");
 
         assertThat(asOrchestrator("PUT", "sys/policies/acl/other", policyBody, Map.of()).status()).isEqualTo(403);
+        assertThat(asOrchestrator("PUT", "sys/policies/acl/baozi-vars-evil", policyBody, Map.of()).status())
+                .as("no policy of its own making either, which it could then hand itself").isEqualTo(403);
+        assertThat(asOrchestrator("PUT", "sys/policies/acl/baozi-vars-deployment", policyBody, Map.of()).status()).isEqualTo(403);
         assertThat(asOrchestrator("GET", "sys/policies/acl/" + OrchestratorAccess.POLICY, null, Map.of()).status()).isEqualTo(403);
-        assertThat(asOrchestrator("POST", "auth/token/create", tokenRequest("baozi-vars-x"), wrapped).status()).isEqualTo(403);
-        assertThat(asOrchestrator("POST", "auth/token/create-orphan", tokenRequest("baozi-vars-x"), wrapped).status()).isEqualTo(403);
+        assertThat(asOrchestrator("POST", "auth/token/create", tokenRequest("baozi-vars-deployment"), wrapped).status()).isEqualTo(403);
+        assertThat(asOrchestrator("POST", "auth/token/create-orphan", tokenRequest("baozi-vars-deployment"), wrapped).status()).isEqualTo(403);
         assertThat(asOrchestrator("POST", "auth/token/roles/" + OrchestratorAccess.VARS_DELIVERY_ROLE,
                 JSON.createObjectNode().put("orphan", false), Map.of()).status()).isEqualTo(403);
         assertThat(asOrchestrator("POST", "baozi/destroy/states/x", JSON.createObjectNode().set("versions",
@@ -97,16 +100,16 @@ class VarsAccessTest {
         String role = "auth/token/create/" + OrchestratorAccess.VARS_DELIVERY_ROLE;
         Map<String, String> wrapped = Map.of("X-Vault-Wrap-TTL", "60s");
 
-        for (String policy : List.of(OrchestratorAccess.POLICY, "root", "default")) {
+        for (String policy : List.of(OrchestratorAccess.POLICY, "root", "default", "baozi-vars-other")) {
             OpenBaoResponse r = asOrchestrator("POST", role, tokenRequest(policy), wrapped);
             assertThat(r.status()).as("a token with policy %s", policy).isBetween(400, 403);
         }
-        OpenBaoResponse unwrapped = asOrchestrator("POST", role, tokenRequest("baozi-vars-x"), Map.of());
+        OpenBaoResponse unwrapped = asOrchestrator("POST", role, tokenRequest("baozi-vars-deployment"), Map.of());
         assertThat(unwrapped.status()).as("an unwrapped delivery token").isBetween(400, 403);
         assertThat(unwrapped.body().path("auth").path("client_token").isMissingNode()).isTrue();
-        assertThat(asOrchestrator("POST", role, tokenRequest("baozi-vars-x"), Map.of("X-Vault-Wrap-TTL", "48h")).status())
+        assertThat(asOrchestrator("POST", role, tokenRequest("baozi-vars-deployment"), Map.of("X-Vault-Wrap-TTL", "48h")).status())
                 .as("a wrapping TTL above the policy's maximum").isBetween(400, 403);
-        assertThat(asOrchestrator("POST", role, tokenRequest("baozi-vars-x"), wrapped).status()).isEqualTo(200);
+        assertThat(asOrchestrator("POST", role, tokenRequest("baozi-vars-deployment"), wrapped).status()).isEqualTo(200);
     }
 
     @Test
@@ -116,7 +119,8 @@ class VarsAccessTest {
 
         var role = fx.root.send("GET", "auth/token/roles/" + OrchestratorAccess.VARS_DELIVERY_ROLE, null).requireOk("reading").data();
 
-        assertThat(role.path("allowed_policies_glob").toString()).isEqualTo("[\"baozi-vars-*\"]");
+        assertThat(role.path("allowed_policies").toString()).isEqualTo("[\"baozi-vars-deployment\"]");
+        assertThat(role.path("allowed_entity_aliases").toString()).isEqualTo("[\"*\"]");
         assertThat(role.path("orphan").asBoolean()).isTrue();
         assertThat(role.path("renewable").asBoolean()).isFalse();
     }

@@ -89,7 +89,7 @@ class VarsDeliveryTest {
         assertThat(files.get("db/password").text()).isEqualTo(value(shop, "db", "password"));
         assertThat(files.get("web/key.pem").text()).isEqualTo(value(shop, "web", "key.pem"));
         assertThat(issued.token().toString()).doesNotContain(issued.token().wrappingToken());
-        assertThat(issued.policy()).isEqualTo("baozi-vars-" + shop);
+        assertThat(issued.policy()).isEqualTo("baozi-vars-deployment");
     }
 
     @Test
@@ -99,8 +99,8 @@ class VarsDeliveryTest {
 
         // Each refused read still spends a use; the token has one use per planned file.
         assertThat(readStatus(token, "vars/per-deployment/" + other + "/db/password")).isEqualTo(403);
-        assertThat(readStatus(token, "vars/shared/" + ca + "/key.pem")).isEqualTo(403);
-        assertThat(readStatus(token, "vars/per-deployment/" + shop + "/seed/token")).isEqualTo(403);
+        assertThat(readStatus(token, "vars/private/shared/" + ca + "/key.pem")).isEqualTo(403);
+        assertThat(readStatus(token, "vars/private/per-deployment/" + shop + "/seed/token")).isEqualTo(403);
         assertThat(readStatus(token, "vars/per-deployment/" + shop + "/db/_manifest")).isEqualTo(403);
         assertThat(readStatus(token, "vars/per-deployment/" + shop + "/db/password")).isEqualTo(200);
     }
@@ -136,7 +136,10 @@ class VarsDeliveryTest {
         JsonNode info = fx.root.send("POST", "auth/token/lookup-accessor",
                 JSON.createObjectNode().put("accessor", issued.token().wrappedAccessor())).requireOk("looking up").data();
 
-        assertThat(info.path("policies")).containsExactly(JSON.getNodeFactory().textNode("baozi-vars-" + shop));
+        assertThat(info.path("policies")).containsExactly(JSON.getNodeFactory().textNode("baozi-vars-deployment"));
+        JsonNode entity = fx.root.send("GET", "identity/entity/id/" + info.path("entity_id").asText(), null).requireOk("entity").data();
+        assertThat(entity.path("aliases").findValuesAsText("name")).as("the token's entity alias is its deployment")
+                .containsExactly(shop.value());
         assertThat(info.path("orphan").asBoolean()).isTrue();
         assertThat(info.path("renewable").asBoolean()).isFalse();
         assertThat(info.path("num_uses").asInt()).isEqualTo(issued.plan().files().size()).isEqualTo(5);
@@ -153,17 +156,16 @@ class VarsDeliveryTest {
     }
 
     @Test
-    void the_read_policy_names_exactly_the_delivered_paths() throws Exception {
-        delivery.ensurePolicy(shop, set);
-
-        JsonNode policy = JSON.readTree(fx.root.send("GET", "sys/policies/acl/baozi-vars-" + shop, null)
+    void the_read_policy_is_one_template_resolved_to_each_tokens_own_deployment() throws Exception {
+        JsonNode policy = JSON.readTree(fx.root.send("GET", "sys/policies/acl/baozi-vars-deployment", null)
                 .requireOk("reading the policy").data().path("policy").asText());
+        String self = "{{identity.entity.aliases." + fx.root.send("GET", "sys/auth", null).requireOk("auth").data()
+                .path("token/").path("accessor").asText() + ".name}}";
 
-        String d = "baozi/data/vars/per-deployment/" + shop;
         assertThat(policy.path("path").propertyStream().map(Map.Entry::getKey).toList()).containsExactlyInAnyOrder(
-                "baozi/data/vars/shared/" + ca + "/cert.pem", d + "/web/key.pem", d + "/web/cert.pem", d + "/web/ca.pem",
-                d + "/db/password");
-        policy.path("path").forEach(p -> assertThat(p.path("capabilities").toString()).isEqualTo("[\"read\"]"));
+                "baozi/data/vars/per-deployment/" + self + "/*", "baozi/data/vars/per-deployment/" + self + "/+/_manifest",
+                "baozi/data/vars/shared/*", "baozi/data/vars/shared/+/_manifest");
+        assertThat(policy.toString()).doesNotContain("private").doesNotContain("metadata").doesNotContain("list");
     }
 
     @Test
@@ -189,6 +191,5 @@ class VarsDeliveryTest {
                 "generator web (deployment " + fresh + ") has no committed cert.pem; run generate",
                 "generator web (deployment " + fresh + ") has no committed key.pem; run generate",
                 "generator db (deployment " + fresh + ") has no committed password; run generate");
-        assertThat(List.of(fx.root.send("GET", "sys/policies/acl/baozi-vars-" + fresh, null).status())).containsExactly(404);
     }
 }

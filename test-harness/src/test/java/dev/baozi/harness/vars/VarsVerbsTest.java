@@ -121,7 +121,8 @@ class VarsVerbsTest {
                 .singleElement().isInstanceOf(GenerateReport.UpToDate.class);
         KvV2 kv = fx.rootKv();
         assertThat(kv.list("vars/shared/")).contains(ca + "/");
-        assertThat(kv.list("vars/shared/" + ca + "/")).containsExactlyInAnyOrder("_manifest", "cert.pem", "key.pem");
+        assertThat(kv.list("vars/shared/" + ca + "/")).containsExactlyInAnyOrder("_manifest", "cert.pem");
+        assertThat(kv.list("vars/private/shared/" + ca + "/")).as("the CA's key never goes to a machine").containsExactly("key.pem");
         assertThat(kv.list("vars/per-deployment/")).contains(one + "/", two + "/");
         assertThat(kv.list("vars/per-deployment/" + one + "/")).containsExactlyInAnyOrder("db/", "web/");
         assertThat(kv.list("vars/per-deployment/" + one + "/web/"))
@@ -146,7 +147,7 @@ class VarsVerbsTest {
         GenerateReport report = vars.generate(shop, set, GenerateRequest.only(name(ca)).regenerating());
 
         assertThat(report.outcomes()).containsExactly(
-                new GenerateReport.Generated(name(ca), new Placement.Shared(), "regenerated on request"),
+                new GenerateReport.Generated(name(ca), new Placement.Shared(java.util.Set.of("key.pem")), "regenerated on request"),
                 new GenerateReport.Generated(name("web"), new Placement.PerDeployment(shop),
                         "outdated: generator " + ca + " has new values since"));
         X509Certificate newCa = cert(get(shop, set, ca, "cert.pem"));

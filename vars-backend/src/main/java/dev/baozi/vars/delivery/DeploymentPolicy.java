@@ -2,50 +2,37 @@ package dev.baozi.vars.delivery;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.baozi.vars.definition.FileSpec;
-import dev.baozi.vars.definition.GeneratorDefinition;
-import dev.baozi.vars.definition.GeneratorSet;
-import dev.baozi.vars.store.DeploymentName;
-import dev.baozi.vars.store.Placement;
-import java.util.List;
-import java.util.TreeSet;
 
 /**
- * A deployment's read policy, {@code baozi-vars-<deployment>}: {@code read} on exactly the KV data
- * paths of its delivered files (its own per-deployment ones and those of the shared generators it
- * uses), nothing else: no list, no metadata, no manifests, no files marked {@code deploy: false}.
+ * The read policy of deployments' delivery tokens, {@code baozi-vars-deployment}: one policy whose
+ * paths OpenBao resolves, for each token, to that token's deployment (the name of the token's
+ * entity alias on the token auth mount, which the delivery names when it creates the token):
+ * {@code read} on {@code vars/per-deployment/<its deployment>/…} and on {@code vars/shared/…}, never
+ * on a manifest, and nothing under {@code vars/private/} (files marked {@code deploy: false}), no
+ * list, no metadata. So each deployment's token reads its own secrets only.
+ *
+ * <p>It is written once, when OpenBao is set up (by whoever holds the keys to policies), never by
+ * the orchestrator: a process that may write policies and attach them to tokens could write itself
+ * any policy, which least privilege rules out. The orchestrator only creates tokens with this one
+ * policy, through the delivery token role.
  */
 public final class DeploymentPolicy {
 
-    public static final String PREFIX = "baozi-vars-";
+    public static final String NAME = "baozi-vars-deployment";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private DeploymentPolicy() {}
 
-    public static String name(DeploymentName deployment) {
-        return PREFIX + deployment.value();
-    }
-
-    /** The KV paths (under the mount) of every delivered file, sorted. */
-    public static List<String> paths(DeploymentName deployment, GeneratorSet set) {
-        TreeSet<String> paths = new TreeSet<>();
-        for (GeneratorDefinition g : set.ordered()) {
-            Placement placement = Placement.of(g, deployment);
-            for (FileSpec f : g.files()) {
-                if (f.deploy()) {
-                    paths.add(placement.file(g.name(), f.name()));
-                }
-            }
-        }
-        return List.copyOf(paths);
-    }
-
-    /** The policy in OpenBao's JSON form. */
-    public static ObjectNode document(String mount, List<String> paths) {
+    /** The policy in OpenBao's JSON form, for KV mount {@code mount} and the token auth mount's accessor. */
+    public static ObjectNode document(String mount, String tokenMountAccessor) {
+        String self = "{{identity.entity.aliases." + tokenMountAccessor + ".name}}";
         ObjectNode policy = JSON.createObjectNode();
         ObjectNode p = policy.putObject("path");
-        paths.forEach(path -> p.putObject(mount + "/data/" + path).putArray("capabilities").add("read"));
+        p.putObject(mount + "/data/vars/per-deployment/" + self + "/*").putArray("capabilities").add("read");
+        p.putObject(mount + "/data/vars/per-deployment/" + self + "/+/_manifest").putArray("capabilities").add("deny");
+        p.putObject(mount + "/data/vars/shared/*").putArray("capabilities").add("read");
+        p.putObject(mount + "/data/vars/shared/+/_manifest").putArray("capabilities").add("deny");
         return policy;
     }
 }

@@ -20,9 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The orchestrator's half of delivery. For a deployment it writes the read policy
- * {@code baozi-vars-<deployment>} ({@link DeploymentPolicy}) and asks the token role
- * {@code baozi-vars-delivery} for an orphan, non-renewable token with only that policy, a short TTL
+ * The orchestrator's half of delivery. For a deployment it asks the token role
+ * {@code baozi-vars-delivery} for an orphan, non-renewable token with only the read policy
+ * {@link DeploymentPolicy} and the deployment as its entity alias (so the policy resolves to that
+ * deployment's paths), a short TTL
  * and exactly as many uses as there are files to read, response-wrapped
  * ({@code X-Vault-Wrap-TTL}): the orchestrator only ever holds the wrapping token, which the
  * machine unwraps once ({@link MachineFetch}).
@@ -45,15 +46,6 @@ public final class VarsDelivery {
 
     public VarsDelivery(OpenBaoApi api, OpenBaoVarsStore store) {
         this(api, store, TOKEN_ROLE);
-    }
-
-    /** Writes (or rewrites) the deployment's read policy; returns its name. */
-    public String ensurePolicy(DeploymentName deployment, GeneratorSet set) {
-        String name = DeploymentPolicy.name(deployment);
-        ObjectNode body = JSON.createObjectNode()
-                .put("policy", DeploymentPolicy.document(store.mount(), DeploymentPolicy.paths(deployment, set)).toString());
-        api.send("PUT", "sys/policies/acl/" + name, body).requireOk("writing the vars read policy " + name);
-        return name;
     }
 
     /** Every delivered file at its committed version, and why some have none. */
@@ -86,15 +78,17 @@ public final class VarsDelivery {
         return new Planned(new DeliveryPlan(store.mount(), files), missing);
     }
 
-    /** Ensures the policy, then issues a wrapped token that can read each planned file once. */
+    /** Issues a wrapped token that can read each planned file once, and only its deployment's files. */
     public DeliveryOutcome issue(DeploymentName deployment, GeneratorSet set, DeliveryOptions options) {
         Planned planned = plan(deployment, set);
         if (!planned.missing().isEmpty()) {
             return new DeliveryOutcome.NotReady(planned.missing());
         }
-        String policy = ensurePolicy(deployment, set);
+        String policy = DeploymentPolicy.NAME;
         ObjectNode body = JSON.createObjectNode();
         body.putArray("policies").add(policy);
+        // the token's entity alias is its deployment: the policy's paths resolve to it
+        body.put("entity_alias", deployment.value());
         body.put("ttl", options.tokenTtl().toSeconds() + "s");
         body.put("explicit_max_ttl", options.tokenTtl().toSeconds() + "s");
         body.put("num_uses", planned.plan().files().size());
