@@ -159,6 +159,38 @@ class BaoziCliTest {
     }
 
     @Test
+    void generated_secrets_are_listed_masked_generated_again_and_read_only_by_an_admin_from_the_cli() {
+        var asAdmin = admin();
+        cli(asAdmin, "user", "create", "--name", "cli-vars-op", "--role", "operator");
+        String opToken = cli(asAdmin, "user", "token", "--name", "cli-vars-op").out().strip();
+        var asOperator = Map.of("BAOZI_URL", "http://127.0.0.1:" + orchestrator.port(), "BAOZI_TOKEN", opToken);
+        cli(asOperator, "workspace", "create", "--name", "cli-vars", "--template", "demo-vars");
+
+        Run generated = cli(asOperator, "vars", "generate", "--workspace", "cli-vars");
+        Run list = cli(asOperator, "vars", "list", "--workspace", "cli-vars");
+        Run operatorGet = cli(asOperator, "vars", "get", "--workspace", "cli-vars", "--generator", "db", "--file", "password");
+        Run adminGet = cli(asAdmin, "vars", "get", "--workspace", "cli-vars", "--generator", "db", "--file", "password");
+        Run publicGet = cli(asOperator, "vars", "get", "--workspace", "cli-vars", "--generator", "host-key", "--file", "id_ed25519.pub");
+        Run again = cli(asOperator, "vars", "generate", "--workspace", "cli-vars", "--generator", "db", "--regenerate");
+        Run adminGetAgain = cli(asAdmin, "vars", "get", "--workspace", "cli-vars", "--generator", "db", "--file", "password");
+        Run rollback = cli(asOperator, "vars", "rollback", "--workspace", "cli-vars", "--generator", "db");
+        Run noValue = cli(asOperator, "vars", "set", "--workspace", "cli-vars", "--generator", "db", "--file", "password");
+
+        assertThat(generated.exit()).as(generated.err()).isEqualTo(BaoziCli.OK);
+        assertThat(generated.out()).contains("\"outcome\" : \"generated\"");
+        assertThat(list.out()).contains("********").contains("ssh-ed25519 ").doesNotContain(adminGet.out());
+        assertThat(operatorGet.exit()).isEqualTo(BaoziCli.REFUSED);
+        assertThat(operatorGet.err()).contains("only admins may read it");
+        assertThat(adminGet.out()).hasSize(32);
+        assertThat(publicGet.out()).startsWith("ssh-ed25519 ");
+        assertThat(again.out()).contains("app-env");
+        assertThat(adminGetAgain.out()).isNotEqualTo(adminGet.out());
+        assertThat(rollback.exit()).isEqualTo(BaoziCli.OK);
+        assertThat(noValue.exit()).isEqualTo(BaoziCli.USAGE);
+        assertThat(noValue.err()).contains("exactly one of --value and --value-file");
+    }
+
+    @Test
     void following_a_run_that_ended_canceled_exits_4() {
         var asAdmin = admin();
         cli(asAdmin, "workspace", "create", "--name", "cli-fail", "--template", "demo-data", "--inputs", "{\"delay_seconds\": 30}");
