@@ -110,8 +110,7 @@ public final class Orchestrator implements AutoCloseable {
         if (!Files.isExecutable(config.tofu().binary())) {
             throw new StartupException("tofu.binary: " + config.tofu().binary() + " is missing or not executable; run `make tools`");
         }
-        Path cliConfig = TofuCliConfig.write(config.runs().dir().resolve("tofu.tfrc.json"), config.tofu().providersMirror(),
-                config.runs().dir().resolve("plugin-cache"));
+        Path cliConfig = TofuCliConfig.write(config.runs().dir().resolve("tofu.tfrc.json"), config.tofu().providersMirror());
         String tofuVersion = TofuCliConfig.version(config.tofu().binary(), cliConfig);
         Database database;
         try {

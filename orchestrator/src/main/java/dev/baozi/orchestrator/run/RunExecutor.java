@@ -50,8 +50,6 @@ public final class RunExecutor {
     private final ConcurrencyGauge gauge = new ConcurrencyGauge();
     private final Map<Long, TofuProcess> running = new ConcurrentHashMap<>();
     private final Map<Long, String> cancelRequests = new ConcurrentHashMap<>();
-    /** Held by the one run whose {@code tofu init} fills the shared plugin cache. */
-    private final java.util.concurrent.locks.ReentrantLock initTurns = new java.util.concurrent.locks.ReentrantLock();
     /** Runs planning that wait for a tofu slot. */
     private final java.util.Set<Long> waiting = ConcurrentHashMap.newKeySet();
 
@@ -408,20 +406,6 @@ public final class RunExecutor {
 
         /** Runs a logged tofu step; false (and the run ended) unless it succeeded. {@code exit[0]} gets the exit code. */
         boolean tofu(String name, List<String> args, Duration timeout, int[] exit) {
-            if (!name.equals("init")) {
-                return tofuStep(name, args, timeout, exit);
-            }
-            // Every run's init fills one shared plugin cache; concurrent inits into it can fail on some
-            // filesystems, and an init takes a second, so they take turns.
-            initTurns.lock();
-            try {
-                return tofuStep(name, args, timeout, exit);
-            } finally {
-                initTurns.unlock();
-            }
-        }
-
-        private boolean tofuStep(String name, List<String> args, Duration timeout, int[] exit) {
             Path dir = runDir(run.id()).resolve("work");
             var process = new TofuProcess();
             running.put(run.id(), process);

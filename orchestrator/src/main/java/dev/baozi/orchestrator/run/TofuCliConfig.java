@@ -10,8 +10,10 @@ import java.nio.file.Path;
 
 /**
  * The tofu CLI configuration Baozi's runs use, built as data: providers only from the offline
- * filesystem mirror, Baozi's own plugin cache, no update checks. JSON form, with blocks as
- * lists (tofu reads CLI config with HCL 1, whose JSON reader would fold nested objects).
+ * filesystem mirror, no update checks. JSON form, with blocks as lists (tofu reads CLI config with
+ * HCL 1, whose JSON reader would fold nested objects). No plugin cache: every run's init copies its
+ * providers from the mirror (tens of MB, a fraction of a second), because a cache shared by runs
+ * that init and plan at the same time can lose a provider under a running plan.
  */
 public final class TofuCliConfig {
 
@@ -19,15 +21,13 @@ public final class TofuCliConfig {
 
     private TofuCliConfig() {}
 
-    public static Path write(Path file, Path providersMirror, Path pluginCache) {
+    public static Path write(Path file, Path providersMirror) {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode mirror = root.putArray("provider_installation").addObject().putArray("filesystem_mirror").addObject();
         mirror.put("path", providersMirror.toAbsolutePath().toString());
         mirror.putArray("include").add("registry.opentofu.org/*/*");
-        root.put("plugin_cache_dir", pluginCache.toAbsolutePath().toString());
         root.put("disable_checkpoint", true);
         try {
-            Files.createDirectories(pluginCache);
             Files.createDirectories(file.getParent());
             Files.writeString(file, JSON.writeValueAsString(root) + "\n");
         } catch (IOException e) {
