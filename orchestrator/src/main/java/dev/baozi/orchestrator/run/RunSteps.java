@@ -31,16 +31,22 @@ public interface RunSteps {
     record DnsPlanned(String json, int changes, String forceReason) {}
 
     /** Before tofu plans {@code run}: what Baozi supplies to the directory. */
-    Supplied beforePlan(Run run, Workspace workspace, Consumer<String> log) throws Refused;
+    default Supplied beforePlan(Run run, Workspace workspace, Consumer<String> log) throws Refused {
+        return Supplied.NONE;
+    }
 
     /** After tofu planned: the DNS changes that go with the plan, if the workspace has DNS records at all. */
-    Optional<DnsPlanned> planDns(Run run, Workspace workspace, Supplied supplied, Path dir, Consumer<String> log) throws Refused;
+    default Optional<DnsPlanned> planDns(Run run, Workspace workspace, Supplied supplied, Path dir, Consumer<String> log)
+            throws Refused {
+        return Optional.empty();
+    }
 
     /** Applies the DNS changes {@code planned} recorded; {@code forced} when the approval forced them over the thresholds. */
-    void applyDns(Run run, Workspace workspace, String planned, boolean forced, Path dir, Consumer<String> log) throws Refused;
+    default void applyDns(Run run, Workspace workspace, String planned, boolean forced, Path dir, Consumer<String> log)
+            throws Refused {}
 
     /** {@code run} has ended (however): gives back what it reserved and the workspace's state does not hold. */
-    void ended(Run run, Workspace workspace, Consumer<String> log);
+    default void ended(Run run, Workspace workspace, Consumer<String> log) {}
 
     /** After everything of a (non-destroy) apply: hands the machine what it needs (its secrets, say). */
     default void afterApply(Run run, Workspace workspace, Consumer<String> log) throws Refused {}
@@ -95,21 +101,5 @@ public interface RunSteps {
         };
     }
 
-    RunSteps NONE = new RunSteps() {
-        @Override
-        public Supplied beforePlan(Run run, Workspace workspace, Consumer<String> log) {
-            return Supplied.NONE;
-        }
-
-        @Override
-        public Optional<DnsPlanned> planDns(Run run, Workspace workspace, Supplied supplied, Path dir, Consumer<String> log) {
-            return Optional.empty();
-        }
-
-        @Override
-        public void applyDns(Run run, Workspace workspace, String planned, boolean forced, Path dir, Consumer<String> log) {}
-
-        @Override
-        public void ended(Run run, Workspace workspace, Consumer<String> log) {}
-    };
+    RunSteps NONE = new RunSteps() {};
 }

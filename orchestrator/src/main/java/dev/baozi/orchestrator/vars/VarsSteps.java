@@ -24,7 +24,6 @@ import dev.baozi.vars.delivery.DeliveryOutcome;
 import dev.baozi.vars.delivery.VarsDelivery;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -150,15 +149,4 @@ public final class VarsSteps implements RunSteps {
         });
         return out;
     }
-
-    @Override
-    public Optional<DnsPlanned> planDns(Run run, Workspace ws, Supplied supplied, Path dir, Consumer<String> log) {
-        return Optional.empty();
-    }
-
-    @Override
-    public void applyDns(Run run, Workspace ws, String planned, boolean forced, Path dir, Consumer<String> log) {}
-
-    @Override
-    public void ended(Run run, Workspace ws, Consumer<String> log) {}
 }
