@@ -166,7 +166,9 @@ class BaoziCliTest {
         var asOperator = Map.of("BAOZI_URL", "http://127.0.0.1:" + orchestrator.port(), "BAOZI_TOKEN", opToken);
         cli(asOperator, "workspace", "create", "--name", "cli-vars", "--template", "demo-vars");
 
+        Run checkBefore = cli(asOperator, "vars", "check", "--workspace", "cli-vars");
         Run generated = cli(asOperator, "vars", "generate", "--workspace", "cli-vars");
+        Run checkAfter = cli(asOperator, "vars", "check", "--workspace", "cli-vars");
         Run list = cli(asOperator, "vars", "list", "--workspace", "cli-vars");
         Run operatorGet = cli(asOperator, "vars", "get", "--workspace", "cli-vars", "--generator", "db", "--file", "password");
         Run adminGet = cli(asAdmin, "vars", "get", "--workspace", "cli-vars", "--generator", "db", "--file", "password");
@@ -176,6 +178,10 @@ class BaoziCliTest {
         Run rollback = cli(asOperator, "vars", "rollback", "--workspace", "cli-vars", "--generator", "db");
         Run noValue = cli(asOperator, "vars", "set", "--workspace", "cli-vars", "--generator", "db", "--file", "password");
 
+        assertThat(checkBefore.exit()).isEqualTo(BaoziCli.REFUSED);
+        assertThat(checkBefore.out()).contains("db: missing");
+        assertThat(checkAfter.exit()).isEqualTo(BaoziCli.OK);
+        assertThat(checkAfter.out()).contains("db: ok").contains("host-key: ok").contains("app-env: ok");
         assertThat(generated.exit()).as(generated.err()).isEqualTo(BaoziCli.OK);
         assertThat(generated.out()).contains("\"outcome\" : \"generated\"");
         assertThat(list.out()).contains("********").contains("ssh-ed25519 ").doesNotContain(adminGet.out());

@@ -45,6 +45,7 @@ public final class BaoziCli {
               run discard --id N [--comment C]
               run cancel  --id N [--force]
               vars list     --workspace W                 generators, their status and files (secrets masked)
+              vars check    --workspace W                 each generator's status; exit 1 unless all are ok
               vars generate --workspace W [--generator G ...] [--regenerate]
               vars get      --workspace W --generator G --file F      a public file; a secret one for admins
               vars set      --workspace W --generator G --file F (--value V | --value-file PATH)
@@ -134,6 +135,7 @@ public final class BaoziCli {
                 case "run cancel" -> print(call(url, admin, "POST", "/runs/" + id(options) + "/cancel",
                         JSON.createObjectNode().put("force", options.containsKey("force")).toString()));
                 case "vars list" -> print(call(url, admin, "GET", ws(options) + "/vars", null));
+                case "vars check" -> varsCheck(url, admin, options);
                 case "vars generate" -> {
                     var body = JSON.createObjectNode().put("regenerate", options.containsKey("regenerate"));
                     if (options.containsKey("generator")) {
@@ -238,6 +240,22 @@ public final class BaoziCli {
             throw new UsageException("give the value with exactly one of --value and --value-file");
         }
         return options.containsKey("value") ? options.get("value") : Files.readString(Path.of(options.get("value-file")));
+    }
+
+    /** Prints "generator: status" lines; exit 1 when any is not ok (missing, partial, outdated). */
+    private int varsCheck(String url, String token, Map<String, String> options)
+            throws UsageException, IOException, InterruptedException {
+        HttpResponse<String> response = call(url, token, "GET", ws(options) + "/vars", null);
+        if (response.statusCode() != 200) {
+            return print(response);
+        }
+        boolean ok = true;
+        for (var g : JSON.readTree(response.body()).path("generators")) {
+            String status = g.path("status").asText();
+            ok &= status.equals("ok");
+            out.println(g.path("name").asText() + ": " + status);
+        }
+        return ok ? OK : REFUSED;
     }
 
     /** Prints just the file's value (so it can be redirected), or the refusal. */
