@@ -49,6 +49,27 @@ public final class Inputs {
         return problems;
     }
 
+    /** Inputs split by where they are kept: {@code open} in the database, {@code sensitive} in OpenBao. */
+    public record Split(ObjectNode open, ObjectNode sensitive) {}
+
+    /**
+     * Splits {@code inputs} by the template's {@code sensitive} flags, each half canonical. A
+     * value of a variable the template does not declare counts as sensitive: nobody said it may be shown.
+     */
+    public static Split split(Template template, JsonNode inputs) {
+        ObjectNode open = JSON.createObjectNode();
+        ObjectNode sensitive = JSON.createObjectNode();
+        if (inputs != null) {
+            Map<String, TemplateVariable> declared = new TreeMap<>();
+            template.variables().forEach(v -> declared.put(v.name(), v));
+            inputs.properties().forEach(e -> {
+                TemplateVariable v = declared.get(e.getKey());
+                (v == null || v.sensitive() ? sensitive : open).set(e.getKey(), e.getValue());
+            });
+        }
+        return new Split((ObjectNode) canonical(open), (ObjectNode) canonical(sensitive));
+    }
+
     /** The same values with object keys sorted at every level, so equal inputs are equal bytes. */
     public static JsonNode canonical(JsonNode node) {
         if (node.isObject()) {

@@ -132,12 +132,10 @@ public final class WorkspaceController {
         return m;
     }
 
-    /** Inputs with the values of sensitive variables shown as "(sensitive)". */
+    /** Inputs, with each sensitive one that is set shown as "(sensitive)" (its value is in OpenBao, not here). */
     private JsonNode masked(Workspace w) {
-        var inputs = w.inputs().deepCopy();
-        service.template(w).ifPresent(t -> t.variables().stream()
-                .filter(v -> v.sensitive() && inputs.has(v.name()))
-                .forEach(v -> ((com.fasterxml.jackson.databind.node.ObjectNode) inputs).put(v.name(), "(sensitive)")));
-        return inputs;
+        var inputs = (com.fasterxml.jackson.databind.node.ObjectNode) w.inputs().deepCopy();
+        service.sensitiveInputs(w).fieldNames().forEachRemaining(name -> inputs.put(name, "(sensitive)"));
+        return Inputs.canonical(inputs);
     }
 }

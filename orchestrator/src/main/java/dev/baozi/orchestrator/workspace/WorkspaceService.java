@@ -20,7 +20,9 @@ import java.util.function.Supplier;
 
 /**
  * Creates workspaces (validated against their template, each with its own read-write state
- * token kept in OpenBao) and generates their OpenTofu directories.
+ * token kept in OpenBao) and generates their OpenTofu directories. The values of inputs the
+ * template declares sensitive are kept in OpenBao ({@code workspaces/<ws>/sensitive-inputs}),
+ * never in the database: {@link Workspace#inputs()} holds the others.
  */
 public final class WorkspaceService {
 
@@ -127,7 +129,7 @@ public final class WorkspaceService {
         }
         Template template = template(workspace).orElseThrow(() ->
                 new IllegalStateException("template " + workspace.template() + " of workspace " + workspace.name() + " is gone"));
-        ObjectNode merged = (ObjectNode) workspace.inputs().deepCopy();
+        ObjectNode merged = (ObjectNode) inputs(workspace).deepCopy();
         List<String> changed = new ArrayList<>();
         patch.properties().forEach(e -> {
             JsonNode before = merged.get(e.getKey());
@@ -150,7 +152,20 @@ public final class WorkspaceService {
         if (changed.isEmpty()) {
             return new UpdateOutcome.Updated(workspace, List.of());
         }
-        Workspace updated = workspaces.updateInputs(workspace.id(), Inputs.canonical(merged));
+        Inputs.Split split = Inputs.split(template, merged);
+        ObjectNode sensitiveBefore = sensitiveInputs(workspace);
+        if (!split.sensitive().equals(sensitiveBefore)) {
+            kv.put(sensitivePath(workspace.name()), split.sensitive());
+        }
+        Workspace updated;
+        try {
+            updated = workspaces.updateInputs(workspace.id(), split.open());
+        } catch (RuntimeException e) {
+            if (!split.sensitive().equals(sensitiveBefore)) {
+                kv.put(sensitivePath(workspace.name()), sensitiveBefore); // nothing half-changed
+            }
+            throw e;
+        }
         audit.record(by.name(), "workspace.update", workspace.name(), "200", "inputs changed: " + String.join(", ", changed));
         return new UpdateOutcome.Updated(updated, List.copyOf(changed));
     }
@@ -197,11 +212,15 @@ public final class WorkspaceService {
         if (workspaces.byName(name).isPresent()) {
             return new CreateOutcome.Exists(name);
         }
-        Workspace created = workspaces.insert(name, templateName, Inputs.canonical(inputs == null ? JSON.createObjectNode() : inputs),
-                wantedVersion, by.name(), OffsetDateTime.now(clock), provider);
+        Inputs.Split split = Inputs.split(template.orElseThrow(), inputs);
+        Workspace created = workspaces.insert(name, templateName, split.open(), wantedVersion, by.name(),
+                OffsetDateTime.now(clock), provider);
         try {
             IssuedToken token = auth.issueStateToken(name, "baozi-runs", TokenAccess.READ_WRITE, by);
             kv.put(tokenPath(name), JSON.createObjectNode().put("token", token.token()));
+            if (!split.sensitive().isEmpty() || kv.read(sensitivePath(name)).isPresent()) {
+                kv.put(sensitivePath(name), split.sensitive()); // a new version over what an earlier workspace of this name left
+            }
         } catch (RuntimeException e) {
             workspaces.delete(created.id()); // nothing half-made: no workspace without its token
             throw e;
@@ -235,13 +254,61 @@ public final class WorkspaceService {
     public GeneratedFiles files(Workspace workspace, Supplied supplied) {
         Template template = template(workspace).orElseThrow(() ->
                 new IllegalStateException("template " + workspace.template() + " of workspace " + workspace.name() + " is gone"));
-        return WorkspaceFiles.generate(workspace, template, baoziUrl.get(), supplied);
+        return WorkspaceFiles.generate(workspace, inputs(workspace), template, baoziUrl.get(), supplied);
+    }
+
+    /** Every input value of the workspace: those in the database and its sensitive ones from OpenBao. */
+    public JsonNode inputs(Workspace workspace) {
+        ObjectNode all = workspace.inputs().deepCopy();
+        all.setAll(sensitiveInputs(workspace));
+        return Inputs.canonical(all);
+    }
+
+    /** The values of the workspace's sensitive inputs (kept in OpenBao); empty when it has none. */
+    public ObjectNode sensitiveInputs(Workspace workspace) {
+        return kv.read(sensitivePath(workspace.name()))
+                .map(e -> e.data() instanceof ObjectNode o ? o.deepCopy() : JSON.createObjectNode())
+                .orElseGet(JSON::createObjectNode);
+    }
+
+    /**
+     * Moves the values of sensitive inputs that the database still holds (written before they
+     * were kept in OpenBao, or a variable its template has since marked sensitive) into OpenBao,
+     * then removes them from the database. Run at start-up; returns the workspaces it changed.
+     */
+    public List<String> moveSensitiveInputs() {
+        List<String> moved = new ArrayList<>();
+        for (Workspace w : workspaces.all()) {
+            Optional<Template> template;
+            try {
+                template = template(w);
+            } catch (InvalidTemplateException e) {
+                continue; // shown on /templates; its workspaces move when it is mended
+            }
+            if (template.isEmpty()) {
+                continue;
+            }
+            Inputs.Split split = Inputs.split(template.get(), w.inputs());
+            if (split.sensitive().isEmpty()) {
+                continue;
+            }
+            ObjectNode sensitive = sensitiveInputs(w);
+            sensitive.setAll(split.sensitive());
+            kv.put(sensitivePath(w.name()), (ObjectNode) Inputs.canonical(sensitive));
+            workspaces.updateInputs(w.id(), split.open());
+            moved.add(w.name());
+        }
+        return moved;
     }
 
     /** The state token the workspace's runs hand to tofu. */
     public String stateToken(Workspace workspace) {
         return kv.read(tokenPath(workspace.name())).map(e -> e.text("token")).orElseThrow(() ->
                 new IllegalStateException("workspace " + workspace.name() + " has no state token in OpenBao"));
+    }
+
+    private static String sensitivePath(String workspace) {
+        return "workspaces/" + workspace + "/sensitive-inputs";
     }
 
     private static String tokenPath(String workspace) {

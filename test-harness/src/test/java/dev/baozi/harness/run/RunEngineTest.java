@@ -280,9 +280,12 @@ class RunEngineTest {
         JsonNode first = operator.get("/workspaces/gen-a/files").body();
         JsonNode second = operator.get("/workspaces/gen-a/files").body();
         String main = first.path("files").path("main.tf.json").asText();
+        String values = first.path("files").path("baozi.auto.tfvars.json").asText();
 
         assertThat(first).isEqualTo(second);
-        assertThat(main).contains("\"greeting\" : \"} resource \\\"x\\\" {\"");
+        assertThat(main).contains("\"greeting\" : \"${var.greeting}\"").doesNotContain("resource \\\"x\\\"");
+        assertThat(values).contains("\"greeting\" : \"} resource \\\"x\\\" {\"");
+        assertThat(first.toString()).doesNotContain("canary-in-files-7");
         assertThat(main).contains("\"source\" : \"./modules/demo-data-" + first.path("module_sha256").asText().substring(0, 16));
         assertThat(first.toString()).doesNotContain("bzs_");
     }
