@@ -54,6 +54,7 @@ import dev.baozi.orchestrator.run.RunScheduler;
 import dev.baozi.orchestrator.run.RunService;
 import dev.baozi.orchestrator.run.RunSettings;
 import dev.baozi.orchestrator.run.TofuCliConfig;
+import dev.baozi.orchestrator.run.TofuSandbox;
 import dev.baozi.orchestrator.state.OpenBaoLocker;
 import dev.baozi.orchestrator.state.OpenBaoStateStore;
 import dev.baozi.orchestrator.state.StateAdminController;
@@ -103,7 +104,8 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     /** The parts {@link #wire} builds. */
-    public record Wiring(BaoziApp app, RunService runs, RunScheduler scheduler, RunExecutor executor, SessionService sessions) {}
+    public record Wiring(BaoziApp app, RunService runs, RunScheduler scheduler, RunExecutor executor, SessionService sessions,
+            WorkspaceService workspaces) {}
 
     /** Starts everything in order; on failure, closes what was opened and throws {@link StartupException}. */
     public static Orchestrator start(BaoziConfig config) {
@@ -130,6 +132,10 @@ public final class Orchestrator implements AutoCloseable {
         Wiring wiring;
         try {
             wiring = wire(config, database, OpenBaoHttp.forSession(openbao), clock, selfUrl::get, tofuVersion, cliConfig);
+        } catch (StartupException e) {
+            openbao.close();
+            database.close();
+            throw e;
         } catch (IllegalArgumentException e) {
             openbao.close();
             database.close();
@@ -156,6 +162,10 @@ public final class Orchestrator implements AutoCloseable {
         }
         String host = config.http().host().equals("0.0.0.0") ? "127.0.0.1" : config.http().host();
         selfUrl.set("http://" + host + ":" + app.port());
+        List<String> moved = wiring.workspaces().moveSensitiveInputs();
+        if (!moved.isEmpty()) {
+            log.info("moved the sensitive inputs of {} workspace(s) from the database into OpenBao: {}", moved.size(), moved);
+        }
         int recovered = wiring.runs().recover();
         if (recovered > 0) {
             log.warn("{} run(s) were planning or applying when the orchestrator last stopped; they are now errored", recovered);
@@ -165,6 +175,28 @@ public final class Orchestrator implements AutoCloseable {
                 .record("system", "orchestrator.started", "orchestrator", "ok", "listening on port " + app.port());
         log.info("Baozi orchestrator listening on http://{}:{} (OpenTofu {})", config.http().host(), app.port(), tofuVersion);
         return new Orchestrator(database, openbao, wiring, app);
+    }
+
+    /** The sandbox tofu steps run in, as {@code runs.sandbox} asks; refuses to start when bubblewrap is asked for and missing. */
+    static TofuSandbox sandbox(BaoziConfig config, Path cliConfig) {
+        Optional<Path> bwrap = TofuSandbox.findBubblewrap(System.getenv());
+        List<Path> visible = List.of(config.tofu().providersMirror(), cliConfig);
+        return switch (config.runs().sandbox()) {
+            case NONE -> {
+                log.warn("runs.sandbox=none: tofu steps run without a sandbox and can read what the orchestrator can read");
+                yield TofuSandbox.NONE;
+            }
+            case BUBBLEWRAP -> TofuSandbox.bubblewrap(bwrap.orElseThrow(() -> new StartupException(
+                    "runs.sandbox: bubblewrap is asked for, but no bwrap is installed (apt-get install bubblewrap)")), visible);
+            case AUTO -> {
+                if (bwrap.isEmpty()) {
+                    log.warn("runs.sandbox=auto: no bwrap on this machine, so tofu steps run without a sandbox"
+                            + " (apt-get install bubblewrap, or set runs.sandbox=none to say it is meant)");
+                    yield TofuSandbox.NONE;
+                }
+                yield TofuSandbox.bubblewrap(bwrap.get(), visible);
+            }
+        };
     }
 
     /** Wires the domain services and controllers into the HTTP app (nothing is started or called here). */
@@ -208,7 +240,8 @@ public final class Orchestrator implements AutoCloseable {
                     config.netbox().token().orElseThrow(), runCredentials);
         }
         var settings = new RunSettings(config.runs().dir(), config.tofu().binary(), cliConfig, config.runs().maxConcurrent(),
-                config.runs().planTimeout(), config.runs().applyTimeout(), config.runs().cancelGrace(), config.runs().selfApproval());
+                config.runs().planTimeout(), config.runs().applyTimeout(), config.runs().cancelGrace(), config.runs().selfApproval(),
+                sandbox(config, cliConfig));
         var logRepository = new RunLogRepository(database.dsl());
         var bus = new LogBus();
         var executor = new RunExecutor(runRepository, logRepository, bus, workspaces,
@@ -231,7 +264,7 @@ public final class Orchestrator implements AutoCloseable {
                 new VarsController(workspaceVars, workspaces),
                 uiPages(workspaces, runs, state, audit, sessions, cookies, pools));
         var app = new BaoziApp(controllers, new AccessGuard(auth, audit, sessions, cookies), config.state().maxBodyBytes());
-        return new Wiring(app, runs, scheduler, executor, sessions);
+        return new Wiring(app, runs, scheduler, executor, sessions, workspaces);
     }
 
     /** The web UI's pages, rendered with the ui module's compiled templates. */

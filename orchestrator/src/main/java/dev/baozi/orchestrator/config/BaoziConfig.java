@@ -18,7 +18,13 @@ public record BaoziConfig(Http http, Database database, OpenBao openbao, State s
 
     /** How runs execute: where, how many tofu processes at once, step timeouts, self-approval. */
     public record Runs(Path dir, int maxConcurrent, Duration planTimeout, Duration applyTimeout, Duration cancelGrace,
-            boolean selfApproval) {}
+            boolean selfApproval, Sandbox sandbox) {}
+
+    /**
+     * Where tofu steps run: {@code bubblewrap} (required: start-up fails without {@code bwrap}),
+     * {@code none}, or {@code auto} (bubblewrap when the machine has it, else none, said at start-up).
+     */
+    public enum Sandbox { AUTO, BUBBLEWRAP, NONE }
 
     /** The tofu binary, the offline provider mirror it installs from, and the templates folder. */
     public record Tofu(Path binary, Path providersMirror, Path templatesDir) {}

@@ -79,7 +79,8 @@ public final class ConfigLoader {
                 duration("runs.plan-timeout", Duration.ofMinutes(30)),
                 duration("runs.apply-timeout", Duration.ofMinutes(60)),
                 duration("runs.cancel-grace", Duration.ofSeconds(30)),
-                bool("runs.self-approval", false));
+                bool("runs.self-approval", false),
+                sandbox("runs.sandbox"));
         Path tools = toolsDir();
         var tofu = new BaoziConfig.Tofu(
                 absolute(text("tofu.binary", tools.resolve("bin/tofu").toString())),
@@ -146,6 +147,23 @@ public final class ConfigLoader {
             problems.add(setting + ": missing (set it in the config file or " + envName(setting) + ")");
             return "";
         });
+    }
+
+    private BaoziConfig.Sandbox sandbox(String setting) {
+        Optional<Raw> raw = raw(setting);
+        if (raw.isEmpty()) {
+            return BaoziConfig.Sandbox.AUTO;
+        }
+        return switch (raw.get().value()) {
+            case "auto" -> BaoziConfig.Sandbox.AUTO;
+            case "bubblewrap" -> BaoziConfig.Sandbox.BUBBLEWRAP;
+            case "none" -> BaoziConfig.Sandbox.NONE;
+            default -> {
+                problems.add(setting + ": must be auto, bubblewrap or none, got '" + raw.get().value() + "' (from "
+                        + raw.get().source() + ")");
+                yield BaoziConfig.Sandbox.AUTO;
+            }
+        };
     }
 
     private int integer(String setting, int fallback, int min, int max) {

@@ -44,11 +44,11 @@ public final class PlanVault {
         byte[] iv = new byte[12];
         RANDOM.nextBytes(iv);
         try {
-            Files.write(sealed, aes(Cipher.ENCRYPT_MODE, dataKey, iv, plan));
-            Files.writeString(keyFile(sealed), JSON.createObjectNode()
+            RunFiles.writePrivate(sealed.getParent(), sealed.getFileName().toString(), aes(Cipher.ENCRYPT_MODE, dataKey, iv, plan));
+            RunFiles.writePrivate(sealed.getParent(), keyFile(sealed).getFileName().toString(), JSON.createObjectNode()
                     .put("wrapped_key", key.path("ciphertext").asText())
                     .put("iv", Base64.getEncoder().encodeToString(iv))
-                    .toString());
+                    .toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("writing the sealed plan " + sealed, e);
         } finally {

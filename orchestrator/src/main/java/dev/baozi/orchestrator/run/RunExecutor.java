@@ -7,6 +7,7 @@ import dev.baozi.orchestrator.workspace.Supplied;
 import dev.baozi.orchestrator.workspace.Template;
 import dev.baozi.orchestrator.workspace.TemplateVariable;
 import dev.baozi.orchestrator.workspace.Workspace;
+import dev.baozi.orchestrator.workspace.WorkspaceFiles;
 import dev.baozi.orchestrator.workspace.WorkspaceService;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -148,6 +149,7 @@ public final class RunExecutor {
             if (!step.tofu("plan", planArgs, settings.planTimeout(), exit)) {
                 return;
             }
+            Files.deleteIfExists(dir.resolve(WorkspaceFiles.SECRET_VALUES_FILE)); // the sealed plan holds them from here on
             var show = new ByteArrayOutputStream();
             if (!step.capture(List.of("show", "-json", PLAN_FILE), show)) {
                 return;
@@ -244,7 +246,7 @@ public final class RunExecutor {
                 step.afterFailure = "; the DNS records were already removed";
             }
             if (tofuChanges) {
-                Files.write(dir.resolve(PLAN_FILE), vault.open(sealed));
+                RunFiles.writePrivate(dir, PLAN_FILE, vault.open(sealed));
                 if (!run.destroy() && dnsPlan.isPresent()) {
                     step.afterFailure = "; the DNS step did not run";
                 }
@@ -340,28 +342,24 @@ public final class RunExecutor {
             this.ws = ws;
             String stateToken = workspaces.stateToken(ws);
             List<String> secrets = new ArrayList<>(List.of(stateToken));
-            Optional<Template> template = workspaces.template(ws);
-            template.ifPresent(t -> {
-                for (TemplateVariable v : t.variables()) {
-                    JsonNode value = ws.inputs().get(v.name());
-                    if (v.sensitive() && value != null) {
-                        secrets.add(value.isTextual() ? value.asText() : value.toString());
-                    }
-                }
-            });
+            workspaces.sensitiveInputs(ws).forEach(value -> secrets.add(value.isTextual() ? value.asText() : value.toString()));
+            // a sensitive variable's default is as secret as a value given for it
+            workspaces.template(ws).ifPresent(t -> t.variables().stream().filter(v -> v.sensitive() && v.defaultValue() != null)
+                    .forEach(v -> secrets.add(v.defaultValue().isTextual() ? v.defaultValue().asText() : v.defaultValue().toString())));
             RunCredentials.Credentials provided = RunCredentials.Credentials.NONE;
             String problem = null;
             try {
+                RunFiles.createPrivateDirectories(runDir(run.id()));
                 provided = credentials.forRun(ws, runDir(run.id()));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | IOException e) {
                 problem = "getting the credentials of provider " + ws.provider() + " for this run: " + e.getMessage();
             }
             this.credentialsProblem = problem;
             secrets.addAll(provided.secrets());
             this.redactor = new Redactor(secrets);
             this.log = new RunLog(run.id(), logs, bus, redactor, clock);
-            this.env = new HashMap<>(System.getenv());
-            env.keySet().removeIf(k -> k.startsWith("TF_") || k.startsWith("BAOZI_") || k.startsWith("BAO_") || k.startsWith("VAULT_"));
+            this.env = TofuEnvironment.inherited(System.getenv());
+            env.put("HOME", runDir(run.id()).toAbsolutePath().toString());
             env.put("TF_CLI_CONFIG_FILE", settings.cliConfig().toString());
             env.put("TF_IN_AUTOMATION", "1");
             env.put("TF_INPUT", "0");
@@ -386,11 +384,15 @@ public final class RunExecutor {
             if (fresh) {
                 deleteTree(dir);
             }
-            Files.createDirectories(dir);
+            RunFiles.createPrivateDirectories(dir);
             for (var f : files.files().entrySet()) {
-                Path target = dir.resolve(f.getKey());
-                Files.createDirectories(target.getParent());
-                Files.write(target, f.getValue());
+                RunFiles.writePrivate(dir, f.getKey(), f.getValue());
+            }
+            if (fresh) {
+                // sensitive values only for the plan: the apply takes every value from the sealed plan
+                for (var f : files.secretFiles().entrySet()) {
+                    RunFiles.writePrivate(dir, f.getKey(), f.getValue());
+                }
             }
             if (fresh) {
                 runs.recordConfig(run.id(), files.sha256(), files.moduleSha256());
@@ -407,12 +409,12 @@ public final class RunExecutor {
         /** Runs a logged tofu step; false (and the run ended) unless it succeeded. {@code exit[0]} gets the exit code. */
         boolean tofu(String name, List<String> args, Duration timeout, int[] exit) {
             Path dir = runDir(run.id()).resolve("work");
-            var process = new TofuProcess();
+            var process = new TofuProcess(settings.sandbox().sandboxed());
             running.put(run.id(), process);
             gauge.started(ws.name());
             TofuProcess.Outcome outcome;
             try {
-                outcome = process.run(settings.tofu(), dir, env, args, line -> {
+                outcome = process.run(command(args), dir, env, line -> {
                     collectError(line);
                     log.line(name, line);
                 }, timeout, settings.cancelGrace());
@@ -443,8 +445,8 @@ public final class RunExecutor {
 
         /** Runs a tofu command whose output is data, not log ({@code show -json}). */
         boolean capture(List<String> args, ByteArrayOutputStream into) {
-            var process = new TofuProcess();
-            var outcome = process.run(settings.tofu(), runDir(run.id()).resolve("work"), env, args,
+            var process = new TofuProcess(settings.sandbox().sandboxed());
+            var outcome = process.run(command(args), runDir(run.id()).resolve("work"), env,
                     line -> into.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8)),
                     line -> log.line(args.getFirst(), line), settings.planTimeout(), settings.cancelGrace());
             if (outcome.exitCode() != 0) {
@@ -452,6 +454,11 @@ public final class RunExecutor {
                 return false;
             }
             return true;
+        }
+
+        /** {@code tofu args…} as started: in the run's sandbox when there is one. */
+        private List<String> command(List<String> args) {
+            return settings.sandbox().command(settings.tofu(), runDir(run.id()), runDir(run.id()).resolve("work"), args);
         }
 
         private void collectError(String line) {

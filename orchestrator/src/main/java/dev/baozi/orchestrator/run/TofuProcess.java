@@ -31,25 +31,37 @@ public final class TofuProcess {
         return t;
     });
 
+    /** A tofu process started directly ({@code sandboxed} false) or through bubblewrap. */
+    public TofuProcess(boolean sandboxed) {
+        this.sandboxed = sandboxed;
+    }
+
+    public TofuProcess() {
+        this(false);
+    }
+
     /** How a step ended. */
     public record Outcome(int exitCode, boolean interrupted, boolean killed, boolean timedOut) {}
 
     private final CompletableFuture<Process> process = new CompletableFuture<>();
+    /** Whether the process is bubblewrap around tofu rather than tofu itself. */
+    private final boolean sandboxed;
     private volatile boolean interrupted;
     private volatile boolean killed;
     private volatile boolean timedOut;
 
-    /** Runs {@code tofu args…} in {@code dir} and blocks until it ends; stdout and stderr lines both go to {@code lines}. */
-    public Outcome run(Path tofu, Path dir, Map<String, String> env, List<String> args, Consumer<String> lines,
+    /** Runs {@code command} (tofu and its arguments, maybe inside a sandbox) in {@code dir} and blocks until it ends; stdout and stderr lines both go to {@code lines}. */
+    public Outcome run(List<String> command, Path dir, Map<String, String> env, Consumer<String> lines,
             Duration timeout, Duration grace) {
-        return run(tofu, dir, env, args, lines, lines, timeout, grace);
+        return run(command, dir, env, lines, lines, timeout, grace);
     }
 
-    /** Runs {@code tofu args…} with stdout lines to {@code stdout} and stderr lines to {@code stderr}. */
-    public Outcome run(Path tofu, Path dir, Map<String, String> env, List<String> args, Consumer<String> stdout,
+    /** Runs {@code command} with stdout lines to {@code stdout} and stderr lines to {@code stderr}. */
+    public Outcome run(List<String> command, Path dir, Map<String, String> env, Consumer<String> stdout,
             Consumer<String> stderr, Duration timeout, Duration grace) {
-        CommandLine command = new CommandLine(tofu.toFile());
-        args.forEach(a -> command.addArgument(a, false));
+        CommandLine commandLine = new CommandLine(command.getFirst());
+        command.subList(1, command.size()).forEach(a -> commandLine.addArgument(a, false));
+        List<String> args = command.subList(command.indexOf("--") + 1, command.size()); // what to name in an error
         DefaultExecutor executor = DefaultExecutor.builder().setWorkingDirectory(dir).get();
         executor.setExitValues(null);
         var out = lineStream(stdout);
@@ -77,7 +89,7 @@ public final class TofuProcess {
             interrupt(grace);
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            int exit = executor.execute(command, env);
+            int exit = executor.execute(commandLine, env);
             return new Outcome(exit, interrupted, killed, timedOut);
         } catch (IOException e) {
             if (killed || interrupted) {
@@ -111,12 +123,19 @@ public final class TofuProcess {
             // What tofu started (a provisioner's shell and its command) would outlive it: stop those once tofu is gone.
             List<ProcessHandle> children = p.descendants().toList();
             p.onExit().thenRun(() -> children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroy));
-            try {
-                new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
-            } catch (IOException e) {
-                p.destroy(); // no kill(1): SIGTERM, which tofu also treats as an interrupt
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            // In a sandbox, p is bubblewrap, which passes no signal on and would take tofu down with it:
+            // the signal goes to what runs inside (tofu; providers ignore SIGINT and hear from tofu).
+            List<ProcessHandle> targets = sandboxed
+                    ? children.stream().filter(c -> !c.info().command().orElse("").endsWith("/bwrap")).toList()
+                    : List.of(p.toHandle());
+            for (ProcessHandle target : targets) {
+                try {
+                    new ProcessBuilder("kill", "-INT", Long.toString(target.pid())).start().waitFor(5, TimeUnit.SECONDS);
+                } catch (IOException e) {
+                    target.destroy(); // no kill(1): SIGTERM, which tofu also treats as an interrupt
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             TIMERS.schedule(this::kill, grace.toMillis(), TimeUnit.MILLISECONDS);
         });

@@ -121,13 +121,16 @@ class ConfigLoaderTest {
         var env = minimalEnv();
         env.put("BAOZI_RUNS_MAX_CONCURRENT", "0");
         env.put("BAOZI_RUNS_SELF_APPROVAL", "sometimes");
+        env.put("BAOZI_RUNS_SANDBOX", "chroot");
 
+        assertThat(config.runs().sandbox()).isEqualTo(BaoziConfig.Sandbox.AUTO);
         assertThat(config.runs().maxConcurrent()).isEqualTo(2);
         assertThat(config.runs().selfApproval()).isFalse();
         assertThat(config.runs().planTimeout()).isEqualTo(Duration.ofMinutes(30));
         assertThatThrownBy(() -> ConfigLoader.load(null, env))
                 .hasMessageContaining("runs.max-concurrent: must be a whole number from 1 to 64, got '0'")
-                .hasMessageContaining("runs.self-approval: must be true or false, got 'sometimes'");
+                .hasMessageContaining("runs.self-approval: must be true or false, got 'sometimes'")
+                .hasMessageContaining("runs.sandbox: must be auto, bubblewrap or none, got 'chroot'");
     }
 
     @Test
