@@ -7,13 +7,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 
 /**
  * Turns {@code tofu show -json <planfile>} into the plan Baozi stores and shows: each resource
  * change with one action (create, update, replace, delete, read) and its before/after values,
- * every value tofu marks sensitive replaced by {@code "(sensitive)"}. Input variables, prior
- * state and configuration are dropped: they can hold secrets and a reviewer does not need them.
+ * every value tofu marks sensitive replaced by {@code "(sensitive)"} — and that value wherever
+ * else it stands in the plan, since tofu loses the mark on attributes a provider computes from a
+ * sensitive one (terraform_data's {@code output} from its {@code input}, say). Input variables,
+ * prior state and configuration are dropped: they can hold secrets and a reviewer does not need them.
  */
 public final class PlanJson {
 
@@ -77,6 +81,20 @@ public final class PlanJson {
             out.set("before", mask(change.get("before"), change.get("before_sensitive")));
             out.set("after", mask(change.get("after"), change.get("after_sensitive")));
         });
+        Set<String> marked = new HashSet<>();
+        for (JsonNode rc : raw.path("resource_changes")) {
+            collect(rc.path("change").get("before"), rc.path("change").get("before_sensitive"), false, marked);
+            collect(rc.path("change").get("after"), rc.path("change").get("after_sensitive"), false, marked);
+        }
+        raw.path("output_changes").forEach(change -> {
+            collect(change.get("before"), change.get("before_sensitive"), false, marked);
+            collect(change.get("after"), change.get("after_sensitive"), false, marked);
+        });
+        marked.removeIf(v -> v.length() < MIN_SECRET);
+        if (!marked.isEmpty()) {
+            plan.set("resource_changes", scrub(plan.get("resource_changes"), marked));
+            plan.set("output_changes", scrub(plan.get("output_changes"), marked));
+        }
         var summary = new PlanSummary(adds, updates, deletes, replaces);
         plan.set("summary", JSON.valueToTree(summary));
         return new Reviewed(plan, summary);
@@ -89,6 +107,55 @@ public final class PlanJson {
             return "replace";
         }
         return list.isEmpty() ? "no-op" : list.getFirst();
+    }
+
+    /** Shorter values marked sensitive (a "1", a "true") are masked where marked, but not hunted elsewhere. */
+    private static final int MIN_SECRET = 4;
+
+    /** Every scalar of {@code value} that {@code sensitivity} marks (or that lies under a marked part), as text. */
+    private static void collect(JsonNode value, JsonNode sensitivity, boolean under, Set<String> into) {
+        if (value == null || value.isNull() || value.isMissingNode()) {
+            return;
+        }
+        boolean marked = under || (sensitivity != null && sensitivity.isBoolean() && sensitivity.asBoolean());
+        if (value.isObject()) {
+            value.fields().forEachRemaining(e -> collect(e.getValue(), sensitivity == null ? null : sensitivity.get(e.getKey()),
+                    marked, into));
+        } else if (value.isArray()) {
+            for (int i = 0; i < value.size(); i++) {
+                collect(value.get(i), sensitivity == null ? null : sensitivity.get(i), marked, into);
+            }
+        } else if (marked) {
+            into.add(value.asText());
+        }
+    }
+
+    /** {@code node} with every string that is, or contains, one of {@code secrets} masked. */
+    private static JsonNode scrub(JsonNode node, Set<String> secrets) {
+        if (node == null) {
+            return null;
+        }
+        if (node.isObject()) {
+            ObjectNode out = JSON.createObjectNode();
+            node.fields().forEachRemaining(e -> out.set(e.getKey(), scrub(e.getValue(), secrets)));
+            return out;
+        }
+        if (node.isArray()) {
+            ArrayNode out = JSON.createArrayNode();
+            node.forEach(e -> out.add(scrub(e, secrets)));
+            return out;
+        }
+        if (node.isValueNode() && !node.isNull() && secrets.contains(node.asText())) {
+            return TextNode.valueOf(SENSITIVE);
+        }
+        if (node.isTextual()) {
+            String text = node.asText();
+            for (String secret : secrets) {
+                text = text.replace(secret, SENSITIVE);
+            }
+            return TextNode.valueOf(text);
+        }
+        return node;
     }
 
     /** {@code value} with every part that {@code sensitivity} marks true replaced by "(sensitive)". */

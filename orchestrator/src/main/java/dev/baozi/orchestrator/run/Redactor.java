@@ -4,7 +4,11 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 
-/** Replaces known secret values in text with {@code (redacted)}, longest first so no fragment survives. */
+/**
+ * Replaces known secret values in text with {@code (redacted)}, longest first so no fragment
+ * survives; each also as it reads inside a JSON string (quotes, backslashes and control
+ * characters escaped), since plans and log lines are JSON.
+ */
 public final class Redactor {
 
     public static final String MARK = "(redacted)";
@@ -15,9 +19,16 @@ public final class Redactor {
     public Redactor(Collection<String> secrets) {
         this.secrets = secrets.stream()
                 .filter(s -> s != null && s.length() >= MIN_LENGTH)
+                .flatMap(s -> java.util.stream.Stream.of(s, jsonEscaped(s)))
                 .distinct()
                 .sorted(Comparator.comparingInt(String::length).reversed())
                 .toList();
+    }
+
+    /** {@code text} as it stands between the quotes of a JSON string. */
+    static String jsonEscaped(String text) {
+        String quoted = new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(text));
+        return quoted;
     }
 
     public String redact(String text) {

@@ -51,6 +51,31 @@ class RunPartsTest {
     }
 
     @Test
+    void a_value_tofu_marks_sensitive_in_one_place_is_masked_where_a_provider_copied_it_unmarked() {
+        String show = """
+                {"resource_changes":[{"address":"terraform_data.echo","type":"terraform_data","name":"echo",
+                  "change":{"actions":["update"],
+                    "before":{"input":{"p":"old-secret-value","n":"x"},"output":{"p":"old-secret-value","note":"has old-secret-value inside"}},
+                    "before_sensitive":{"input":{"p":true}},
+                    "after":{"input":{"p":"new-secret-value","n":"x"}},"after_sensitive":{"input":{"p":true}}}}]}
+                """;
+
+        String text = PlanJson.review(show.getBytes(StandardCharsets.UTF_8)).plan().toString();
+
+        assertThat(text).doesNotContain("old-secret-value").doesNotContain("new-secret-value")
+                .contains("\"note\":\"has (sensitive) inside\"").contains("\"n\":\"x\"");
+    }
+
+    @Test
+    void a_secret_is_redacted_also_where_it_stands_escaped_inside_a_json_string() throws Exception {
+        String secret = "pa\"ss\\word\n${file(\"/x\")}";
+        var redactor = new Redactor(List.of(secret));
+        String plan = JSON.createObjectNode().put("before", secret).toString();
+
+        assertThat(redactor.redact(plan)).isEqualTo("{\"before\":\"(redacted)\"}");
+    }
+
+    @Test
     void a_json_log_line_becomes_its_message_and_a_diagnostic_keeps_its_detail() {
         assertThat(RunLog.readable("{\"@level\":\"info\",\"@message\":\"Plan: 1 to add\",\"type\":\"change_summary\"}"))
                 .isEqualTo("Plan: 1 to add");
