@@ -49,6 +49,8 @@ class VarsCanaryTest {
     /** What the script makes of the prompt: recognisable, and in no file of the template. */
     private static final String CANARY = "canary-" + new StringBuilder(PROMPTED).reverse();
     private static final String PASSWORD = "a password for the canary's admin";
+    /** The value of a sensitive input. */
+    private static final String INPUT = "input-canary-" + UUID.randomUUID();
 
     private static OpenBaoServer bao;
     private static ProxmoxSimulator sim;
@@ -62,6 +64,12 @@ class VarsCanaryTest {
         Folders.delete(dir);
         Folders.copy(TestStack.repoRoot().resolve("tf-modules"), dir);
         Folders.copy(dir.resolve("deployment"), dir.resolve("canary-app"));
+        // and a sensitive input, whose value must be as hidden as the generated ones
+        Path variables = dir.resolve("canary-app/variables.tf.json");
+        var declared = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(variables.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) declared.path("variable")).putObject("support_pin")
+                .put("type", "string").put("sensitive", true).put("description", "a sensitive input nothing shows");
+        JSON.writeValue(variables.toFile(), declared);
         Files.writeString(dir.resolve("canary-app/vars.json"), """
                 {"generators": {
                   "canary": {"kind": "script", "files": {"token": {"secret": true}},
@@ -100,7 +108,8 @@ class VarsCanaryTest {
     @Test
     void no_secret_value_is_in_state_logs_database_api_or_ui_and_the_vm_gets_each_one_once() throws Exception {
         assertThat(operator.post("/workspaces", Map.of("name", "canary", "template", "canary-app", "provider", "lab",
-                "inputs", Map.of("hostname", "canary.example.test", "pool", "10.70.0.0/24", "agent_enabled", true))).status())
+                "inputs", Map.of("hostname", "canary.example.test", "pool", "10.70.0.0/24", "agent_enabled", true,
+                        "support_pin", INPUT))).status())
                 .isEqualTo(201);
         assertThat(operator.call("PUT", "/workspaces/canary/vars/canary/seed", Map.of("value", PROMPTED)).status()).isEqualTo(200);
         long id = operator.post("/workspaces/canary/runs", Map.of()).body().path("id").asLong();
@@ -185,7 +194,7 @@ class VarsCanaryTest {
             }
         }
         for (String place : places) {
-            assertThat(place).doesNotContain(CANARY).doesNotContain(PROMPTED);
+            assertThat(place).doesNotContain(CANARY).doesNotContain(PROMPTED).doesNotContain(INPUT);
         }
     }
 }
