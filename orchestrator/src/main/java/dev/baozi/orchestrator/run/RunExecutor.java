@@ -191,6 +191,7 @@ public final class RunExecutor {
     private boolean takeSlot(RunScheduler.Slot slot, Step step) {
         waiting.add(step.run.id());
         try {
+            slot.full().ifPresent(full -> step.log.line("baozi", "waiting for a tofu slot (" + full + ")"));
             if (slot.take(() -> cancelRequests.containsKey(step.run.id()))) {
                 if (!cancelRequests.containsKey(step.run.id())) {
                     return true;
@@ -279,6 +280,16 @@ public final class RunExecutor {
         } finally {
             discardRun(run.id());
         }
+    }
+
+    /** Whether run {@code runId} is planning but waits for a tofu slot. */
+    boolean waitsForSlot(long runId) {
+        return waiting.contains(runId);
+    }
+
+    /** Adds a line from Baozi itself ("waiting behind run 19") to the log of run {@code runId}. */
+    void note(long runId, String line) {
+        new RunLog(runId, logs, bus, new Redactor(List.of()), clock).line("baozi", line);
     }
 
     /**

@@ -23,6 +23,7 @@ public final class RunScheduler implements AutoCloseable {
     private final RunExecutor executor;
     private final Clock clock;
     private final Semaphore slots;
+    private final int maxConcurrent;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final Semaphore wakeups = new Semaphore(0);
     private final Thread dispatcher;
@@ -33,6 +34,7 @@ public final class RunScheduler implements AutoCloseable {
         this.executor = executor;
         this.clock = clock;
         this.slots = new Semaphore(maxConcurrent);
+        this.maxConcurrent = maxConcurrent;
         this.dispatcher = Thread.ofPlatform().daemon().name("run-dispatcher").unstarted(this::loop);
     }
 
@@ -89,6 +91,12 @@ public final class RunScheduler implements AutoCloseable {
         });
     }
 
+    /** "2 of 2 in use" when every tofu slot is taken now; empty when one is free. */
+    public java.util.Optional<String> slotsFull() {
+        int free = slots.availablePermits();
+        return free > 0 ? java.util.Optional.empty() : java.util.Optional.of((maxConcurrent - free) + " of " + maxConcurrent + " in use");
+    }
+
     /** One run's hold on a tofu slot: taken at most once, given back once. */
     final class Slot {
         private boolean held;
@@ -105,6 +113,11 @@ public final class RunScheduler implements AutoCloseable {
                 }
             }
             return false;
+        }
+
+        /** As {@link RunScheduler#slotsFull()}, for the run about to wait. */
+        java.util.Optional<String> full() {
+            return held ? java.util.Optional.empty() : slotsFull();
         }
 
         void release() {

@@ -65,8 +65,37 @@ public final class RunService {
         Run run = runs.insert(workspace.id(), destroy, replace, by.name(), OffsetDateTime.now(clock));
         audit.record(by.name(), "run.queue", workspace.name(), "201", "run " + run.id() + (destroy ? " (destroy)" : "")
                 + (replace.isEmpty() ? "" : " (replace " + String.join(", ", replace) + ")"));
+        // behind another run of the workspace, say so in the log now (a first-in-line run starts within a second)
+        runs.ahead(run).ifPresent(ahead -> executor.note(run.id(), "waiting behind run " + ahead.id() + ", which " + doing(ahead.status())));
         scheduler.wake();
         return run;
+    }
+
+    /**
+     * Why a run that has not started its tofu steps yet waits: "waiting behind run 19, which awaits
+     * approval", "waiting for a tofu slot (2 of 2 in use)"; empty for a run that does not wait.
+     */
+    public Optional<String> waiting(Run run) {
+        return switch (run.status()) {
+            case QUEUED -> Optional.of(runs.ahead(run).map(ahead -> "waiting behind run " + ahead.id() + ", which "
+                    + doing(ahead.status())).orElse("waiting for the scheduler to start it"));
+            case PLANNING -> executor.waitsForSlot(run.id())
+                    ? scheduler.slotsFull().map(full -> "waiting for a tofu slot (" + full + ")")
+                    : Optional.empty();
+            case APPROVED -> scheduler.slotsFull().map(full -> "waiting for a tofu slot (" + full + ")");
+            default -> Optional.empty();
+        };
+    }
+
+    private static String doing(RunStatus status) {
+        return switch (status) {
+            case QUEUED -> "is queued before it";
+            case PLANNING -> "is planning";
+            case PLANNED -> "awaits approval";
+            case APPROVED -> "is approved and waits to apply";
+            case APPLYING -> "is applying";
+            default -> "is " + status.wire();
+        };
     }
 
     public Optional<Run> get(long id) {
