@@ -1,6 +1,7 @@
 package dev.baozi.orchestrator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baozi.orchestrator.run.PlanJson;
 import dev.baozi.orchestrator.ui.PlanPresenter;
 import dev.baozi.ui.view.RunView;
 import java.util.ArrayList;
@@ -54,7 +55,9 @@ final class PlanText {
         return switch (action) {
             case "create" -> "      + " + a.path() + " = " + a.after();
             case "delete" -> "      - " + a.path() + " = " + a.before();
-            default -> a.changed() ? "      ~ " + a.path() + " = " + change("update", a.before(), a.after()) : null;
+            default -> a.changed() ? "      ~ " + a.path() + " = " + change("update", a.before(), a.after())
+                    : a.after().equals(PlanJson.SENSITIVE) ? "      ? " + a.path() + " = (sensitive; whether it changes is not shown)"
+                    : null;
         };
     }
 
