@@ -75,7 +75,8 @@ public final class RunRepository {
                 .where(older.WORKSPACE_ID.eq(RUN.WORKSPACE_ID))
                 .and(older.STATUS.eq(RunStatus.QUEUED.wire()))
                 .and(older.ID.lt(RUN.ID)));
-        return select(RUN.STATUS.eq(RunStatus.QUEUED.wire()).and(noHolder).and(oldest));
+        // a run queued as its workspace was being deleted never starts (it can be canceled)
+        return select(RUN.STATUS.eq(RunStatus.QUEUED.wire()).and(noHolder).and(oldest).and(WORKSPACE.DELETED_ID.eq(0L)));
     }
 
     /** The run holding {@code workspace} (planning, planned, approved or applying), as "run N is planned"; empty if none. */

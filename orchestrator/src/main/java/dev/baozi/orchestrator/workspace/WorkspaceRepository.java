@@ -1,5 +1,6 @@
 package dev.baozi.orchestrator.workspace;
 
+import static dev.baozi.orchestrator.db.jooq.Tables.RUN;
 import static dev.baozi.orchestrator.db.jooq.Tables.WORKSPACE;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /** Stores workspaces. A deleted workspace keeps its row for its runs, but is neither found by name nor listed. */
 public final class WorkspaceRepository {
@@ -58,8 +60,9 @@ public final class WorkspaceRepository {
     }
 
     /**
-     * Marks workspace {@code id} deleted: its name is free for a new workspace, its row stays for
-     * its runs. False when it was deleted already.
+     * Marks workspace {@code id} deleted, unless a run of it is queued or under way (one queued
+     * since the caller looked): its name is free for a new workspace, its row stays for its runs.
+     * False when it was deleted already or such a run exists.
      */
     public boolean markDeleted(long id, OffsetDateTime at) {
         return dsl.update(WORKSPACE)
@@ -67,6 +70,8 @@ public final class WorkspaceRepository {
                 .set(WORKSPACE.DELETED_ID, id)
                 .where(WORKSPACE.ID.eq(id))
                 .and(WORKSPACE.DELETED_ID.eq(0L))
+                .andNotExists(DSL.selectOne().from(RUN).where(RUN.WORKSPACE_ID.eq(id))
+                        .and(RUN.STATUS.in("queued", "planning", "planned", "approved", "applying")))
                 .execute() == 1;
     }
 

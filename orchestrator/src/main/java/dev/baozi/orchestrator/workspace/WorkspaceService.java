@@ -169,10 +169,16 @@ public final class WorkspaceService {
         }
         deleteSecrets(workspace);
         OffsetDateTime now = OffsetDateTime.now(clock);
-        int revoked = auth.tokens().revokeAllOf(workspace.name(), now);
         if (!workspaces.markDeleted(workspace.id(), now)) {
-            return new DeleteOutcome.Gone(workspace.name());
+            if (workspaces.byName(workspace.name()).isEmpty()) {
+                return new DeleteOutcome.Gone(workspace.name());
+            }
+            audit.record(by.name(), "workspace.delete", workspace.name(), "409", "a run was queued meanwhile");
+            return new DeleteOutcome.Refused("workspace " + workspace.name() + " cannot be deleted: a run of it was queued while"
+                    + " it was being deleted, and will error since its runs' state token is gone from OpenBao;"
+                    + " delete the workspace again once that run has ended");
         }
+        int revoked = auth.tokens().revokeAllOf(workspace.name(), now);
         audit.record(by.name(), "workspace.delete", workspace.name(), "200", revoked + " state token(s) revoked; its name is free");
         return new DeleteOutcome.Deleted(workspace, revoked);
     }

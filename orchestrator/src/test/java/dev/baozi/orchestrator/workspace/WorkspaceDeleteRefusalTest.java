@@ -90,4 +90,24 @@ class WorkspaceDeleteRefusalTest {
     void deleting_an_unknown_workspace_is_404() throws Exception {
         assertThat(delete("nothing-here").statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void a_workspace_is_not_marked_deleted_while_a_run_of_it_is_queued_and_a_run_queued_after_never_starts() {
+        var workspaces = new WorkspaceRepository(database.dsl());
+        var runs = new RunRepository(database.dsl());
+        Workspace web = workspaces.insert("web", "demo", BaoziApp.objectMapper().createObjectNode(), "1.12.6", "admin",
+                OffsetDateTime.now(), null);
+        var queued = runs.insert(web.id(), false, "olga", OffsetDateTime.now());
+
+        assertThat(workspaces.markDeleted(web.id(), OffsetDateTime.now())).isFalse();
+        runs.finish(queued.id(), dev.baozi.orchestrator.run.RunStatus.QUEUED, dev.baozi.orchestrator.run.RunStatus.CANCELED,
+                "canceled", "olga", OffsetDateTime.now());
+        assertThat(workspaces.markDeleted(web.id(), OffsetDateTime.now())).isTrue();
+        var late = runs.insert(web.id(), false, "olga", OffsetDateTime.now());
+
+        assertThat(runs.startable()).extracting(r -> r.id()).doesNotContain(late.id());
+        assertThat(workspaces.byName("web")).isEmpty();
+        assertThat(workspaces.insert("web", "demo", BaoziApp.objectMapper().createObjectNode(), "1.12.6", "admin",
+                OffsetDateTime.now(), null).id()).isNotEqualTo(web.id());
+    }
 }
