@@ -287,9 +287,15 @@ public final class RunExecutor {
         return waiting.contains(runId);
     }
 
-    /** Adds a line from Baozi itself ("waiting behind run 19") to the log of run {@code runId}. */
-    void note(long runId, String line) {
-        new RunLog(runId, logs, bus, new Redactor(List.of()), clock).line("baozi", line);
+    /**
+     * Adds a line from Baozi itself ("waiting behind run 19") to the log of run {@code runId} if
+     * that log is still empty. Only for a run that has not started: a started run's steps number
+     * their own lines.
+     */
+    void noteIfSilent(long runId, String line) {
+        if (logs.lastSeq(runId) == 0) {
+            new RunLog(runId, logs, bus, new Redactor(List.of()), clock).line("baozi", line);
+        }
     }
 
     /**

@@ -112,7 +112,7 @@ public final class RunRepository {
         if (!older.isEmpty()) {
             return Optional.of(older.getLast());
         }
-        return select(RUN.WORKSPACE_ID.eq(queued.workspaceId())
+        return select(RUN.WORKSPACE_ID.eq(queued.workspaceId()).and(RUN.ID.ne(queued.id()))
                 .and(RUN.STATUS.in(RunStatus.HOLDING.stream().map(RunStatus::wire).toList()))).stream().findFirst();
     }
 

@@ -66,8 +66,24 @@ public final class RunScheduler implements AutoCloseable {
                 return;
             }
         }
-        for (Run run : runs.startable()) {
+        List<Run> startable = runs.startable();
+        for (Run run : startable) {
             startPlan(run);
+        }
+        noteWaiting(startable);
+    }
+
+    /**
+     * Gives each queued run that waits behind another run of its workspace a log line saying so,
+     * once (while its log is empty). Written here, by the only thread that starts runs, so the line
+     * is stored before the run can start and its steps number their lines after it.
+     */
+    private void noteWaiting(List<Run> started) {
+        var startedIds = started.stream().map(Run::id).collect(java.util.stream.Collectors.toSet());
+        for (Run run : runs.withStatus(List.of(RunStatus.QUEUED))) {
+            if (!startedIds.contains(run.id())) {
+                runs.ahead(run).ifPresent(ahead -> executor.noteIfSilent(run.id(), RunService.behind(ahead)));
+            }
         }
     }
 

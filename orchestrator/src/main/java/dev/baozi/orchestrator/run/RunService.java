@@ -65,8 +65,6 @@ public final class RunService {
         Run run = runs.insert(workspace.id(), destroy, replace, by.name(), OffsetDateTime.now(clock));
         audit.record(by.name(), "run.queue", workspace.name(), "201", "run " + run.id() + (destroy ? " (destroy)" : "")
                 + (replace.isEmpty() ? "" : " (replace " + String.join(", ", replace) + ")"));
-        // behind another run of the workspace, say so in the log now (a first-in-line run starts within a second)
-        runs.ahead(run).ifPresent(ahead -> executor.note(run.id(), "waiting behind run " + ahead.id() + ", which " + doing(ahead.status())));
         scheduler.wake();
         return run;
     }
@@ -77,14 +75,18 @@ public final class RunService {
      */
     public Optional<String> waiting(Run run) {
         return switch (run.status()) {
-            case QUEUED -> Optional.of(runs.ahead(run).map(ahead -> "waiting behind run " + ahead.id() + ", which "
-                    + doing(ahead.status())).orElse("waiting for the scheduler to start it"));
+            case QUEUED -> Optional.of(runs.ahead(run).map(RunService::behind).orElse("waiting for the scheduler to start it"));
             case PLANNING -> executor.waitsForSlot(run.id())
                     ? scheduler.slotsFull().map(full -> "waiting for a tofu slot (" + full + ")")
                     : Optional.empty();
             case APPROVED -> scheduler.slotsFull().map(full -> "waiting for a tofu slot (" + full + ")");
             default -> Optional.empty();
         };
+    }
+
+    /** "waiting behind run 19, which awaits approval". */
+    static String behind(Run ahead) {
+        return "waiting behind run " + ahead.id() + ", which " + doing(ahead.status());
     }
 
     private static String doing(RunStatus status) {

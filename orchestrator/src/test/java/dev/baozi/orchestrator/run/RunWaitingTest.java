@@ -97,7 +97,15 @@ class RunWaitingTest {
         assertThat(get("/runs/" + second.id()).path("waiting").asText()).isEqualTo(why);
         assertThat(get("/workspaces/web/runs").path("runs").findValuesAsText("waiting")).containsExactly(why);
         assertThat(get("/runs/" + first.id()).has("waiting")).isFalse();
+
+        wiring.scheduler().start(); // it notes the wait in the log of a run it cannot start
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (get("/runs/" + second.id() + "/logs").path("lines").isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
         assertThat(get("/runs/" + second.id() + "/logs").path("lines").findValuesAsText("line")).containsExactly(why);
+        wiring.scheduler().wake();
+        assertThat(get("/runs/" + second.id() + "/logs").path("lines").findValuesAsText("line")).as("noted once").containsExactly(why);
     }
 
     @Test
