@@ -208,4 +208,34 @@ class BaoziCliAppTest {
         assertThat(shown.err()).isEqualTo("run " + second.id() + " is queued: waiting behind run " + first.id()
                 + ", which awaits approval\n");
     }
+
+    @Test
+    void following_a_queued_run_prints_why_it_waits_until_it_ends() throws Exception {
+        Workspace web = workspace();
+        Run first = planned(web);
+        Run second = wiring.runs().queue(web, false, new dev.baozi.orchestrator.auth.Principal.Admin());
+        wiring.scheduler().start(); // notes the wait in the run's log; it cannot start the run while the first holds the workspace
+        String why = "waiting behind run " + first.id() + ", which awaits approval";
+
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (new dev.baozi.orchestrator.run.RunLogRepository(database.dsl()).lastSeq(second.id()) == 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        var following = java.util.concurrent.CompletableFuture.supplyAsync(() -> BaoziCli.run(
+                new String[] {"run", "logs", "--id", Long.toString(second.id()), "--follow"},
+                Map.of("BAOZI_URL", url, "BAOZI_ADMIN_TOKEN", ADMIN_TOKEN),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+        while (!out.toString(StandardCharsets.UTF_8).contains(why) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        wiring.runs().cancel(second.id(), new dev.baozi.orchestrator.auth.Principal.Admin(), false);
+        var followed = new Result(following.get(20, java.util.concurrent.TimeUnit.SECONDS), out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8));
+
+        assertThat(followed.exit()).isEqualTo(BaoziCli.RUN_FAILED);
+        assertThat(followed.out()).isEqualTo("[baozi] " + why + "\n");
+        assertThat(followed.err()).startsWith("run " + second.id() + " is queued: " + why + "\n").endsWith("is canceled\n");
+    }
 }
