@@ -179,6 +179,9 @@ public final class BaoziCli {
                             + command.words() + " --help)");
                 }
             }
+            if (options.containsKey("inputs")) {
+                json(options, "inputs", null); // a bad command line is said before credentials are looked for
+            }
             String url = options.getOrDefault("url", env.getOrDefault("BAOZI_URL", "http://127.0.0.1:8080"));
             String admin = adminToken(options);
             return switch (command.words()) {

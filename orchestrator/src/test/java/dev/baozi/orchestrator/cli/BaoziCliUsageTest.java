@@ -116,4 +116,15 @@ class BaoziCliUsageTest {
                 .isEqualTo("approve with force_dns: true (--force-dns) if that is intended");
         assertThat(BaoziCli.withFlags("no run 7")).isEqualTo("no run 7");
     }
+
+    @Test
+    void bad_json_is_said_before_missing_credentials() {
+        var err = new ByteArrayOutputStream();
+        int exit = BaoziCli.run(new String[] {"workspace", "update", "--name", "w", "--inputs", "{oops}",
+                "--admin-token-file", "/nonexistent/token"}, Map.of(), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(exit).isEqualTo(BaoziCli.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("baozi: --inputs is not valid JSON at line 1, column 2:");
+    }
 }
