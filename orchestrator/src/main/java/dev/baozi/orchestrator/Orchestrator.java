@@ -59,7 +59,9 @@ import dev.baozi.orchestrator.state.OpenBaoLocker;
 import dev.baozi.orchestrator.state.OpenBaoStateStore;
 import dev.baozi.orchestrator.state.StateAdminController;
 import dev.baozi.orchestrator.state.StateController;
+import dev.baozi.orchestrator.state.StateRetirement;
 import dev.baozi.orchestrator.state.StateService;
+import dev.baozi.orchestrator.state.WorkspaceName;
 import dev.baozi.orchestrator.ui.AuditPageController;
 import dev.baozi.orchestrator.ui.PoolsPageController;
 import dev.baozi.orchestrator.ui.RunPagesController;
@@ -228,7 +230,8 @@ public final class Orchestrator implements AutoCloseable {
         Optional<PoolsService> pools = reservations.map(r -> new PoolsService(r.client()));
         var rules = new DeploymentRules(zones, reservations, workspaceRepository::all, config.dns().defaultTtl());
         var workspaces = new WorkspaceService(workspaceRepository, new TemplateCatalog(config.tofu().templatesDir()),
-                auth, kv, audit, tofuVersion, selfUrl, clock, providerCheck, runRepository::holder, rules);
+                auth, kv, audit, tofuVersion, selfUrl, clock, providerCheck, runRepository::holder, rules,
+                deletionKeepers(runRepository, new StateRetirement(state), new DnsRecordRepository(database.dsl())));
         var deploymentSteps = new DeploymentSteps(workspaces, reservations, dns, state, config.dns().defaultTtl());
         var varsService = VarsService.create(openbao.api(), config.openbao().kvMount());
         var workspaceVars = new WorkspaceVars(varsService, workspaces, audit);
@@ -258,7 +261,7 @@ public final class Orchestrator implements AutoCloseable {
                 new AuditController(audit),
                 new WorkspaceController(workspaces),
                 new RunController(runs, workspaces, bus),
-                new UserController(auth, sessions),
+                new UserController(auth, sessions, audit, clock),
                 new ProviderController(providers),
                 new PoolController(pools),
                 new VarsController(workspaceVars, workspaces),
@@ -268,6 +271,23 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     /** The web UI's pages, rendered with the ui module's compiled templates. */
+    /** Who must agree before a workspace is deleted, and let go after: its runs, its state, its DNS records. */
+    private static List<WorkspaceService.Keeper> deletionKeepers(RunRepository runs, StateRetirement state, DnsRecordRepository dns) {
+        return List.of(
+                WorkspaceService.Keeper.of(
+                        w -> runs.active(w).map(r -> r + "; cancel or discard it first"),
+                        (w, by) -> Optional.empty()),
+                WorkspaceService.Keeper.of(
+                        w -> state.blocks(new WorkspaceName(w.name()), runs.lastAppliedWasDestroy(w.id())),
+                        (w, by) -> state.release(new WorkspaceName(w.name()), by)),
+                WorkspaceService.Keeper.of(
+                        w -> Optional.empty(),
+                        (w, by) -> {
+                            dns.deleteOf(w.id());
+                            return Optional.empty();
+                        }));
+    }
+
     private static BaoziApp.UiPages uiPages(WorkspaceService workspaces, RunService runs, StateService state, AuditRepository audit,
             SessionService sessions, SessionCookies cookies, Optional<PoolsService> pools) {
         var support = new UiSupport(new Pages());

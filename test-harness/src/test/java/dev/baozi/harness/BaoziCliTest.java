@@ -8,6 +8,7 @@ import dev.baozi.orchestrator.cli.BaoziCli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,11 +86,11 @@ class BaoziCliTest {
     }
 
     @Test
-    void a_missing_option_exits_2_with_usage() {
+    void a_missing_option_exits_2_with_one_line_naming_it() {
         Run run = cli(admin(), "token", "create");
 
         assertThat(run.exit()).isEqualTo(BaoziCli.USAGE);
-        assertThat(run.err()).contains("--workspace is required").contains("usage: baozi");
+        assertThat(run.err()).isEqualTo("baozi: --workspace is required\n");
     }
 
     @Test
@@ -216,5 +217,59 @@ class BaoziCliTest {
 
         assertThat(run.exit()).isEqualTo(BaoziCli.USAGE);
         assertThat(run.err()).contains("--id takes a run number");
+    }
+
+    /** Plans with {@code planArgs}, follows, has {@code approver} approve with {@code approveArgs}, follows the apply; the run id. */
+    private static String planAndApply(Map<String, String> operator, Map<String, String> approver, List<String> planArgs,
+            String... approveArgs) {
+        List<String> plan = new java.util.ArrayList<>(List.of("run", "plan"));
+        plan.addAll(planArgs);
+        String id = cli(operator, plan.toArray(String[]::new)).out().strip();
+        assertThat(cli(operator, "run", "logs", "--id", id, "--follow").err()).contains("is planned");
+        List<String> approve = new java.util.ArrayList<>(List.of("run", "approve", "--id", id));
+        approve.addAll(List.of(approveArgs));
+        Run approved = cli(approver, approve.toArray(String[]::new));
+        assertThat(approved.exit()).as(approved.err()).isEqualTo(BaoziCli.OK);
+        assertThat(cli(operator, "run", "logs", "--id", id, "--follow").err()).contains("is applied");
+        return id;
+    }
+
+    @Test
+    void a_workspace_is_deleted_from_the_cli_once_a_destroy_emptied_its_state_and_its_tokens_and_name_go_with_it() throws Exception {
+        cli(admin(), "user", "create", "--name", "del-op", "--role", "operator");
+        cli(admin(), "user", "create", "--name", "del-ap", "--role", "approver");
+        var asOperator = Map.of("BAOZI_URL", "http://127.0.0.1:" + orchestrator.port(),
+                "BAOZI_TOKEN", cli(admin(), "user", "token", "--name", "del-op").out().strip());
+        var asApprover = Map.of("BAOZI_URL", "http://127.0.0.1:" + orchestrator.port(),
+                "BAOZI_TOKEN", cli(admin(), "user", "token", "--name", "del-ap").out().strip());
+        assertThat(cli(asOperator, "workspace", "create", "--name", "cli-del", "--template", "demo-data",
+                "--inputs", "{\"names\": [\"x\"]}").exit()).isEqualTo(BaoziCli.OK);
+        String stateToken = cli(admin(), "token", "create", "--workspace", "cli-del").out().strip();
+        String applied = planAndApply(asOperator, asApprover, List.of("--workspace", "cli-del"));
+
+        Run operatorDeletes = cli(asOperator, "workspace", "delete", "--name", "cli-del");
+        Run withResources = cli(admin(), "workspace", "delete", "--name", "cli-del");
+        planAndApply(asOperator, asApprover, List.of("--workspace", "cli-del", "--destroy"), "--confirm-destroy");
+        Run deleted = cli(admin(), "workspace", "delete", "--name", "cli-del");
+
+        assertThat(operatorDeletes.exit()).isEqualTo(BaoziCli.REFUSED);
+        assertThat(operatorDeletes.err()).contains("403");
+        assertThat(withResources.exit()).isEqualTo(BaoziCli.REFUSED);
+        assertThat(withResources.err()).contains("409: workspace cli-del cannot be deleted: its state still has")
+                .contains("resource(s); plan and apply a destroy run first (bin/baozi run plan --workspace cli-del --destroy)");
+        assertThat(deleted.exit()).as(deleted.err()).isEqualTo(BaoziCli.OK);
+        assertThat(deleted.out()).contains("\"deleted\" : \"cli-del\"").contains("\"state_tokens_revoked\" : 2");
+        assertThat(cli(admin(), "workspace", "list").out()).doesNotContain("cli-del");
+        assertThat(cli(admin(), "workspace", "show", "--name", "cli-del").exit()).isEqualTo(BaoziCli.REFUSED);
+        assertThat(TestSupport.client(orchestrator).state("GET", "cli-del", stateToken, null, null).statusCode()).isEqualTo(401);
+        var kv = dev.baozi.orchestrator.openbao.OpenBaoKv.forSession(TestSupport.login(bao));
+        assertThat(kv.read("workspaces/cli-del/state-token")).isEmpty();
+        Run kept = cli(admin(), "run", "show", "--id", applied);
+        assertThat(kept.exit()).isEqualTo(BaoziCli.OK);
+        assertThat(kept.out()).contains("\"workspace\" : \"cli-del\"").contains("\"status\" : \"applied\"");
+
+        assertThat(cli(asOperator, "workspace", "create", "--name", "cli-del", "--template", "demo-data").exit()).isEqualTo(BaoziCli.OK);
+        String fresh = cli(admin(), "token", "create", "--workspace", "cli-del").out().strip();
+        assertThat(TestSupport.client(orchestrator).state("GET", "cli-del", fresh, null, null).statusCode()).isNotEqualTo(200);
     }
 }

@@ -51,6 +51,7 @@ public final class SessionRepository {
                 .from(UI_SESSION.join(APP_USER).on(UI_SESSION.USER_ID.eq(APP_USER.ID)))
                 .where(which)
                 .and(UI_SESSION.REVOKED_AT.isNull())
+                .and(APP_USER.DISABLED_AT.isNull())
                 .and(UI_SESSION.EXPIRES_AT.gt(now))
                 .and(UI_SESSION.LAST_SEEN_AT.gt(seenAfter))
                 .fetchOptional(SessionRepository::toSession);

@@ -85,7 +85,7 @@ public final class SessionService {
         String userName = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
         String from = clientAddress == null || clientAddress.isBlank() ? "an unknown address" : clientAddress;
         Optional<UserCredentials> user = userName.isEmpty() || userName.length() > MAX_NAME_LENGTH
-                ? Optional.empty() : users.credentials(userName);
+                ? Optional.empty() : users.enabledCredentials(userName);
         // An unknown name may be a password typed into the wrong field: it is never recorded.
         String target = user.isPresent() ? "user:" + userName : "an unknown user";
         Optional<Duration> wait = limiter.retryAfter(userName, clientAddress);
@@ -197,6 +197,11 @@ public final class SessionService {
         users.setPassword(user.userId(), hasher.hash(password), mustChange);
         sessions.revokeAllOf(user.userId(), now());
         limiter.succeeded(user.name());
+    }
+
+    /** Ends every session of user {@code userId} (the user was disabled, say); returns how many. */
+    public int endSessionsOf(long userId) {
+        return sessions.revokeAllOf(userId, now());
     }
 
     private record Opened(String cookieValue, UiSession session) {}

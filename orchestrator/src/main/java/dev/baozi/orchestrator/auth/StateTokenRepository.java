@@ -56,6 +56,15 @@ public final class StateTokenRepository {
                 .execute() == 1;
     }
 
+    /** Revokes every live token of {@code workspace}; returns how many. */
+    public int revokeAllOf(String workspace, OffsetDateTime at) {
+        return dsl.update(STATE_TOKEN)
+                .set(STATE_TOKEN.REVOKED_AT, at)
+                .where(STATE_TOKEN.WORKSPACE.eq(workspace))
+                .and(STATE_TOKEN.REVOKED_AT.isNull())
+                .execute();
+    }
+
     private static StateToken toToken(StateTokenRecord r) {
         return new StateToken(r.getId(), r.getWorkspace(), r.getName(), TokenAccess.fromWire(r.getAccess()),
                 r.getCreatedBy(), r.getCreatedAt(), r.getRevokedAt());

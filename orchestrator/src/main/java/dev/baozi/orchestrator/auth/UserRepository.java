@@ -2,6 +2,7 @@ package dev.baozi.orchestrator.auth;
 
 import static dev.baozi.orchestrator.db.jooq.Tables.API_TOKEN;
 import static dev.baozi.orchestrator.db.jooq.Tables.APP_USER;
+import static dev.baozi.orchestrator.db.jooq.Tables.UI_SESSION;
 
 import dev.baozi.orchestrator.db.jooq.tables.records.AppUserRecord;
 import java.time.OffsetDateTime;
@@ -50,12 +51,19 @@ public final class UserRepository {
                 .from(API_TOKEN.join(APP_USER).on(API_TOKEN.USER_ID.eq(APP_USER.ID)))
                 .where(API_TOKEN.TOKEN_HASH.eq(tokenHash))
                 .and(API_TOKEN.REVOKED_AT.isNull())
+                .and(APP_USER.DISABLED_AT.isNull())
                 .fetchOptional(r -> toUser(r.into(APP_USER)));
     }
 
     /** The login facts of the user named {@code name}. */
     public Optional<UserCredentials> credentials(String name) {
         return dsl.selectFrom(APP_USER).where(APP_USER.NAME.eq(name)).fetchOptional(UserRepository::toCredentials);
+    }
+
+    /** The login facts of the user named {@code name}, unless that user is disabled. */
+    public Optional<UserCredentials> enabledCredentials(String name) {
+        return dsl.selectFrom(APP_USER).where(APP_USER.NAME.eq(name)).and(APP_USER.DISABLED_AT.isNull())
+                .fetchOptional(UserRepository::toCredentials);
     }
 
     /** The login facts of user {@code id}. */
@@ -92,6 +100,28 @@ public final class UserRepository {
         dsl.update(APP_USER).set(APP_USER.ROLE, role.wire()).where(APP_USER.ID.eq(id)).execute();
     }
 
+    /** Disables user {@code id} at {@code at}, or enables it again ({@code at} null). */
+    public void setDisabled(long id, OffsetDateTime at) {
+        dsl.update(APP_USER).set(APP_USER.DISABLED_AT, at).where(APP_USER.ID.eq(id)).execute();
+    }
+
+    /** Revokes every live API token of user {@code id}; returns how many. */
+    public int revokeTokens(long id, OffsetDateTime at) {
+        return dsl.update(API_TOKEN).set(API_TOKEN.REVOKED_AT, at)
+                .where(API_TOKEN.USER_ID.eq(id)).and(API_TOKEN.REVOKED_AT.isNull())
+                .execute();
+    }
+
+    /** Deletes user {@code id} with its API tokens and sessions, in one transaction. */
+    public void delete(long id) {
+        dsl.transaction(tx -> {
+            var t = tx.dsl();
+            t.deleteFrom(API_TOKEN).where(API_TOKEN.USER_ID.eq(id)).execute();
+            t.deleteFrom(UI_SESSION).where(UI_SESSION.USER_ID.eq(id)).execute();
+            t.deleteFrom(APP_USER).where(APP_USER.ID.eq(id)).execute();
+        });
+    }
+
     /** True when at least one user can log in to the web UI with a password. */
     public boolean anyWithPassword() {
         return dsl.fetchExists(dsl.selectOne().from(APP_USER).where(APP_USER.PASSWORD_HASH.isNotNull()));
@@ -103,6 +133,6 @@ public final class UserRepository {
     }
 
     private static AppUser toUser(AppUserRecord r) {
-        return new AppUser(r.getId(), r.getName(), Role.fromWire(r.getRole()), r.getCreatedAt());
+        return new AppUser(r.getId(), r.getName(), Role.fromWire(r.getRole()), r.getCreatedAt(), r.getDisabledAt() != null);
     }
 }

@@ -52,6 +52,14 @@ public final class DnsRecordRepository {
         });
     }
 
+    /**
+     * Forgets every record of a deleted workspace: their names are free for other workspaces, and
+     * the next DNS apply in each of their zones takes them out of the zone. Returns how many.
+     */
+    public int deleteOf(long workspaceId) {
+        return dsl.deleteFrom(DNS_RECORD).where(DNS_RECORD.WORKSPACE_ID.eq(workspaceId)).execute();
+    }
+
     private static String values(List<String> values) {
         try {
             return JSON.writeValueAsString(values);

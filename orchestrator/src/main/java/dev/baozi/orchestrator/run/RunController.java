@@ -21,6 +21,8 @@ public final class RunController {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunController.class);
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = dev.baozi.orchestrator.web.BaoziApp.objectMapper();
+
     private final RunService runs;
     private final WorkspaceService workspaces;
     private final LogBus bus;
@@ -69,11 +71,18 @@ public final class RunController {
     }
 
     public void list(Context ctx) {
-        ctx.json(Map.of("runs", runs.forWorkspace(workspace(ctx))));
+        ctx.json(Map.of("runs", runs.forWorkspace(workspace(ctx)).stream().map(this::view).toList()));
     }
 
     public void show(Context ctx) {
-        ctx.json(run(ctx));
+        ctx.json(view(run(ctx)));
+    }
+
+    /** The run as stored, and for a run that waits, {@code waiting}: why ("waiting behind run 19, which awaits approval"). */
+    private JsonNode view(Run run) {
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.valueToTree(run);
+        runs.waiting(run).ifPresent(why -> node.put("waiting", why));
+        return node;
     }
 
     public void plan(Context ctx) {

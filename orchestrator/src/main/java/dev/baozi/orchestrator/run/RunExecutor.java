@@ -193,6 +193,7 @@ public final class RunExecutor {
     private boolean takeSlot(RunScheduler.Slot slot, Step step) {
         waiting.add(step.run.id());
         try {
+            slot.full().ifPresent(full -> step.log.line("baozi", "waiting for a tofu slot (" + full + ")"));
             if (slot.take(() -> cancelRequests.containsKey(step.run.id()))) {
                 if (!cancelRequests.containsKey(step.run.id())) {
                     return true;
@@ -280,6 +281,22 @@ public final class RunExecutor {
             step.finish(RunStatus.APPLYING, RunStatus.ERRORED, "applying failed: " + e.getMessage());
         } finally {
             discardRun(run.id());
+        }
+    }
+
+    /** Whether run {@code runId} is planning but waits for a tofu slot. */
+    boolean waitsForSlot(long runId) {
+        return waiting.contains(runId);
+    }
+
+    /**
+     * Adds a line from Baozi itself ("waiting behind run 19") to the log of run {@code runId} if
+     * that log is still empty. Only for a run that has not started: a started run's steps number
+     * their own lines.
+     */
+    void noteIfSilent(long runId, String line) {
+        if (logs.lastSeq(runId) == 0) {
+            new RunLog(runId, logs, bus, new Redactor(List.of()), clock).line("baozi", line);
         }
     }
 

@@ -75,7 +75,8 @@ public final class RunRepository {
                 .where(older.WORKSPACE_ID.eq(RUN.WORKSPACE_ID))
                 .and(older.STATUS.eq(RunStatus.QUEUED.wire()))
                 .and(older.ID.lt(RUN.ID)));
-        return select(RUN.STATUS.eq(RunStatus.QUEUED.wire()).and(noHolder).and(oldest));
+        // a run queued as its workspace was being deleted never starts (it can be canceled)
+        return select(RUN.STATUS.eq(RunStatus.QUEUED.wire()).and(noHolder).and(oldest).and(WORKSPACE.DELETED_ID.eq(0L)));
     }
 
     /** The run holding {@code workspace} (planning, planned, approved or applying), as "run N is planned"; empty if none. */
@@ -83,6 +84,36 @@ public final class RunRepository {
         return select(RUN.WORKSPACE_ID.eq(workspace.id())
                 .and(RUN.STATUS.in(RunStatus.HOLDING.stream().map(RunStatus::wire).toList())))
                 .stream().findFirst().map(r -> "run " + r.id() + " is " + r.status().wire());
+    }
+
+    /** The oldest run of {@code workspace} that is queued or holds it, as "run N is queued"; empty if none. */
+    public Optional<String> active(Workspace workspace) {
+        var statuses = new java.util.ArrayList<>(RunStatus.HOLDING.stream().map(RunStatus::wire).toList());
+        statuses.add(RunStatus.QUEUED.wire());
+        return select(RUN.WORKSPACE_ID.eq(workspace.id()).and(RUN.STATUS.in(statuses)))
+                .stream().findFirst().map(r -> "run " + r.id() + " is " + r.status().wire());
+    }
+
+    /** Whether the newest applied run of workspace {@code workspaceId} was a destroy. */
+    public boolean lastAppliedWasDestroy(long workspaceId) {
+        return dsl.select(RUN.DESTROY).from(RUN)
+                .where(RUN.WORKSPACE_ID.eq(workspaceId)).and(RUN.STATUS.eq(RunStatus.APPLIED.wire()))
+                .orderBy(RUN.ID.desc()).limit(1)
+                .fetchOptional(RUN.DESTROY).orElse(false);
+    }
+
+    /**
+     * The run a queued run waits behind: the newest older queued run of its workspace, else the
+     * run holding its workspace; empty when it is first in line and nothing holds the workspace.
+     */
+    public Optional<Run> ahead(Run queued) {
+        List<Run> older = select(RUN.WORKSPACE_ID.eq(queued.workspaceId()).and(RUN.STATUS.eq(RunStatus.QUEUED.wire()))
+                .and(RUN.ID.lt(queued.id())));
+        if (!older.isEmpty()) {
+            return Optional.of(older.getLast());
+        }
+        return select(RUN.WORKSPACE_ID.eq(queued.workspaceId()).and(RUN.ID.ne(queued.id()))
+                .and(RUN.STATUS.in(RunStatus.HOLDING.stream().map(RunStatus::wire).toList()))).stream().findFirst();
     }
 
     /** Moves run {@code id} from {@code from} to {@code to}; false when it was not in {@code from}. */

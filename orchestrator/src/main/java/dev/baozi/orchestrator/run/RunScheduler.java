@@ -23,6 +23,7 @@ public final class RunScheduler implements AutoCloseable {
     private final RunExecutor executor;
     private final Clock clock;
     private final Semaphore slots;
+    private final int maxConcurrent;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final Semaphore wakeups = new Semaphore(0);
     private final Thread dispatcher;
@@ -33,6 +34,7 @@ public final class RunScheduler implements AutoCloseable {
         this.executor = executor;
         this.clock = clock;
         this.slots = new Semaphore(maxConcurrent);
+        this.maxConcurrent = maxConcurrent;
         this.dispatcher = Thread.ofPlatform().daemon().name("run-dispatcher").unstarted(this::loop);
     }
 
@@ -64,8 +66,24 @@ public final class RunScheduler implements AutoCloseable {
                 return;
             }
         }
-        for (Run run : runs.startable()) {
+        List<Run> startable = runs.startable();
+        for (Run run : startable) {
             startPlan(run);
+        }
+        noteWaiting(startable);
+    }
+
+    /**
+     * Gives each queued run that waits behind another run of its workspace a log line saying so,
+     * once (while its log is empty). Written here, by the only thread that starts runs, so the line
+     * is stored before the run can start and its steps number their lines after it.
+     */
+    private void noteWaiting(List<Run> started) {
+        var startedIds = started.stream().map(Run::id).collect(java.util.stream.Collectors.toSet());
+        for (Run run : runs.withStatus(List.of(RunStatus.QUEUED))) {
+            if (!startedIds.contains(run.id())) {
+                runs.ahead(run).ifPresent(ahead -> executor.noteIfSilent(run.id(), RunService.behind(ahead)));
+            }
         }
     }
 
@@ -89,6 +107,12 @@ public final class RunScheduler implements AutoCloseable {
         });
     }
 
+    /** "2 of 2 in use" when every tofu slot is taken now; empty when one is free. */
+    public java.util.Optional<String> slotsFull() {
+        int free = slots.availablePermits();
+        return free > 0 ? java.util.Optional.empty() : java.util.Optional.of((maxConcurrent - free) + " of " + maxConcurrent + " in use");
+    }
+
     /** One run's hold on a tofu slot: taken at most once, given back once. */
     final class Slot {
         private boolean held;
@@ -105,6 +129,11 @@ public final class RunScheduler implements AutoCloseable {
                 }
             }
             return false;
+        }
+
+        /** As {@link RunScheduler#slotsFull()}, for the run about to wait. */
+        java.util.Optional<String> full() {
+            return held ? java.util.Optional.empty() : slotsFull();
         }
 
         void release() {

@@ -69,6 +69,37 @@ public final class RunService {
         return run;
     }
 
+    /**
+     * Why a run that has not started its tofu steps yet waits: "waiting behind run 19, which awaits
+     * approval", "waiting for a tofu slot (2 of 2 in use)"; empty for a run that does not wait.
+     */
+    public Optional<String> waiting(Run run) {
+        return switch (run.status()) {
+            case QUEUED -> Optional.of(runs.ahead(run).map(RunService::behind).orElse("waiting for the scheduler to start it"));
+            case PLANNING -> executor.waitsForSlot(run.id())
+                    ? scheduler.slotsFull().map(full -> "waiting for a tofu slot (" + full + ")")
+                    : Optional.empty();
+            case APPROVED -> scheduler.slotsFull().map(full -> "waiting for a tofu slot (" + full + ")");
+            default -> Optional.empty();
+        };
+    }
+
+    /** "waiting behind run 19, which awaits approval". */
+    static String behind(Run ahead) {
+        return "waiting behind run " + ahead.id() + ", which " + doing(ahead.status());
+    }
+
+    private static String doing(RunStatus status) {
+        return switch (status) {
+            case QUEUED -> "is queued before it";
+            case PLANNING -> "is planning";
+            case PLANNED -> "awaits approval";
+            case APPROVED -> "is approved and waits to apply";
+            case APPLYING -> "is applying";
+            default -> "is " + status.wire();
+        };
+    }
+
     public Optional<Run> get(long id) {
         return runs.get(id);
     }

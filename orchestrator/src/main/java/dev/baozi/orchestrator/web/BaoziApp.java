@@ -123,6 +123,10 @@ public final class BaoziApp {
                     get("/users", c.users()::list, Access.ADMIN);
                     post("/users", c.users()::create, Access.ADMIN);
                     post("/users/{name}/tokens", c.users()::token, Access.ADMIN);
+                    delete("/users/{name}/tokens", c.users()::revokeTokens, Access.ADMIN);
+                    patch("/users/{name}", c.users()::update, Access.ADMIN);
+                    delete("/users/{name}", c.users()::delete, Access.ADMIN);
+                    put("/users/{name}/password", c.users()::password, Access.ADMIN);
                     get("/templates", c.workspaces()::templates, Access.VIEWER);
                     get("/workspaces", c.workspaces()::list, Access.VIEWER);
                     post("/workspaces", c.workspaces()::create, Access.OPERATOR);
@@ -143,6 +147,7 @@ public final class BaoziApp {
                     path("/workspaces/{workspace}", () -> {
                         get(c.workspaces()::show, Access.VIEWER);
                         patch(c.workspaces()::update, Access.OPERATOR);
+                        delete(c.workspaces()::delete, Access.ADMIN);
                         get("/files", c.workspaces()::files, Access.VIEWER);
                         get("/runs", c.runs()::list, Access.VIEWER);
                         post("/runs", c.runs()::queue, Access.OPERATOR);

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-/** {@code /api/v1/templates} and {@code /api/v1/workspaces}: list, create, show, generated files. */
+/** {@code /api/v1/templates} and {@code /api/v1/workspaces}: list, create, show, change, delete, generated files. */
 public final class WorkspaceController {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -100,6 +100,21 @@ public final class WorkspaceController {
             case WorkspaceService.UpdateOutcome.Invalid i -> ctx.status(HttpStatus.BAD_REQUEST)
                     .json(Map.of("error", String.join("; ", i.problems()), "problems", i.problems()));
             case WorkspaceService.UpdateOutcome.Held h -> ctx.status(HttpStatus.CONFLICT).json(new ErrorBody(h.reason()));
+        }
+    }
+
+    /** {@code DELETE /api/v1/workspaces/{workspace}}: 409 saying what holds it, else the workspace is gone. */
+    public void delete(Context ctx) {
+        switch (service.delete(workspace(ctx), Requests.principal(ctx))) {
+            case WorkspaceService.DeleteOutcome.Deleted d -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("deleted", d.workspace().name());
+                m.put("state_tokens_revoked", d.stateTokensRevoked());
+                m.put("note", "its runs, their logs and its earlier state versions are kept; its name is free for a new workspace");
+                ctx.json(m);
+            }
+            case WorkspaceService.DeleteOutcome.Refused r -> ctx.status(HttpStatus.CONFLICT).json(new ErrorBody(r.reason()));
+            case WorkspaceService.DeleteOutcome.Gone g -> throw new NotFoundResponse("no workspace named " + g.name());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.baozi.orchestrator.workspace;
 
+import static dev.baozi.orchestrator.db.jooq.Tables.RUN;
 import static dev.baozi.orchestrator.db.jooq.Tables.WORKSPACE;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,8 +12,9 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
-/** Stores workspaces. */
+/** Stores workspaces. A deleted workspace keeps its row for its runs, but is neither found by name nor listed. */
 public final class WorkspaceRepository {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,7 +40,8 @@ public final class WorkspaceRepository {
     }
 
     public Optional<Workspace> byName(String name) {
-        return dsl.selectFrom(WORKSPACE).where(WORKSPACE.NAME.eq(name)).fetchOptional(WorkspaceRepository::toWorkspace);
+        return dsl.selectFrom(WORKSPACE).where(WORKSPACE.NAME.eq(name)).and(WORKSPACE.DELETED_ID.eq(0L))
+                .fetchOptional(WorkspaceRepository::toWorkspace);
     }
 
     public Optional<Workspace> byId(long id) {
@@ -46,13 +49,30 @@ public final class WorkspaceRepository {
     }
 
     public List<Workspace> all() {
-        return dsl.selectFrom(WORKSPACE).orderBy(WORKSPACE.NAME).fetch(WorkspaceRepository::toWorkspace);
+        return dsl.selectFrom(WORKSPACE).where(WORKSPACE.DELETED_ID.eq(0L)).orderBy(WORKSPACE.NAME)
+                .fetch(WorkspaceRepository::toWorkspace);
     }
 
     /** Replaces the inputs of workspace {@code id} and returns it as it is now. */
     public Workspace updateInputs(long id, JsonNode inputs) {
         dsl.update(WORKSPACE).set(WORKSPACE.INPUTS_JSON, inputs.toString()).where(WORKSPACE.ID.eq(id)).execute();
         return byId(id).orElseThrow(() -> new IllegalStateException("workspace " + id + " vanished while its inputs changed"));
+    }
+
+    /**
+     * Marks workspace {@code id} deleted, unless a run of it is queued or under way (one queued
+     * since the caller looked): its name is free for a new workspace, its row stays for its runs.
+     * False when it was deleted already or such a run exists.
+     */
+    public boolean markDeleted(long id, OffsetDateTime at) {
+        return dsl.update(WORKSPACE)
+                .set(WORKSPACE.DELETED_AT, at)
+                .set(WORKSPACE.DELETED_ID, id)
+                .where(WORKSPACE.ID.eq(id))
+                .and(WORKSPACE.DELETED_ID.eq(0L))
+                .andNotExists(DSL.selectOne().from(RUN).where(RUN.WORKSPACE_ID.eq(id))
+                        .and(RUN.STATUS.in("queued", "planning", "planned", "approved", "applying")))
+                .execute() == 1;
     }
 
     public void delete(long id) {

@@ -39,6 +39,7 @@ public final class WorkspaceService {
     private final ProviderCheck providers;
     private final RunHold holds;
     private final TemplateRules rules;
+    private final List<Keeper> keepers;
 
     public WorkspaceService(WorkspaceRepository workspaces, TemplateCatalog templates, AuthService auth, OpenBaoKv kv,
             AuditRepository audit, String tofuVersion, Supplier<String> baoziUrl, Clock clock) {
@@ -48,6 +49,13 @@ public final class WorkspaceService {
     public WorkspaceService(WorkspaceRepository workspaces, TemplateCatalog templates, AuthService auth, OpenBaoKv kv,
             AuditRepository audit, String tofuVersion, Supplier<String> baoziUrl, Clock clock, ProviderCheck providers,
             RunHold holds, TemplateRules rules) {
+        this(workspaces, templates, auth, kv, audit, tofuVersion, baoziUrl, clock, providers, holds, rules, List.of());
+    }
+
+    public WorkspaceService(WorkspaceRepository workspaces, TemplateCatalog templates, AuthService auth, OpenBaoKv kv,
+            AuditRepository audit, String tofuVersion, Supplier<String> baoziUrl, Clock clock, ProviderCheck providers,
+            RunHold holds, TemplateRules rules, List<Keeper> keepers) {
+        this.keepers = List.copyOf(keepers);
         this.providers = providers;
         this.holds = holds;
         this.rules = rules;
@@ -99,6 +107,91 @@ public final class WorkspaceService {
         List<String> problems(Template template, JsonNode inputs, String provider, String workspace);
 
         TemplateRules NONE = (template, inputs, provider, workspace) -> List.of();
+    }
+
+    /**
+     * Something another package keeps for a workspace (its runs, its state, its DNS records): asked
+     * whether the workspace may be deleted, then told to let go of what it keeps. A port: the
+     * wiring answers it for each package, in order; the first that blocks wins.
+     */
+    public interface Keeper {
+        /** Why {@code workspace} may not be deleted now ("run 12 is planned"), or empty. */
+        Optional<String> blocks(Workspace workspace);
+
+        /** Lets go of what it keeps for {@code workspace}, which is being deleted; empty when done, else why not. */
+        Optional<String> release(Workspace workspace, Principal by);
+
+        static Keeper of(java.util.function.Function<Workspace, Optional<String>> blocks,
+                java.util.function.BiFunction<Workspace, Principal, Optional<String>> release) {
+            return new Keeper() {
+                @Override
+                public Optional<String> blocks(Workspace workspace) {
+                    return blocks.apply(workspace);
+                }
+
+                @Override
+                public Optional<String> release(Workspace workspace, Principal by) {
+                    return release.apply(workspace, by);
+                }
+            };
+        }
+    }
+
+    /** What a delete request came to. Refusals are results, not errors. */
+    public sealed interface DeleteOutcome {
+        record Deleted(Workspace workspace, int stateTokensRevoked) implements DeleteOutcome {}
+
+        /** Something still holds the workspace; {@code reason} says what and what to do. */
+        record Refused(String reason) implements DeleteOutcome {}
+
+        record Gone(String name) implements DeleteOutcome {}
+    }
+
+    /**
+     * Deletes a workspace once nothing holds it: no run queued or under way, no lock on its state,
+     * no resources left in its state (or the last apply was a destroy). The keepers let go first
+     * (the state is marked deleted, its DNS records are dropped), then its secrets in OpenBao (the
+     * runs' state token) are deleted, every state token of it is revoked and its name is freed.
+     * Its runs, their logs and the state's earlier versions stay, for the audit.
+     */
+    public DeleteOutcome delete(Workspace workspace, Principal by) {
+        for (Keeper keeper : keepers) {
+            Optional<String> block = keeper.blocks(workspace);
+            if (block.isPresent()) {
+                audit.record(by.name(), "workspace.delete", workspace.name(), "409", block.get());
+                return new DeleteOutcome.Refused("workspace " + workspace.name() + " cannot be deleted: " + block.get());
+            }
+        }
+        for (Keeper keeper : keepers) {
+            Optional<String> problem = keeper.release(workspace, by);
+            if (problem.isPresent()) {
+                audit.record(by.name(), "workspace.delete", workspace.name(), "409", problem.get());
+                return new DeleteOutcome.Refused("workspace " + workspace.name() + " cannot be deleted: " + problem.get());
+            }
+        }
+        deleteSecrets(workspace);
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        if (!workspaces.markDeleted(workspace.id(), now)) {
+            if (workspaces.byName(workspace.name()).isEmpty()) {
+                return new DeleteOutcome.Gone(workspace.name());
+            }
+            audit.record(by.name(), "workspace.delete", workspace.name(), "409", "a run was queued meanwhile");
+            return new DeleteOutcome.Refused("workspace " + workspace.name() + " cannot be deleted: a run of it was queued while"
+                    + " it was being deleted, and will error since its runs' state token is gone from OpenBao;"
+                    + " delete the workspace again once that run has ended");
+        }
+        int revoked = auth.tokens().revokeAllOf(workspace.name(), now);
+        audit.record(by.name(), "workspace.delete", workspace.name(), "200", revoked + " state token(s) revoked; its name is free");
+        return new DeleteOutcome.Deleted(workspace, revoked);
+    }
+
+    /**
+     * Deletes what OpenBao keeps for {@code workspace} (every version): the state token its runs
+     * use. The workspace's other stored secrets (its sensitive inputs, once they live in OpenBao)
+     * are deleted here too.
+     */
+    private void deleteSecrets(Workspace workspace) {
+        kv.destroyAll(tokenPath(workspace.name()));
     }
 
     /** What a change of inputs came to. Refusals are results, not errors. */

@@ -1,0 +1,136 @@
+package dev.baozi.orchestrator.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baozi.orchestrator.Orchestrator;
+import dev.baozi.orchestrator.auth.Principal;
+import dev.baozi.orchestrator.config.BaoziConfig;
+import dev.baozi.orchestrator.config.ConfigLoader;
+import dev.baozi.orchestrator.db.Database;
+import dev.baozi.orchestrator.openbao.OpenBaoHttp;
+import dev.baozi.orchestrator.web.BaoziApp;
+import dev.baozi.orchestrator.workspace.Workspace;
+import dev.baozi.orchestrator.workspace.WorkspaceRepository;
+import io.javalin.Javalin;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs that wait say why, in the run's JSON and in its log: the real app on H2, the scheduler not
+ * started (so nothing moves but what the test moves).
+ */
+class RunWaitingTest {
+
+    private static final String ADMIN_TOKEN = "admin-test-token-0123456789";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private Database database;
+    private Orchestrator.Wiring wiring;
+    private Javalin app;
+    private String base;
+    private RunRepository runs;
+    private Workspace web;
+
+    @BeforeEach
+    void start() throws Exception {
+        int closedPort;
+        try (var socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        BaoziConfig config = ConfigLoader.load(null, Map.of(
+                "BAOZI_DB_URL", "jdbc:h2:mem:run-waiting-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1",
+                "BAOZI_OPENBAO_ADDRESS", "http://127.0.0.1:" + closedPort,
+                "BAOZI_OPENBAO_APPROLE_ROLE_ID", "unused",
+                "BAOZI_OPENBAO_APPROLE_SECRET_ID", "unused",
+                "BAOZI_AUTH_ADMIN_TOKEN", ADMIN_TOKEN,
+                "BAOZI_RUNS_MAX_CONCURRENT", "1"));
+        database = Database.open(config.database());
+        var openbao = new OpenBaoHttp(config.openbao().address(), () -> "no-token", config.openbao().timeout());
+        wiring = Orchestrator.wire(config, database, openbao, Clock.systemUTC(), () -> "http://127.0.0.1:1", "1.12.6",
+                Path.of("unused.tfrc.json"));
+        app = wiring.app().create("127.0.0.1", 0).start();
+        base = "http://127.0.0.1:" + app.port();
+        runs = new RunRepository(database.dsl());
+        web = new WorkspaceRepository(database.dsl()).insert("web", "demo", BaoziApp.objectMapper().createObjectNode(), "1.12.6",
+                "admin", OffsetDateTime.now(), null);
+    }
+
+    @AfterEach
+    void stop() {
+        app.stop();
+        wiring.scheduler().close();
+        database.close();
+    }
+
+    private JsonNode get(String path) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(base + "/api/v1" + path)).header("Authorization", "Bearer " + ADMIN_TOKEN).build();
+        var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return BaoziApp.objectMapper().readTree(response.body());
+    }
+
+    private Run planned() {
+        Run run = runs.insert(web.id(), false, "olga", OffsetDateTime.now());
+        runs.transition(run.id(), RunStatus.QUEUED, RunStatus.PLANNING, OffsetDateTime.now());
+        runs.transition(run.id(), RunStatus.PLANNING, RunStatus.PLANNED, OffsetDateTime.now());
+        return run;
+    }
+
+    @Test
+    void a_run_queued_behind_a_planned_one_says_it_waits_for_that_approval_in_its_json_and_its_log() throws Exception {
+        Run first = planned();
+
+        Run second = wiring.runs().queue(web, false, new Principal.Admin());
+
+        String why = "waiting behind run " + first.id() + ", which awaits approval";
+        assertThat(get("/runs/" + second.id()).path("waiting").asText()).isEqualTo(why);
+        assertThat(get("/workspaces/web/runs").path("runs").findValuesAsText("waiting")).containsExactly(why);
+        assertThat(get("/runs/" + first.id()).has("waiting")).isFalse();
+
+        wiring.scheduler().start(); // it notes the wait in the log of a run it cannot start
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (get("/runs/" + second.id() + "/logs").path("lines").isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(get("/runs/" + second.id() + "/logs").path("lines").findValuesAsText("line")).containsExactly(why);
+        wiring.scheduler().wake();
+        assertThat(get("/runs/" + second.id() + "/logs").path("lines").findValuesAsText("line")).as("noted once").containsExactly(why);
+    }
+
+    @Test
+    void a_run_queued_behind_another_queued_run_names_that_run() throws Exception {
+        planned();
+        Run second = runs.insert(web.id(), false, "olga", OffsetDateTime.now());
+
+        Run third = wiring.runs().queue(web, true, new Principal.Admin());
+
+        assertThat(get("/runs/" + third.id()).path("waiting").asText())
+                .isEqualTo("waiting behind run " + second.id() + ", which is queued before it");
+    }
+
+    @Test
+    void an_approved_run_waits_for_a_tofu_slot_while_every_slot_is_taken() throws Exception {
+        Run run = planned();
+        runs.decide(run.id(), RunStatus.APPROVED, "abe", "ok", false, OffsetDateTime.now());
+        assertThat(get("/runs/" + run.id()).has("waiting")).isFalse();
+
+        RunScheduler.Slot slot = wiring.scheduler().new Slot();
+        assertThat(slot.take(() -> false)).isTrue();
+        try {
+            assertThat(get("/runs/" + run.id()).path("waiting").asText()).isEqualTo("waiting for a tofu slot (1 of 1 in use)");
+        } finally {
+            slot.release();
+        }
+    }
+}
