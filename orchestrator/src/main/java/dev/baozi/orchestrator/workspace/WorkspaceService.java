@@ -187,11 +187,11 @@ public final class WorkspaceService {
 
     /**
      * Deletes what OpenBao keeps for {@code workspace} (every version): the state token its runs
-     * use. The workspace's other stored secrets (its sensitive inputs, once they live in OpenBao)
-     * are deleted here too.
+     * use and the values of its sensitive inputs.
      */
     private void deleteSecrets(Workspace workspace) {
         kv.destroyAll(tokenPath(workspace.name()));
+        kv.destroyAll(sensitivePath(workspace.name()));
     }
 
     /** What a change of inputs came to. Refusals are results, not errors. */

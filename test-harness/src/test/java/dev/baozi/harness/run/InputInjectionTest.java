@@ -243,6 +243,19 @@ class InputInjectionTest {
     }
 
     @Test
+    void deleting_a_workspace_deletes_its_sensitive_inputs_from_openbao() throws Exception {
+        assertThat(operator.post("/workspaces", Map.of("name", "short-lived", "template", "echo", "inputs", hostileInputs())).status())
+                .isEqualTo(201);
+        var kv = dev.baozi.orchestrator.openbao.OpenBaoKv.forSession(TestSupport.login(bao));
+        assertThat(kv.read("workspaces/short-lived/sensitive-inputs")).isPresent();
+
+        var deleted = admin.call("DELETE", "/workspaces/short-lived", null);
+
+        assertThat(deleted.status()).as(deleted.toString()).isEqualTo(200);
+        assertThat(kv.read("workspaces/short-lived/sensitive-inputs")).isEmpty();
+    }
+
+    @Test
     void a_tofu_step_cannot_see_the_orchestrators_files_its_environment_or_another_run() {
         String environ = "/proc/" + ProcessHandle.current().pid() + "/environ";
         var inputs = new LinkedHashMap<>(hostileInputs());
