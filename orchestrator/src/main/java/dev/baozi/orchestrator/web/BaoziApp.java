@@ -25,7 +25,6 @@ import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
-import io.javalin.json.JavalinJackson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +95,7 @@ public final class BaoziApp {
             config.jetty.port = port;
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = maxBodyBytes;
-            config.jsonMapper(new JavalinJackson(objectMapper(), false));
+            config.jsonMapper(new StrictJsonMapper(objectMapper()));
 
             config.concurrency.useVirtualThreads = true;
             config.events.handlerAdded(info -> {
@@ -104,6 +103,7 @@ public final class BaoziApp {
                     routes.add(new Route(info.getHttpMethod().name(), info.getPath(), info.getRoles()));
                 }
             });
+            config.routes.before(BaoziApp::securityHeaders);
             config.routes.beforeMatched(guard);
 
             config.routes.apiBuilder(() -> {
@@ -228,6 +228,22 @@ public final class BaoziApp {
                 }
             });
         });
+    }
+
+    /**
+     * On every answer, before anything else runs (so refusals and errors carry them too): no MIME
+     * sniffing; no caching, since answers carry tokens, secrets, states or pages (static files
+     * override it); and HSTS when the request came over HTTPS (directly or, per
+     * {@code X-Forwarded-Proto}, through a proxy: browsers ignore it over plain HTTP anyway).
+     */
+    static void securityHeaders(io.javalin.http.Context ctx) {
+        ctx.header("X-Content-Type-Options", "nosniff").header("Cache-Control", "no-store");
+        String forwarded = ctx.header("X-Forwarded-Proto");
+        boolean https = "https".equalsIgnoreCase(ctx.scheme())
+                || (forwarded != null && forwarded.split(",")[0].strip().equalsIgnoreCase("https"));
+        if (https) {
+            ctx.header("Strict-Transport-Security", "max-age=31536000");
+        }
     }
 
     /** A UI error page: with the session's chrome when there is a session, else the anonymous one. */
