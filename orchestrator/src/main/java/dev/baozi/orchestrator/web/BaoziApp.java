@@ -104,6 +104,7 @@ public final class BaoziApp {
                 }
             });
             config.routes.before(BaoziApp::securityHeaders);
+            config.routes.before(BaoziApp::checkEncodings);
             config.routes.beforeMatched(guard);
 
             config.routes.apiBuilder(() -> {
@@ -243,6 +244,30 @@ public final class BaoziApp {
                 || (forwarded != null && forwarded.split(",")[0].strip().equalsIgnoreCase("https"));
         if (https) {
             ctx.header("Strict-Transport-Security", "max-age=31536000");
+        }
+    }
+
+    /**
+     * Refuses, before any route is matched, what Javalin would otherwise fail on with a 500: a
+     * path that is not valid %-encoding (path parameters are decoded when the route is matched)
+     * and a request charset Java does not know (bodies are decoded with it).
+     */
+    static void checkEncodings(io.javalin.http.Context ctx) {
+        try {
+            java.net.URLDecoder.decode(ctx.path().replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new io.javalin.http.BadRequestResponse("the request path is not valid %-encoding: " + e.getMessage());
+        }
+        String charset = ctx.characterEncoding();
+        boolean known;
+        try {
+            known = charset == null || java.nio.charset.Charset.isSupported(charset);
+        } catch (IllegalArgumentException e) {
+            known = false;
+        }
+        if (!known) {
+            throw new io.javalin.http.BadRequestResponse("the Content-Type names a charset Baozi does not know ("
+                    + (charset.length() > 40 ? charset.substring(0, 40) + "…" : charset) + "); send UTF-8");
         }
     }
 
