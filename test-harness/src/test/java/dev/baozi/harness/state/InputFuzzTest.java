@@ -102,6 +102,8 @@ class InputFuzzTest {
         long sending = 0;
         long checking = 0;
         var slowest = new java.util.TreeMap<Long, String>();
+        var statuses = new java.util.TreeMap<Integer, Integer>();
+        int accepted = 0;
         while (sent < REQUESTS && System.nanoTime() < end && failures.size() < 10) {
             Req seed = seed(rnd, serial++);
             Req req = mutate(seed, rnd);
@@ -114,6 +116,10 @@ class InputFuzzTest {
                 slowest.pollFirstEntry();
             }
             sent++;
+            statuses.merge(answer.status(), 1, Integer::sum);
+            if (req.mutating() && answer.status() / 100 == 2) {
+                accepted++;
+            }
             if (answer.status() >= 500 || answer.status() < 100) {
                 failures.add(describe(req, answer));
             }
@@ -131,10 +137,12 @@ class InputFuzzTest {
             }
         }
 
-        System.out.printf("fuzz: seed %d, %d requests, %d ms sending, %d ms checking; slowest: %s%n", SEED, sent,
-                sending / 1_000_000, checking / 1_000_000, slowest.descendingMap());
+        System.out.printf("fuzz: seed %d, %d requests, %d ms sending, %d ms checking; statuses %s; slowest: %s%n", SEED, sent,
+                sending / 1_000_000, checking / 1_000_000, statuses, slowest.descendingMap());
         assertThat(failures).as("seed " + SEED + ", after " + sent + " requests").isEmpty();
         assertThat(sent).as("requests sent within " + BUDGET).isGreaterThanOrEqualTo(REQUESTS);
+        assertThat(accepted).as("requests that changed something with a 2xx: the check above is not vacuous")
+                .isGreaterThan(REQUESTS / 100);
     }
 
     /** Every table but the audit log, straight from the in-memory database: what no refused request may change. */
