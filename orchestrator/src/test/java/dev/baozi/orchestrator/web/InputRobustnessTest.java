@@ -193,11 +193,25 @@ class InputRobustnessTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/state/%zz", "/state/a%2", "/state/%", "/state/%C3%28", "/api/v1/workspaces/%zz/runs"})
+    @ValueSource(strings = {"/state/%zz", "/state/a%2", "/state/%", "/state/%C3%28", "/api/v1/workspaces/%zz/runs", "/state/%u0066uzz",
+        "/api/v1/workspaces/%u0066/state/rollback"})
     void a_path_with_bad_percent_encoding_is_a_4xx(String path) throws Exception {
         int status = raw("GET " + path + " HTTP/1.1");
 
         assertThat(status).as(path).isBetween(400, 499);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json; charset=nope", "application/json; charset=\"x y\"", "text/plain; charset=utf-99"})
+    void a_body_in_a_charset_nobody_knows_is_400_naming_it(String contentType) throws Exception {
+        workspace("alpha");
+
+        var response = send("POST", "/api/v1/workspaces/alpha/state-tokens", "Bearer " + ADMIN_TOKEN, "{\"name\":\"ci\"}",
+                "Content-Type", contentType);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(error(response)).startsWith("the Content-Type names a charset Baozi does not know");
+        assertThat(database.dsl().fetchCount(database.dsl().selectFrom("state_token"))).isZero();
     }
 
     @Test
