@@ -231,7 +231,8 @@ public final class Orchestrator implements AutoCloseable {
         var rules = new DeploymentRules(zones, reservations, workspaceRepository::all, config.dns().defaultTtl());
         var workspaces = new WorkspaceService(workspaceRepository, new TemplateCatalog(config.tofu().templatesDir()),
                 auth, kv, audit, tofuVersion, selfUrl, clock, providerCheck, runRepository::holder, rules,
-                deletionKeepers(runRepository, new StateRetirement(state), new DnsRecordRepository(database.dsl())));
+                deletionKeepers(runRepository, new StateRetirement(state), new DnsRecordRepository(database.dsl())),
+                state::describeExisting);
         var deploymentSteps = new DeploymentSteps(workspaces, reservations, dns, state, config.dns().defaultTtl());
         var varsService = VarsService.create(openbao.api(), config.openbao().kvMount());
         var workspaceVars = new WorkspaceVars(varsService, workspaces, audit);
@@ -257,7 +258,7 @@ public final class Orchestrator implements AutoCloseable {
                 new HealthController(new ReadinessService(database, config.openbao())),
                 new StateController(state),
                 new StateAdminController(state),
-                new TokenController(auth, clock),
+                new TokenController(auth, name -> workspaceRepository.byName(name).isPresent(), clock),
                 new AuditController(audit),
                 new WorkspaceController(workspaces),
                 new RunController(runs, workspaces, bus),
@@ -266,7 +267,7 @@ public final class Orchestrator implements AutoCloseable {
                 new PoolController(pools),
                 new VarsController(workspaceVars, workspaces),
                 uiPages(workspaces, runs, state, audit, sessions, cookies, pools));
-        var app = new BaoziApp(controllers, new AccessGuard(auth, audit, sessions, cookies), config.state().maxBodyBytes());
+        var app = new BaoziApp(controllers, new AccessGuard(auth, audit, sessions, cookies, clock), config.state().maxBodyBytes());
         return new Wiring(app, runs, scheduler, executor, sessions, workspaces);
     }
 

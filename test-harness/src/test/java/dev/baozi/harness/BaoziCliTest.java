@@ -24,6 +24,13 @@ class BaoziCliTest {
     static void start() {
         bao = OpenBaoServer.startDev(TestStack.workDir());
         orchestrator = TestSupport.orchestrator(bao, Map.of());
+        try {
+            for (String ws : new String[] {"cli-ws", "cli-ro", "cli-list"}) { // tokens are issued for existing workspaces only
+                TestSupport.client(orchestrator).workspace(ws);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("creating the CLI test's workspaces", e);
+        }
     }
 
     @AfterAll

@@ -27,14 +27,30 @@ public final class StateHttp {
         return base + "/state/" + workspace;
     }
 
-    /** Creates a state token through the admin API and returns it. */
+    /**
+     * Creates a state token through the admin API and returns it; first the workspace (from the
+     * demo-data template), when there is none of that name, since tokens are issued for existing
+     * workspaces only.
+     */
     public String token(String workspace, String access) throws Exception {
+        workspace(workspace);
         var response = admin("POST", "/api/v1/workspaces/" + workspace + "/state-tokens",
                 "{\"name\":\"test\",\"access\":\"" + access + "\"}");
         if (response.statusCode() != 201) {
             throw new IllegalStateException("creating a token: " + response.statusCode() + " " + response.body());
         }
         return JSON.readTree(response.body()).path("token").asText();
+    }
+
+    /** Creates workspace {@code name} from the demo-data template, unless it exists. */
+    public void workspace(String name) throws Exception {
+        if (admin("GET", "/api/v1/workspaces/" + name, null).statusCode() == 200) {
+            return;
+        }
+        var created = admin("POST", "/api/v1/workspaces", "{\"name\":\"" + name + "\",\"template\":\"demo-data\"}");
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("creating workspace " + name + ": " + created.statusCode() + " " + created.body());
+        }
     }
 
     public HttpResponse<String> admin(String method, String path, String body) throws Exception {

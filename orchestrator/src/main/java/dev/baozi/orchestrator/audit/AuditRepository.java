@@ -18,15 +18,33 @@ public final class AuditRepository {
         this.clock = clock;
     }
 
+    /**
+     * Records an event. Every text is cut to its column's size here, marked with "…", so a long
+     * value a caller sent (a lock ID, say) can never make the record fail after the thing it
+     * records was done.
+     */
     public void record(String actor, String action, String target, String outcome, String detail) {
         dsl.insertInto(AUDIT_EVENT)
                 .set(AUDIT_EVENT.OCCURRED_AT, OffsetDateTime.now(clock))
-                .set(AUDIT_EVENT.ACTOR, actor)
-                .set(AUDIT_EVENT.ACTION, action)
-                .set(AUDIT_EVENT.TARGET, target)
-                .set(AUDIT_EVENT.OUTCOME, outcome)
-                .set(AUDIT_EVENT.DETAIL, detail)
+                .set(AUDIT_EVENT.ACTOR, fit(actor == null ? "" : actor, AUDIT_EVENT.ACTOR))
+                .set(AUDIT_EVENT.ACTION, fit(action == null ? "" : action, AUDIT_EVENT.ACTION))
+                .set(AUDIT_EVENT.TARGET, fit(target == null ? "" : target, AUDIT_EVENT.TARGET))
+                .set(AUDIT_EVENT.OUTCOME, fit(outcome == null ? "" : outcome, AUDIT_EVENT.OUTCOME))
+                .set(AUDIT_EVENT.DETAIL, fit(detail, AUDIT_EVENT.DETAIL))
                 .execute();
+    }
+
+    /** {@code text} cut to the column's length (in UTF-16 units, never splitting a pair), ending in "…" when cut. */
+    static String fit(String text, org.jooq.Field<String> column) {
+        int max = column.getDataType().length();
+        if (text == null || max <= 0 || text.length() <= max) {
+            return text;
+        }
+        int end = max - 1;
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end) + "…";
     }
 
     /**

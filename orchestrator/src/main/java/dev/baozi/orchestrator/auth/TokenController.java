@@ -15,16 +15,30 @@ import java.util.Map;
 /** Admin API for state tokens: create (the token is in that answer only), list, revoke. */
 public final class TokenController {
 
+    /** Whether a workspace exists. A port: the workspace package answers it. */
+    public interface Workspaces {
+        boolean exists(String workspace);
+    }
+
     private final AuthService auth;
+    private final Workspaces workspaces;
     private final Clock clock;
 
-    public TokenController(AuthService auth, Clock clock) {
+    public TokenController(AuthService auth, Workspaces workspaces, Clock clock) {
         this.auth = auth;
+        this.workspaces = workspaces;
         this.clock = clock;
     }
 
+    /**
+     * Issues a state token, only for a workspace that exists: a token for a name nobody manages
+     * would let state be planted that a workspace of that name created later would inherit.
+     */
     public void create(Context ctx) {
         WorkspaceName ws = Requests.workspace(ctx);
+        if (!workspaces.exists(ws.value())) {
+            throw new NotFoundResponse("no workspace named " + ws + "; state tokens are issued for existing workspaces only");
+        }
         JsonNode body = ctx.bodyAsClass(JsonNode.class);
         String name = body.path("name").asText("");
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}")) {

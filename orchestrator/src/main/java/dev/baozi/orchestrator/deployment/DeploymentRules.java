@@ -49,8 +49,10 @@ public final class DeploymentRules implements WorkspaceService.TemplateRules {
                 problems.add("aliases: " + alias + " is named twice (or is the host name)");
             }
         }
-        if (d.ttl() < 30 || d.ttl() > 604_800) {
-            problems.add("dns_ttl: must be from 30 to 604800 seconds, got " + inputs.path("dns_ttl"));
+        JsonNode ttl = inputs.path("dns_ttl");
+        boolean wholeInt = ttl.isMissingNode() || ttl.isNull() || (ttl.isIntegralNumber() && ttl.canConvertToInt());
+        if (!wholeInt || d.ttl() < 30 || d.ttl() > 604_800) { // asInt would wrap 4294967396 to 100 and cut 60.5 to 60
+            problems.add("dns_ttl: must be a whole number from 30 to 604800 seconds, got " + inputs.path("dns_ttl"));
         }
         for (Workspace other : workspaces.get()) {
             if (other.name().equals(workspace) || !other.template().equals(template.name())) {

@@ -42,12 +42,12 @@ public final class StateAdminController {
 
     public void rollback(Context ctx) {
         WorkspaceName ws = Requests.workspace(ctx);
-        var body = ctx.bodyAsClass(Map.class);
-        Object v = body.get("version");
-        if (!(v instanceof Number n)) {
-            throw new BadRequestResponse("rollback needs a JSON body {\"version\": N}");
+        var v = ctx.bodyAsClass(com.fasterxml.jackson.databind.JsonNode.class).path("version");
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 1) {
+            throw new BadRequestResponse("rollback needs a JSON body {\"version\": N} with N a version number (a whole number from 1), got "
+                    + (v.isMissingNode() ? "no version" : v.toString()));
         }
-        StateController.respond(ctx, ws, service.rollback(ws, n.longValue(), Requests.principal(ctx)));
+        StateController.respond(ctx, ws, service.rollback(ws, v.asLong(), Requests.principal(ctx)));
     }
 
     public void locks(Context ctx) {

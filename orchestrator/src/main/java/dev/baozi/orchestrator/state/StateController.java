@@ -65,7 +65,11 @@ public final class StateController {
         if (bytes.length == 0) {
             throw new BadRequestResponse("the request has no state in its body");
         }
-        StateBody body = StateBody.of(bytes);
+        StateBody body = switch (StateFacts.inspect(bytes)) {
+            case StateFacts.Inspection.Readable r -> StateBody.of(bytes, r.facts());
+            case StateFacts.Inspection.Encrypted e -> StateBody.of(bytes, StateFacts.OPAQUE);
+            case StateFacts.Inspection.Refused r -> throw new BadRequestResponse(r.reason() + "; nothing was written");
+        };
         String md5 = ctx.header("Content-MD5");
         if (md5 != null && !md5.isBlank() && !md5.strip().equals(body.md5())) {
             throw new BadRequestResponse("the Content-MD5 header does not match the body; the state was damaged on the way");
@@ -79,7 +83,7 @@ public final class StateController {
             return false;
         }
         for (String part : acceptEncoding.split(",")) {
-            String[] fields = part.split(";");
+            String[] fields = part.split(";", -1);
             String coding = fields[0].strip();
             if (coding.equalsIgnoreCase("gzip") || coding.equals("*")) {
                 boolean refused = false;
@@ -102,6 +106,10 @@ public final class StateController {
         WorkspaceName ws = Requests.workspace(ctx);
         LockInfo info = parseLockInfo(ctx.bodyAsBytes())
                 .orElseThrow(() -> new BadRequestResponse("LOCK needs a JSON body with the lock's ID"));
+        String problem = lockInfoProblem(info);
+        if (problem != null) {
+            throw new BadRequestResponse(problem + "; nothing was locked");
+        }
         switch (service.lock(ws, info, Requests.principal(ctx))) {
             case LockOutcome.Acquired a -> ctx.status(HttpStatus.OK).json(a.lock().info());
             case LockOutcome.HeldByOther h -> locked(ctx, ws, h.current());
@@ -122,6 +130,35 @@ public final class StateController {
             case UnlockOutcome.NotLocked n -> ctx.status(HttpStatus.OK).json(Map.of("released", Map.of()));
             case UnlockOutcome.HeldByOther h -> locked(ctx, ws, h.current());
         }
+    }
+
+    /** The longest lock ID taken: OpenTofu's are UUIDs (36 characters). */
+    static final int MAX_LOCK_ID = 256;
+    /** The longest text taken in any other lock info field (Info, Who, Operation, Path...). */
+    static final int MAX_LOCK_FIELD = 1024;
+
+    /** Why {@code info} is refused before anything is written (a field too long), or null. */
+    static String lockInfoProblem(LockInfo info) {
+        if (info.id().length() > MAX_LOCK_ID) {
+            return "the lock ID is " + info.id().length() + " characters long; at most " + MAX_LOCK_ID + " are taken";
+        }
+        if (info.id().chars().anyMatch(Character::isISOControl)) {
+            return "the lock ID contains control characters";
+        }
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        fields.put("Operation", info.operation());
+        fields.put("Info", info.info());
+        fields.put("Who", info.who());
+        fields.put("Version", info.version());
+        fields.put("Created", info.created());
+        fields.put("Path", info.path());
+        for (var f : fields.entrySet()) {
+            if (f.getValue() != null && f.getValue().length() > MAX_LOCK_FIELD) {
+                return "the lock's " + f.getKey() + " is " + f.getValue().length() + " characters long; at most "
+                        + MAX_LOCK_FIELD + " are taken";
+            }
+        }
+        return null;
     }
 
     /** Parses tofu's lock info; empty when the body is not a JSON object with a non-empty ID. */

@@ -178,6 +178,18 @@ public final class StateService {
         }
     }
 
+    /**
+     * The state stored under {@code workspace} described in a few words, or empty when there is
+     * none (or only a deletion): asked before a workspace of that name is created.
+     */
+    public Optional<String> describeExisting(String workspace) {
+        if (!WorkspaceName.isValid(workspace)) {
+            return Optional.empty();
+        }
+        return store.head(new WorkspaceName(workspace)).filter(v -> !v.deleted())
+                .map(v -> "version " + v.version() + ", written by " + v.who() + " at " + v.when());
+    }
+
     public Optional<HeldLock> lockOf(WorkspaceName ws) {
         return locker.current(ws);
     }

@@ -109,13 +109,21 @@ public final class VarsController {
             }
             List<GeneratorName> names = new ArrayList<>();
             for (JsonNode n : body.get("generators")) {
-                GeneratorName g = GeneratorName.of(n.asText());
+                GeneratorName g;
+                try {
+                    g = GeneratorName.of(n.isTextual() ? n.asText() : n.toString());
+                } catch (IllegalArgumentException e) {
+                    throw new BadRequestResponse("generators: " + e.getMessage());
+                }
                 if (t.set().find(g).isEmpty()) {
                     throw new BadRequestResponse("generators: template " + t.ws().template() + " declares no generator named " + g);
                 }
                 names.add(g);
             }
             request = GenerateRequest.only(names);
+        }
+        if (body != null && body.has("regenerate") && !body.get("regenerate").isBoolean()) {
+            throw new BadRequestResponse("regenerate must be true or false");
         }
         if (body != null && body.path("regenerate").asBoolean(false)) {
             request = request.regenerating();
@@ -158,11 +166,20 @@ public final class VarsController {
         ctx.json(Map.of("generator", g.name().value(), "file", f.name(), "secret", f.secret(), "value", value.text()));
     }
 
-    /** PUT one file: {@code {"value": "..."}} (a prompt's value, say), committed like a generation. */
+    /**
+     * PUT one file: {@code {"value": "..."}}, committed like a generation. Operators may set a
+     * persisted prompt's value; overwriting a file the generator makes (a generated password, a
+     * key) is for admins only. Either way it is an audit record, without the value.
+     */
     public void set(Context ctx) {
         Target t = target(ctx);
         GeneratorDefinition g = generator(t, ctx);
         FileSpec f = file(g, ctx);
+        Role role = Requests.principal(ctx).role();
+        if (!g.isPromptFile(f.name()) && (role == null || !role.includes(Role.ADMIN))) {
+            throw new ForbiddenResponse("file " + f.name() + " of generator " + g.name() + " is generated, not a prompt's value: "
+                    + "only admins may overwrite it (operators may set prompts, or regenerate it)");
+        }
         JsonNode body = ctx.body().isBlank() ? null : ctx.bodyAsClass(JsonNode.class);
         if (body == null || !body.path("value").isTextual()) {
             throw new BadRequestResponse("the body must be {\"value\": \"...\"}");

@@ -75,7 +75,9 @@ public final class WorkspaceVars {
 
     public CommitOutcome set(Workspace ws, GeneratorSet set, GeneratorName generator, String file, FileValue value, Principal by) {
         CommitOutcome outcome = vars.set(deployment(ws), set, generator, file, value);
-        audit.record(by.name(), "vars.set", ws.name(), outcome.getClass().getSimpleName(), generator + "/" + file);
+        boolean prompt = set.find(generator).map(g -> g.isPromptFile(file)).orElse(false);
+        audit.record(by.name(), "vars.set", ws.name(), outcome.getClass().getSimpleName(), generator + "/" + file
+                + (prompt ? " (prompt)" : " (generated file overwritten)"));
         return outcome;
     }
 

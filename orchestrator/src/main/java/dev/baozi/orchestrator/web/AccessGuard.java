@@ -15,7 +15,6 @@ import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.Handler;
 import io.javalin.http.UnauthorizedResponse;
-import io.javalin.security.BasicAuthCredentials;
 import io.javalin.security.RouteRole;
 import java.util.Optional;
 import java.util.Set;
@@ -23,7 +22,8 @@ import java.util.Set;
 /**
  * Runs before every matched route: finds the caller from its credentials (basic auth with a
  * state token as password; {@code Authorization: Bearer} with the admin token) and applies the
- * route's {@link Access} rule. Refusals on state routes are audited too. Web UI routes
+ * route's {@link Access} rule. Refusals on state routes are audited too (those of unauthenticated
+ * callers by sample, see {@link RefusalSampler}). Web UI routes
  * ({@link Access#BROWSER}) take the session cookie instead, and check the CSRF token of every
  * request that is not a GET.
  */
@@ -36,12 +36,15 @@ public final class AccessGuard implements Handler {
     private final AuditRepository audit;
     private final SessionService sessions;
     private final SessionCookies cookies;
+    private final RefusalSampler anonymous;
 
-    public AccessGuard(AuthService auth, AuditRepository audit, SessionService sessions, SessionCookies cookies) {
+    public AccessGuard(AuthService auth, AuditRepository audit, SessionService sessions, SessionCookies cookies,
+            java.time.Clock clock) {
         this.auth = auth;
         this.audit = audit;
         this.sessions = sessions;
         this.cookies = cookies;
+        this.anonymous = new RefusalSampler(audit, clock);
     }
 
     @Override
@@ -61,11 +64,16 @@ public final class AccessGuard implements Handler {
         String workspace = ctx.pathParamMap().containsKey("workspace") ? Requests.workspace(ctx).value() : null;
         Optional<Principal> caller = authenticate(ctx);
         if (caller.isEmpty()) {
-            refuse(ctx, stateRoute, "anonymous", workspace, "401");
+            if (stateRoute) {
+                anonymous.refused(ctx.ip(), "state." + ctx.method().name().toLowerCase(java.util.Locale.ROOT), workspace);
+            }
             ctx.header("WWW-Authenticate", stateRoute ? "Basic realm=\"baozi state\"" : "Bearer realm=\"baozi\"");
             throw new UnauthorizedResponse(stateRoute
                     ? "the state backend needs basic auth with a state token of this workspace as password"
                     : "this endpoint needs a bearer token: a user's API token or the admin token");
+        }
+        if (stateRoute) {
+            anonymous.summarise();
         }
         Principal principal = caller.get();
         String refusal = refusal(roles, principal, workspace);
@@ -168,8 +176,32 @@ public final class AccessGuard implements Handler {
         if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return auth.bearer(header.substring(7).strip());
         }
-        BasicAuthCredentials basic = ctx.basicAuthCredentials();
-        return basic == null ? Optional.empty() : auth.stateTokenHolder(basic.getPassword());
+        String password = basicPassword(header);
+        return password == null ? Optional.empty() : auth.stateTokenHolder(password);
+    }
+
+    /**
+     * The password of a {@code Basic} Authorization header; null when the header is not basic
+     * auth or is malformed (not base64, not UTF-8, no colon): those callers are unauthenticated.
+     */
+    static String basicPassword(String header) {
+        if (!header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        byte[] decoded;
+        try {
+            decoded = java.util.Base64.getDecoder().decode(header.substring(6).strip());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        String pair;
+        try {
+            pair = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(decoded)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
+        int colon = pair.indexOf(':');
+        return colon < 0 ? null : pair.substring(colon + 1);
     }
 
     private void refuse(Context ctx, boolean stateRoute, String who, String workspace, String status) {

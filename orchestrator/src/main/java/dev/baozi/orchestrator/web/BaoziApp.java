@@ -25,7 +25,6 @@ import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
-import io.javalin.json.JavalinJackson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +95,7 @@ public final class BaoziApp {
             config.jetty.port = port;
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = maxBodyBytes;
-            config.jsonMapper(new JavalinJackson(objectMapper(), false));
+            config.jsonMapper(new StrictJsonMapper(objectMapper()));
 
             config.concurrency.useVirtualThreads = true;
             config.events.handlerAdded(info -> {
@@ -104,6 +103,8 @@ public final class BaoziApp {
                     routes.add(new Route(info.getHttpMethod().name(), info.getPath(), info.getRoles()));
                 }
             });
+            config.routes.before(BaoziApp::securityHeaders);
+            config.routes.before(BaoziApp::checkEncodings);
             config.routes.beforeMatched(guard);
 
             config.routes.apiBuilder(() -> {
@@ -233,6 +234,46 @@ public final class BaoziApp {
                 }
             });
         });
+    }
+
+    /**
+     * On every answer, before anything else runs (so refusals and errors carry them too): no MIME
+     * sniffing; no caching, since answers carry tokens, secrets, states or pages (static files
+     * override it); and HSTS when the request came over HTTPS (directly or, per
+     * {@code X-Forwarded-Proto}, through a proxy: browsers ignore it over plain HTTP anyway).
+     */
+    static void securityHeaders(io.javalin.http.Context ctx) {
+        ctx.header("X-Content-Type-Options", "nosniff").header("Cache-Control", "no-store");
+        String forwarded = ctx.header("X-Forwarded-Proto");
+        boolean https = "https".equalsIgnoreCase(ctx.scheme())
+                || (forwarded != null && forwarded.split(",")[0].strip().equalsIgnoreCase("https"));
+        if (https) {
+            ctx.header("Strict-Transport-Security", "max-age=31536000");
+        }
+    }
+
+    /**
+     * Refuses, before any route is matched, what Javalin would otherwise fail on with a 500: a
+     * path that is not valid %-encoding (path parameters are decoded when the route is matched)
+     * and a request charset Java does not know (bodies are decoded with it).
+     */
+    static void checkEncodings(io.javalin.http.Context ctx) {
+        try {
+            java.net.URLDecoder.decode(ctx.path().replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new io.javalin.http.BadRequestResponse("the request path is not valid %-encoding: " + e.getMessage());
+        }
+        String charset = ctx.characterEncoding();
+        boolean known;
+        try {
+            known = charset == null || java.nio.charset.Charset.isSupported(charset);
+        } catch (IllegalArgumentException e) {
+            known = false;
+        }
+        if (!known) {
+            throw new io.javalin.http.BadRequestResponse("the Content-Type names a charset Baozi does not know ("
+                    + (charset.length() > 40 ? charset.substring(0, 40) + "…" : charset) + "); send UTF-8");
+        }
     }
 
     /** A UI error page: with the session's chrome when there is a session, else the anonymous one. */

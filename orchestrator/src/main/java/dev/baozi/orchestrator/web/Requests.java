@@ -15,7 +15,12 @@ public final class Requests {
 
     /** The {@code {workspace}} path parameter, validated. */
     public static WorkspaceName workspace(Context ctx) {
-        String raw = ctx.pathParam("workspace");
+        String raw;
+        try {
+            raw = ctx.pathParam("workspace");
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestResponse("the workspace name in the path is not valid %-encoding");
+        }
         if (!WorkspaceName.isValid(raw)) {
             throw new BadRequestResponse("workspace names are 1 to 63 characters of a-z, 0-9, '-' and '_', "
                     + "starting with a letter or digit");

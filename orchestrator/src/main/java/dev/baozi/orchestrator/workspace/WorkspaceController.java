@@ -72,6 +72,10 @@ public final class WorkspaceController {
                     .json(Map.of("error", String.join("; ", i.problems()), "problems", i.problems()));
             case WorkspaceService.CreateOutcome.Exists e -> ctx.status(HttpStatus.CONFLICT)
                     .json(new ErrorBody("workspace " + e.name() + " already exists"));
+            case WorkspaceService.CreateOutcome.StateExists e -> ctx.status(HttpStatus.CONFLICT)
+                    .json(new ErrorBody("the state backend already holds state for " + e.name() + " (" + e.state()
+                            + ") that no Baozi workspace made; Baozi does not adopt it. Choose another name, or have the state "
+                            + "removed from OpenBao first"));
         }
     }
 

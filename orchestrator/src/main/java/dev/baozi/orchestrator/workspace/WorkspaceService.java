@@ -40,6 +40,7 @@ public final class WorkspaceService {
     private final RunHold holds;
     private final TemplateRules rules;
     private final List<Keeper> keepers;
+    private final PriorState priorState;
 
     public WorkspaceService(WorkspaceRepository workspaces, TemplateCatalog templates, AuthService auth, OpenBaoKv kv,
             AuditRepository audit, String tofuVersion, Supplier<String> baoziUrl, Clock clock) {
@@ -49,13 +50,14 @@ public final class WorkspaceService {
     public WorkspaceService(WorkspaceRepository workspaces, TemplateCatalog templates, AuthService auth, OpenBaoKv kv,
             AuditRepository audit, String tofuVersion, Supplier<String> baoziUrl, Clock clock, ProviderCheck providers,
             RunHold holds, TemplateRules rules) {
-        this(workspaces, templates, auth, kv, audit, tofuVersion, baoziUrl, clock, providers, holds, rules, List.of());
+        this(workspaces, templates, auth, kv, audit, tofuVersion, baoziUrl, clock, providers, holds, rules, List.of(), PriorState.NONE);
     }
 
     public WorkspaceService(WorkspaceRepository workspaces, TemplateCatalog templates, AuthService auth, OpenBaoKv kv,
             AuditRepository audit, String tofuVersion, Supplier<String> baoziUrl, Clock clock, ProviderCheck providers,
-            RunHold holds, TemplateRules rules, List<Keeper> keepers) {
+            RunHold holds, TemplateRules rules, List<Keeper> keepers, PriorState priorState) {
         this.keepers = List.copyOf(keepers);
+        this.priorState = priorState;
         this.providers = providers;
         this.holds = holds;
         this.rules = rules;
@@ -76,6 +78,19 @@ public final class WorkspaceService {
         record Invalid(List<String> problems) implements CreateOutcome {}
 
         record Exists(String name) implements CreateOutcome {}
+
+        /** The state store already holds state under this name that no workspace made; it is not adopted. */
+        record StateExists(String name, String state) implements CreateOutcome {}
+    }
+
+    /**
+     * Describes the state the state store holds under a workspace name ("version 3, written by
+     * ... at ..."), empty when it holds none (or only a deleted one). A port: the state package answers it.
+     */
+    public interface PriorState {
+        Optional<String> describe(String workspace);
+
+        PriorState NONE = w -> Optional.empty();
     }
 
     /**
@@ -304,6 +319,11 @@ public final class WorkspaceService {
         }
         if (workspaces.byName(name).isPresent()) {
             return new CreateOutcome.Exists(name);
+        }
+        Optional<String> prior = priorState.describe(name);
+        if (prior.isPresent()) {
+            audit.record(by.name(), "workspace.create", name, "409", "refused: state already stored under this name (" + prior.get() + ")");
+            return new CreateOutcome.StateExists(name, prior.get());
         }
         Inputs.Split split = Inputs.split(template.orElseThrow(), inputs);
         Workspace created = workspaces.insert(name, templateName, split.open(), wantedVersion, by.name(),

@@ -114,6 +114,11 @@ class BaoziAppTest {
         return BaoziApp.objectMapper().readTree(body);
     }
 
+    private void existingWorkspace(String name) {
+        new dev.baozi.orchestrator.workspace.WorkspaceRepository(database.dsl()).insert(name, "demo-data",
+                BaoziApp.objectMapper().createObjectNode(), "1.12.6", "test", java.time.OffsetDateTime.now(), null);
+    }
+
     @Test
     void healthz_answers_alive_without_credentials() throws Exception {
         var response = send("GET", "/healthz", null);
@@ -286,6 +291,7 @@ class BaoziAppTest {
 
     @Test
     void the_admin_creates_a_state_token_shown_once_and_stored_as_a_hash() throws Exception {
+        existingWorkspace("alpha"); // tokens are issued for existing workspaces only
         var request = HttpRequest.newBuilder(URI.create(base + "/api/v1/workspaces/alpha/state-tokens"))
                 .header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"ci\",\"access\":\"read-only\"}"))
@@ -304,6 +310,7 @@ class BaoziAppTest {
 
     @Test
     void a_token_request_with_a_bad_access_value_is_400_naming_it() throws Exception {
+        existingWorkspace("alpha"); // tokens are issued for existing workspaces only
         var request = HttpRequest.newBuilder(URI.create(base + "/api/v1/workspaces/alpha/state-tokens"))
                 .header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"ci\",\"access\":\"everything\"}"))

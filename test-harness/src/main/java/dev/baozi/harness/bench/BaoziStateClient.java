@@ -33,8 +33,21 @@ final class BaoziStateClient {
         this.adminToken = adminToken;
     }
 
-    /** A new read-write state token for {@code workspace}. */
+    /** A new read-write state token for {@code workspace}, created first (demo-data template) if it does not exist. */
     String issueStateToken(String workspace) throws IOException, InterruptedException {
+        var exists = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/workspaces/" + workspace))
+                .timeout(TIMEOUT).header("Authorization", "Bearer " + adminToken).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (exists.statusCode() == 404) {
+            var create = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/workspaces"))
+                    .timeout(TIMEOUT)
+                    .header("Authorization", "Bearer " + adminToken)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + workspace + "\",\"template\":\"demo-data\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (create.statusCode() != 201) {
+                throw new IllegalStateException("creating workspace " + workspace + ": HTTP " + create.statusCode() + " " + create.body());
+            }
+        }
         var request = HttpRequest.newBuilder(base.resolve("/api/v1/workspaces/" + workspace + "/state-tokens"))
                 .timeout(TIMEOUT)
                 .header("Authorization", "Bearer " + adminToken)

@@ -324,4 +324,72 @@ class StateBackendHttpTest {
         assertThat(HexFormat.of().formatHex(sha.digest(get.body()))).isEqualTo(HexFormat.of().formatHex(
                 MessageDigest.getInstance("SHA-256").digest(big)));
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "not json|the state is not valid JSON: ",
+        "{\"version\":4,\"resources\":[]}|the state has no lineage and no serial",
+        "{\"serial\":3,\"lineage\":\"lin-x\",\"serial\":1}|the state names its top-level key \"serial\" twice",
+        "{\"serial\":18446744073709551617,\"lineage\":\"lin-x\"}|the state's serial must be a whole number",
+        "{\"meta\":{},\"encrypted_data\":\"x\",\"encryption_version\":\"v0\",\"extra\":1}|the state has no lineage and no serial"})
+    void a_state_that_is_neither_guardable_nor_encrypted_is_400_saying_why_and_not_stored(String example) throws Exception {
+        String[] parts = example.split("\\|");
+        String ws = ws();
+        String token = client.token(ws, "read-write");
+        client.state("POST", ws, token, StateHttp.state("lin-x", 2, 1), null);
+
+        var response = client.state("POST", ws, token, parts[0].getBytes(StandardCharsets.UTF_8), null);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(StateHttp.json(response).path("error").asText()).startsWith(parts[1]).endsWith("; nothing was written");
+        assertThat(client.state("GET", ws, token, null, null).body()).isEqualTo(StateHttp.state("lin-x", 2, 1));
+    }
+
+    @Test
+    void a_state_that_is_not_utf8_is_400_and_not_stored() throws Exception {
+        String ws = ws();
+        String token = client.token(ws, "read-write");
+        byte[] latin1 = "{\"serial\":1,\"lineage\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+
+        var response = client.state("POST", ws, token, latin1, null);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(StateHttp.json(response).path("error").asText()).startsWith("the state is not valid UTF-8");
+        assertThat(client.state("GET", ws, token, null, null).statusCode()).isEqualTo(204);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {";", ",", ";;,;", "gzip;;q=1", "*;", ";q=0"})
+    void an_odd_accept_encoding_is_no_error(String acceptEncoding) throws Exception {
+        String ws = ws();
+        String token = client.token(ws, "read-write");
+        client.state("POST", ws, token, StateHttp.state("lin-ae", 1, 1), null);
+
+        var response = client.stateWithHeader("GET", ws, token, new byte[0], "Accept-Encoding", acceptEncoding);
+
+        assertThat(response.statusCode()).as(acceptEncoding).isEqualTo(200);
+    }
+
+    @Test
+    void a_workspace_is_not_created_over_state_planted_under_its_name() throws Exception {
+        String ws = ws();
+        // A token issued before tokens needed a workspace: straight into the database, as an old one would be.
+        String planter = new dev.baozi.orchestrator.auth.AuthService(
+                new dev.baozi.orchestrator.auth.StateTokenRepository(orchestrator.database().dsl()),
+                new dev.baozi.orchestrator.auth.UserRepository(orchestrator.database().dsl()), java.util.Optional.empty(),
+                java.time.Clock.systemUTC())
+                .issueStateToken(ws, "planter", dev.baozi.orchestrator.auth.TokenAccess.READ_WRITE,
+                        new dev.baozi.orchestrator.auth.Principal.Admin()).token();
+        assertThat(client.state("POST", ws, planter, StateHttp.state("planted", 1, 1), null).statusCode()).isEqualTo(200);
+
+        var created = client.admin("POST", "/api/v1/workspaces", "{\"name\":\"" + ws + "\",\"template\":\"demo-data\"}");
+        var tokenAfter = client.admin("POST", "/api/v1/workspaces/" + ws + "/state-tokens", "{\"name\":\"t\"}");
+
+        assertThat(created.statusCode()).isEqualTo(409);
+        assertThat(StateHttp.JSON.readTree(created.body()).path("error").asText())
+                .startsWith("the state backend already holds state for " + ws + " (version 1, written by state-token:")
+                .contains("that no Baozi workspace made; Baozi does not adopt it");
+        assertThat(client.admin("GET", "/api/v1/workspaces/" + ws, null).statusCode()).isEqualTo(404);
+        assertThat(tokenAfter.statusCode()).isEqualTo(404);
+    }
 }

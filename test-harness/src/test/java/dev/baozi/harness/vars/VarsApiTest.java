@@ -189,4 +189,39 @@ class VarsApiTest {
         assertThat(admin.get("/audit?limit=1000").body().toString()).contains("vars.get-secret").contains("vars.rollback")
                 .doesNotContain(first).doesNotContain(second);
     }
+
+    @Test
+    void an_operator_may_set_a_prompt_but_only_an_admin_may_overwrite_a_generated_file_and_it_is_audited() {
+        assertThat(operator.post("/workspaces", Map.of("name", "overwrite", "template", "app-vars")).status()).isEqualTo(201);
+
+        var prompt = operator.call("PUT", "/workspaces/overwrite/vars/contact/email", Map.of("value", "ops@shop.example"));
+        var byOperator = operator.call("PUT", "/workspaces/overwrite/vars/db/password", Map.of("value", "operator-chosen-0123456789"));
+        var byAdmin = admin.call("PUT", "/workspaces/overwrite/vars/db/password", Map.of("value", "admin-chosen-0123456789"));
+        String stored = admin.get("/workspaces/overwrite/vars/db/password").body().path("value").asText();
+        String audit = admin.get("/audit?limit=1000").body().toString();
+
+        assertThat(prompt.status()).as(prompt.toString()).isEqualTo(200);
+        assertThat(byOperator.status()).isEqualTo(403);
+        assertThat(byOperator.error()).isEqualTo("file password of generator db is generated, not a prompt's value: "
+                + "only admins may overwrite it (operators may set prompts, or regenerate it)");
+        assertThat(byAdmin.status()).as(byAdmin.toString()).isEqualTo(200);
+        assertThat(stored).isEqualTo("admin-chosen-0123456789");
+        assertThat(audit).contains("contact/email (prompt)").contains("db/password (generated file overwritten)")
+                .doesNotContain("admin-chosen").doesNotContain("operator-chosen").doesNotContain("ops@shop");
+    }
+
+    @Test
+    void generate_with_a_generator_name_that_is_no_name_is_400_naming_it() {
+        assertThat(operator.post("/workspaces", Map.of("name", "traversal", "template", "app-vars")).status()).isEqualTo(201);
+
+        var traversal = operator.post("/workspaces/traversal/vars/generate", Map.of("generators", List.of("../x")));
+        var notText = operator.post("/workspaces/traversal/vars/generate", Map.of("generators", List.of(Map.of("a", 1))));
+        var badFlag = operator.post("/workspaces/traversal/vars/generate", Map.of("regenerate", "yes"));
+
+        assertThat(traversal.status()).isEqualTo(400);
+        assertThat(traversal.error()).startsWith("generators: generator name \"../x\" is not valid");
+        assertThat(notText.status()).isEqualTo(400);
+        assertThat(badFlag.status()).isEqualTo(400);
+        assertThat(badFlag.error()).isEqualTo("regenerate must be true or false");
+    }
 }
