@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * Turns a stored plan ({@link PlanJson}) into what the run page shows: resources grouped by action
  * and, for each, every attribute's before and after as text. Values the plan already masked show
- * as "(sensitive)"; values tofu learns only while applying show as "(known after apply)".
+ * as "(sensitive)"; values tofu learns only while applying show as "(known after apply)", never as
+ * the empty {@code {}}, {@code []} or {@code null} the plan holds in their place.
  */
 public final class PlanPresenter {
 
@@ -23,7 +24,8 @@ public final class PlanPresenter {
             new String[] {"create", "Create"},
             new String[] {"update", "Update in place"},
             new String[] {"replace", "Replace"},
-            new String[] {"delete", "Destroy"});
+            new String[] {"delete", "Destroy"},
+            new String[] {"import", "Import only"});
 
     private PlanPresenter() {}
 
@@ -87,14 +89,17 @@ public final class PlanPresenter {
                         text(e.getValue().get("after"))));
             }
         });
+        int imports = summary.has("imports") ? summary.path("imports").asInt() : 0;
         return new RunView.Plan(summary.path("adds").asInt(), summary.path("changes").asInt(),
-                summary.path("replaces").asInt(), summary.path("destroys").asInt(), groups, outputs);
+                summary.path("replaces").asInt(), summary.path("destroys").asInt(), imports, groups, outputs);
     }
 
     static RunView.Resource resource(JsonNode change) {
         Map<String, String> before = flatten(change.get("before"));
         Map<String, String> after = flatten(change.get("after"));
         for (String path : unknownPaths(change.get("after_unknown"))) {
+            // the placeholder the plan holds for a block whose parts are unknown is not a value
+            after.keySet().removeIf(p -> isAncestor(p, path) && PLACEHOLDERS.contains(after.get(p)));
             after.put(path, UNKNOWN);
         }
         Set<String> paths = new LinkedHashSet<>(after.keySet());
@@ -111,7 +116,14 @@ public final class PlanPresenter {
             path.forEach(p -> parts.add(p.asText()));
             replacedBy.add(String.join(".", parts));
         }
-        return new RunView.Resource(change.path("address").asText(), change.path("action").asText(), attributes, replacedBy);
+        return new RunView.Resource(change.path("address").asText(), change.path("action").asText(), attributes, replacedBy,
+                change.has("importing") ? change.path("importing").asText() : null);
+    }
+
+    private static final Set<String> PLACEHOLDERS = Set.of("{}", "[]", "null");
+
+    private static boolean isAncestor(String path, String of) {
+        return of.startsWith(path) && of.length() > path.length() && (of.charAt(path.length()) == '.' || of.charAt(path.length()) == '[');
     }
 
     /** Every leaf of {@code value} by its path ({@code a.b[0].c}); empty for null or absent. */
