@@ -114,11 +114,12 @@ public final class RunService {
             return new Decision.NotFound(id);
         }
         Run run = found.get();
+        Optional<String> barred = mayNotApprove(run, by);
         Decision decision;
         if (run.status() != RunStatus.PLANNED) {
             decision = new Decision.WrongState(run, "run " + id + " is " + run.status().wire() + "; only a planned run can be approved");
-        } else if (mayNotApprove(run, by).isPresent()) {
-            decision = new Decision.Forbidden(mayNotApprove(run, by).get());
+        } else if (barred.isPresent()) {
+            decision = new Decision.Forbidden(barred.get());
         } else if (run.summary() != null && run.summary().destructive() && !confirmDestroy) {
             decision = new Decision.NeedsConfirmation(run, "run " + id + " destroys " + run.summary().destroys() + " and replaces "
                     + run.summary().replaces() + " resources; approve with confirm_destroy: true if that is intended");
