@@ -111,7 +111,7 @@ public final class WorkspacePagesController {
 
         var files = new ArrayList<WorkspaceView.File>();
         new TreeMap<>(workspaces.files(ws).files()).forEach((file, bytes) ->
-                files.add(new WorkspaceView.File(file, new String(bytes, StandardCharsets.UTF_8))));
+                files.add(new WorkspaceView.File(file, masked(file, bytes, ws, template))));
 
         WorkspaceView.Lock lock = state.lockOf(name)
                 .map(l -> new WorkspaceView.Lock(l.info().id(), l.info().operation(), l.info().who(), l.holder(),
@@ -213,6 +213,45 @@ public final class WorkspacePagesController {
             });
         }
         return out;
+    }
+
+    /**
+     * A generated file as the page shows it: in a JSON file, the value of every sensitive input in
+     * a module call ({@code module.<name>.<variable>}) replaced by "(sensitive)", whatever the
+     * generator wrote there; a JSON file that does not parse is not shown at all, since it cannot
+     * be checked. Other files carry no inputs.
+     */
+    static String masked(String file, byte[] bytes, Workspace ws, Optional<Template> template) {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (!file.endsWith(".json")) {
+            return text;
+        }
+        java.util.Set<String> sensitive = new java.util.HashSet<>();
+        template.ifPresent(t -> t.variables().stream().filter(v -> v.sensitive()).forEach(v -> sensitive.add(v.name())));
+        if (ws.inputs() != null) { // inputs the template does not declare are treated as secret, as on the page
+            ws.inputs().fieldNames().forEachRemaining(n -> {
+                if (template.isEmpty() || template.get().variables().stream().noneMatch(v -> v.name().equals(n))) {
+                    sensitive.add(n);
+                }
+            });
+        }
+        try {
+            JsonNode root = JSON.readTree(bytes);
+            boolean changed = false;
+            for (JsonNode call : root.path("module")) {
+                if (call instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                    for (String name : sensitive) {
+                        if (o.has(name)) {
+                            o.put(name, dev.baozi.orchestrator.run.PlanJson.SENSITIVE);
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            return changed ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) : text;
+        } catch (IOException e) {
+            return "(not shown: the file is not JSON, so its secrets cannot be masked)";
+        }
     }
 
     /** The name a workspace's runs write its state under: the state token Baozi issued them. */

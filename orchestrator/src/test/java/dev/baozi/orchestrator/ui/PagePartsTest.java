@@ -166,4 +166,20 @@ class PagePartsTest {
         assertThat(Arrays.asList("502", "errored").stream().map(AuditPageController::outcome).distinct())
                 .containsExactly("failed");
     }
+
+    @Test
+    void a_generated_file_shows_no_sensitive_input_nor_one_the_template_does_not_declare() throws Exception {
+        var ws = new dev.baozi.orchestrator.workspace.Workspace(1, "shop", "demo", JSON.readTree(
+                "{\"secret_note\": \"s3cret-canary\", \"greeting\": \"hi\", \"stray\": \"other-canary\"}"), "1.12.6", "user:olga",
+                OffsetDateTime.now(), null);
+        byte[] main = """
+                {"module": {"demo": {"source": "./modules/demo", "secret_note": "s3cret-canary", "greeting": "hi",
+                 "stray": "other-canary"}}}""".getBytes(StandardCharsets.UTF_8);
+
+        String shown = WorkspacePagesController.masked("main.tf.json", main, ws, Optional.of(template()));
+
+        assertThat(shown).doesNotContain("canary").contains("\"secret_note\" : \"(sensitive)\"").contains("\"greeting\" : \"hi\"");
+        assertThat(WorkspacePagesController.masked("broken.json", "{\"module\": s3cret".getBytes(StandardCharsets.UTF_8), ws,
+                Optional.of(template()))).doesNotContain("s3cret");
+    }
 }

@@ -233,8 +233,10 @@ class EverydayUiTest {
                 .as("the log shows its newest line").isTrue();
         WebElement create = driver().findElement(By.cssSelector("details.change.create"));
         create.findElement(By.tagName("summary")).click();
-        assertThat(create.findElements(By.cssSelector("em.unknown"))).extracting(WebElement::getText).contains("known after apply");
-        assertThat(create.findElements(By.cssSelector("td code"))).extracting(WebElement::getText).doesNotContain("{}", "null");
+        assertThat(create.findElement(By.xpath(".//tr[th[normalize-space()='id']]/td[2]")).getText()).isEqualTo("→ known after apply");
+        assertThat(create.findElement(By.xpath(".//tr[th[normalize-space()='output']]/td[2]")).getText())
+                .isEqualTo("→ known after apply");
+        assertThat(create.findElements(By.cssSelector("td code"))).extracting(WebElement::getText).doesNotContain("{}", "[]");
         browser.screenshot("run-page-own-run");
         assertNoSeriousAxeViolations("own run");
 
