@@ -318,7 +318,8 @@ public final class WorkspacePagesController {
         String address = values.containsKey("address") ? values.get("address").asText() : null;
         String vm = values.containsKey("vm_id") ? "VM " + values.get("vm_id").asText()
                 + (values.containsKey("node") ? " on node " + values.get("node").asText() : "") : null;
-        return new WorkspaceView.Deployment(ws.provider(), address, vm, dnsNames, outputs);
+        return new WorkspaceView.Deployment(deploymentTemplate || ws.provider() != null, ws.provider(), address, vm, dnsNames,
+                outputs);
     }
 
     private static WorkspaceView.Current current(StoredState stored) {

@@ -319,7 +319,8 @@ class EverydayUiTest {
         assertThat(driver().findElements(By.cssSelector("#state-h ~ table a[href='/runs/" + firstRun + "']"))).isNotEmpty();
         WebElement runBadge = driver().findElement(By.cssSelector("#runs-h ~ table .badge.status-applied"));
         assertThat(runBadge.getText()).isEqualTo("applied");
-        assertThat(driver().findElement(By.id("deployment-h")).getText()).isEqualTo("Deployment");
+        assertThat(driver().findElement(By.id("deployment-h")).getText()).as("no machine: only its outputs").isEqualTo("Outputs");
+        assertThat(driver().findElements(By.id("deployment"))).isEmpty();
         assertThat(driver().findElement(By.id("outputs")).getText()).contains("items");
         browser.screenshot("workspace-page-everyday");
         assertNoSeriousAxeViolations("workspace");

@@ -13,11 +13,13 @@ public record WorkspaceView(Chrome chrome, String name, String template, String 
     public record Input(String name, String value, boolean sensitive) {}
 
     /**
-     * What the workspace runs on and what its state says it made: the provider, the address and VM
-     * (from the deployment template's outputs; null when absent), the DNS names its inputs ask
-     * for, and every output of the current state (sensitive ones masked).
+     * What the workspace runs on and what its state says it made: for a {@code machine} (a
+     * deployment template, or a workspace with a provider) the provider, the address and VM (from
+     * the template's outputs; null until applied) and the DNS names its inputs ask for; for any
+     * workspace every output of the current state (sensitive ones masked).
      */
-    public record Deployment(String provider, String address, String vm, List<String> dnsNames, List<Output> outputs) {}
+    public record Deployment(boolean machine, String provider, String address, String vm, List<String> dnsNames,
+                             List<Output> outputs) {}
 
     public record Output(String name, String value, boolean sensitive) {}
 
