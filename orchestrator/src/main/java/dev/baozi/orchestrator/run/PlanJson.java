@@ -90,6 +90,9 @@ public final class PlanJson {
             out.put("action", action(change.path("actions")));
             out.set("before", mask(change.get("before"), change.get("before_sensitive")));
             out.set("after", mask(change.get("after"), change.get("after_sensitive")));
+            if (change.has("after_unknown")) {
+                out.set("after_unknown", change.get("after_unknown").deepCopy());
+            }
         });
         var summary = new PlanSummary(adds, updates, deletes, replaces);
         plan.set("summary", ((ObjectNode) JSON.valueToTree(summary)).put("imports", imports));

@@ -86,7 +86,7 @@ public final class PlanPresenter {
             String action = e.getValue().path("action").asText();
             if (!action.equals("no-op")) {
                 outputs.add(new RunView.Output(e.getKey(), action, text(e.getValue().get("before")),
-                        text(e.getValue().get("after"))));
+                        text(withUnknowns(e.getValue().get("after"), e.getValue().get("after_unknown")))));
             }
         });
         int imports = summary.has("imports") ? summary.path("imports").asInt() : 0;
@@ -118,6 +118,35 @@ public final class PlanPresenter {
         }
         return new RunView.Resource(change.path("address").asText(), change.path("action").asText(), attributes, replacedBy,
                 change.has("importing") ? change.path("importing").asText() : null);
+    }
+
+    /**
+     * {@code value} with every part {@code unknown} marks true put in as "(known after apply)": the
+     * whole value when it is all unknown, else the parts, in the places the plan left empty.
+     */
+    static JsonNode withUnknowns(JsonNode value, JsonNode unknown) {
+        if (unknown == null || unknown.isNull() || unknown.isMissingNode()) {
+            return value;
+        }
+        if (unknown.isBoolean()) {
+            return unknown.asBoolean() ? com.fasterxml.jackson.databind.node.TextNode.valueOf(UNKNOWN) : value;
+        }
+        if (unknown.isObject()) {
+            var out = value != null && value.isObject() ? ((com.fasterxml.jackson.databind.node.ObjectNode) value).deepCopy()
+                    : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            unknown.properties().forEach(e -> out.set(e.getKey(), withUnknowns(out.get(e.getKey()), e.getValue())));
+            return out;
+        }
+        if (unknown.isArray()) {
+            var out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+            for (int i = 0; i < Math.max(unknown.size(), value != null && value.isArray() ? value.size() : 0); i++) {
+                JsonNode v = value != null && value.isArray() ? value.get(i) : null;
+                JsonNode part = withUnknowns(v, unknown.get(i));
+                out.add(part == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : part);
+            }
+            return out;
+        }
+        return value;
     }
 
     private static final Set<String> PLACEHOLDERS = Set.of("{}", "[]", "null");
@@ -168,13 +197,16 @@ public final class PlanPresenter {
         }
     }
 
-    /** A value as a reviewer reads it: JSON, except the sensitive marker, which is not a string the resource has. */
+    /**
+     * A value as a reviewer reads it: JSON, except the sensitive and unknown markers, which are not
+     * strings the resource has.
+     */
     static String text(JsonNode value) {
         if (value == null || value.isMissingNode()) {
             return "";
         }
-        if (value.isTextual() && value.asText().equals(PlanJson.SENSITIVE)) {
-            return PlanJson.SENSITIVE;
+        if (value.isTextual() && (value.asText().equals(PlanJson.SENSITIVE) || value.asText().equals(UNKNOWN))) {
+            return value.asText();
         }
         return value.toString();
     }

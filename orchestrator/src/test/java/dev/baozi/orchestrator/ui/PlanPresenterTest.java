@@ -115,4 +115,17 @@ class PlanPresenterTest {
         assertThat(plan.groups()).extracting(RunView.Group::action).containsExactly("create", "import");
         assertThat(plan.groups().get(1).resources().getFirst().importing()).isEqualTo("42");
     }
+
+    @Test
+    void an_output_known_only_after_apply_shows_as_such_whole_or_in_part() throws Exception {
+        RunView.Plan plan = PlanPresenter.present(JSON.readTree("""
+                {"summary": {"adds": 0, "changes": 1, "replaces": 0, "destroys": 0}, "resource_changes": [],
+                 "output_changes": {
+                   "items": {"action": "update", "before": {"a": "hello a"}, "after": {}, "after_unknown": {"a": true}},
+                   "id": {"action": "create", "before": null, "after": null, "after_unknown": true},
+                   "list": {"action": "update", "before": [1], "after": [1, null], "after_unknown": [false, true]}}}"""));
+
+        assertThat(plan.outputs()).extracting(RunView.Output::after).containsExactly(
+                "{\"a\":\"(known after apply)\"}", PlanPresenter.UNKNOWN, "[1,\"(known after apply)\"]");
+    }
 }

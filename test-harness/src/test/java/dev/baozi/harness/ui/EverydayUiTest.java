@@ -238,6 +238,10 @@ class EverydayUiTest {
                 .isEqualTo("→ known after apply");
         assertThat(create.findElements(By.cssSelector("td code"))).extracting(WebElement::getText).doesNotContain("{}", "[]");
         browser.screenshot("run-page-own-run");
+        js("document.getElementById('decide-h').scrollIntoView();");
+        browser.screenshot("run-page-own-run-decision");
+        js("document.getElementById('log-h').scrollIntoView();");
+        browser.screenshot("run-page-own-run-log");
         assertNoSeriousAxeViolations("own run");
 
         assertThat(anna.post("/runs/" + firstRun + "/approve", Map.of("comment", "fine")).status()).isEqualTo(200);
@@ -296,6 +300,8 @@ class EverydayUiTest {
         awaitStatus("applied", "errored");
 
         assertThat(status()).isEqualTo("applied");
+        assertThat(driver().findElement(By.cssSelector("#plan-h ~ table")).getText()).as("the items output after apply")
+                .contains("known after apply").doesNotContain("{}");
         assertThat(driver().getCurrentUrl()).doesNotContain("done=");
         driver().navigate().refresh();
         assertThat(flash()).as("'Run approved' does not outlive its page").isEmpty();
