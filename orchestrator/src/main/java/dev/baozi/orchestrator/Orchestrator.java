@@ -63,6 +63,7 @@ import dev.baozi.orchestrator.state.StateRetirement;
 import dev.baozi.orchestrator.state.StateService;
 import dev.baozi.orchestrator.state.WorkspaceName;
 import dev.baozi.orchestrator.ui.AuditPageController;
+import dev.baozi.orchestrator.ui.InputPagesController;
 import dev.baozi.orchestrator.ui.PoolsPageController;
 import dev.baozi.orchestrator.ui.RunPagesController;
 import dev.baozi.orchestrator.ui.SessionController;
@@ -299,7 +300,8 @@ public final class Orchestrator implements AutoCloseable {
                 new AuditPageController(audit, support),
                 new PoolsPageController(pools, support),
                 support,
-                new StaticAssets());
+                new StaticAssets(),
+                new InputPagesController(workspaces, support));
     }
 
     public int port() {

@@ -52,7 +52,26 @@ public final class AuditRepository {
      * (case-insensitively; blank: any), newest first.
      */
     public List<AuditEvent> search(String actor, String action, String target, int limit) {
+        return search(actor, action, target, null, null, null, limit);
+    }
+
+    /**
+     * As {@link #search(String, String, String, int)}, and only events at or after {@code from}
+     * and before {@code to} (null: unbounded), older than the event {@code beforeId} (null: from
+     * the newest): one page of the log, the next page starting below its last id.
+     */
+    public List<AuditEvent> search(String actor, String action, String target, OffsetDateTime from, OffsetDateTime to,
+            Long beforeId, int limit) {
         org.jooq.Condition where = org.jooq.impl.DSL.noCondition();
+        if (from != null) {
+            where = where.and(AUDIT_EVENT.OCCURRED_AT.ge(from));
+        }
+        if (to != null) {
+            where = where.and(AUDIT_EVENT.OCCURRED_AT.lt(to));
+        }
+        if (beforeId != null) {
+            where = where.and(AUDIT_EVENT.ID.lt(beforeId));
+        }
         if (actor != null && !actor.isBlank()) {
             where = where.and(AUDIT_EVENT.ACTOR.containsIgnoreCase(actor.strip()));
         }

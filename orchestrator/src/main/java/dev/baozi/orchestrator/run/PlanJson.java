@@ -46,15 +46,26 @@ public final class PlanJson {
         int updates = 0;
         int deletes = 0;
         int replaces = 0;
+        int imports = 0;
         for (JsonNode rc : raw.path("resource_changes")) {
             String action = action(rc.path("change").path("actions"));
+            boolean importing = rc.path("change").has("importing");
+            if (importing) {
+                imports++;
+            }
             switch (action) {
                 case "create" -> adds++;
                 case "update" -> updates++;
                 case "delete" -> deletes++;
                 case "replace" -> replaces++;
+                case "no-op" -> {
+                    if (!importing) {
+                        continue; // nothing to review
+                    }
+                    action = "import"; // only brought under management: still worth a reviewer's look
+                }
                 default -> {
-                    continue; // no-op and read: nothing to review
+                    continue; // read: nothing to review
                 }
             }
             JsonNode change = rc.path("change");
@@ -66,6 +77,9 @@ public final class PlanJson {
             out.put("type", rc.path("type").asText());
             out.put("name", rc.path("name").asText());
             out.put("action", action);
+            if (importing) {
+                out.put("importing", change.path("importing").path("id").asText(""));
+            }
             out.set("before", mask(change.get("before"), change.get("before_sensitive")));
             out.set("after", mask(change.get("after"), change.get("after_sensitive")));
             out.set("after_unknown", change.path("after_unknown").deepCopy());
@@ -80,6 +94,9 @@ public final class PlanJson {
             out.put("action", action(change.path("actions")));
             out.set("before", mask(change.get("before"), change.get("before_sensitive")));
             out.set("after", mask(change.get("after"), change.get("after_sensitive")));
+            if (change.has("after_unknown")) {
+                out.set("after_unknown", change.get("after_unknown").deepCopy());
+            }
         });
         Set<String> marked = new HashSet<>();
         for (JsonNode rc : raw.path("resource_changes")) {
@@ -96,7 +113,7 @@ public final class PlanJson {
             plan.set("output_changes", scrub(plan.get("output_changes"), marked));
         }
         var summary = new PlanSummary(adds, updates, deletes, replaces);
-        plan.set("summary", JSON.valueToTree(summary));
+        plan.set("summary", ((ObjectNode) JSON.valueToTree(summary)).put("imports", imports));
         return new Reviewed(plan, summary);
     }
 

@@ -145,12 +145,12 @@ public final class RunService {
             return new Decision.NotFound(id);
         }
         Run run = found.get();
+        Optional<String> barred = mayNotApprove(run, by);
         Decision decision;
         if (run.status() != RunStatus.PLANNED) {
             decision = new Decision.WrongState(run, "run " + id + " is " + run.status().wire() + "; only a planned run can be approved");
-        } else if (!settings.selfApproval() && run.queuedBy().equals(by.name())) {
-            decision = new Decision.Forbidden("run " + id + " was queued by " + by.name()
-                    + ", who may not also approve it; ask another approver");
+        } else if (barred.isPresent()) {
+            decision = new Decision.Forbidden(barred.get());
         } else if (run.summary() != null && run.summary().destructive() && !confirmDestroy) {
             decision = new Decision.NeedsConfirmation(run, "run " + id + " destroys " + run.summary().destroys() + " and replaces "
                     + run.summary().replaces() + " resources; approve with confirm_destroy: true if that is intended");
@@ -166,6 +166,17 @@ public final class RunService {
         }
         audit.record(by.name(), "run.approve", run.workspace(), outcome(decision), "run " + id);
         return decision;
+    }
+
+    /**
+     * Why {@code by} may not approve {@code run} whatever its state (they queued it, and self-approval
+     * is off); empty when they may. The run page asks this to say so instead of offering the button.
+     */
+    public Optional<String> mayNotApprove(Run run, Principal by) {
+        if (!settings.selfApproval() && run.queuedBy().equals(by.name())) {
+            return Optional.of("run " + run.id() + " was queued by " + by.name() + ", who may not also approve it; ask another approver");
+        }
+        return Optional.empty();
     }
 
     public Decision discard(long id, Principal by, String comment) {

@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * Turns a stored plan ({@link PlanJson}) into what the run page shows: resources grouped by action
  * and, for each, every attribute's before and after as text. Values the plan already masked show
- * as "(sensitive)"; values tofu learns only while applying show as "(known after apply)".
+ * as "(sensitive)"; values tofu learns only while applying show as "(known after apply)", never as
+ * the empty {@code {}}, {@code []} or {@code null} the plan holds in their place.
  */
 public final class PlanPresenter {
 
@@ -23,7 +24,8 @@ public final class PlanPresenter {
             new String[] {"create", "Create"},
             new String[] {"update", "Update in place"},
             new String[] {"replace", "Replace"},
-            new String[] {"delete", "Destroy"});
+            new String[] {"delete", "Destroy"},
+            new String[] {"import", "Import only"});
 
     private PlanPresenter() {}
 
@@ -84,17 +86,20 @@ public final class PlanPresenter {
             String action = e.getValue().path("action").asText();
             if (!action.equals("no-op")) {
                 outputs.add(new RunView.Output(e.getKey(), action, text(e.getValue().get("before")),
-                        text(e.getValue().get("after"))));
+                        text(withUnknowns(e.getValue().get("after"), e.getValue().get("after_unknown")))));
             }
         });
+        int imports = summary.has("imports") ? summary.path("imports").asInt() : 0;
         return new RunView.Plan(summary.path("adds").asInt(), summary.path("changes").asInt(),
-                summary.path("replaces").asInt(), summary.path("destroys").asInt(), groups, outputs);
+                summary.path("replaces").asInt(), summary.path("destroys").asInt(), imports, groups, outputs);
     }
 
     static RunView.Resource resource(JsonNode change) {
         Map<String, String> before = flatten(change.get("before"));
         Map<String, String> after = flatten(change.get("after"));
         for (String path : unknownPaths(change.get("after_unknown"))) {
+            // the placeholder the plan holds for a block whose parts are unknown is not a value
+            after.keySet().removeIf(p -> isAncestor(p, path) && PLACEHOLDERS.contains(after.get(p)));
             after.put(path, UNKNOWN);
         }
         Set<String> paths = new LinkedHashSet<>(after.keySet());
@@ -111,7 +116,43 @@ public final class PlanPresenter {
             path.forEach(p -> parts.add(p.asText()));
             replacedBy.add(String.join(".", parts));
         }
-        return new RunView.Resource(change.path("address").asText(), change.path("action").asText(), attributes, replacedBy);
+        return new RunView.Resource(change.path("address").asText(), change.path("action").asText(), attributes, replacedBy,
+                change.has("importing") ? change.path("importing").asText() : null);
+    }
+
+    /**
+     * {@code value} with every part {@code unknown} marks true put in as "(known after apply)": the
+     * whole value when it is all unknown, else the parts, in the places the plan left empty.
+     */
+    static JsonNode withUnknowns(JsonNode value, JsonNode unknown) {
+        if (unknown == null || unknown.isNull() || unknown.isMissingNode()) {
+            return value;
+        }
+        if (unknown.isBoolean()) {
+            return unknown.asBoolean() ? com.fasterxml.jackson.databind.node.TextNode.valueOf(UNKNOWN) : value;
+        }
+        if (unknown.isObject()) {
+            var out = value != null && value.isObject() ? ((com.fasterxml.jackson.databind.node.ObjectNode) value).deepCopy()
+                    : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            unknown.properties().forEach(e -> out.set(e.getKey(), withUnknowns(out.get(e.getKey()), e.getValue())));
+            return out;
+        }
+        if (unknown.isArray()) {
+            var out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+            for (int i = 0; i < Math.max(unknown.size(), value != null && value.isArray() ? value.size() : 0); i++) {
+                JsonNode v = value != null && value.isArray() ? value.get(i) : null;
+                JsonNode part = withUnknowns(v, unknown.get(i));
+                out.add(part == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : part);
+            }
+            return out;
+        }
+        return value;
+    }
+
+    private static final Set<String> PLACEHOLDERS = Set.of("{}", "[]", "null");
+
+    private static boolean isAncestor(String path, String of) {
+        return of.startsWith(path) && of.length() > path.length() && (of.charAt(path.length()) == '.' || of.charAt(path.length()) == '[');
     }
 
     /** Every leaf of {@code value} by its path ({@code a.b[0].c}); empty for null or absent. */
@@ -156,13 +197,16 @@ public final class PlanPresenter {
         }
     }
 
-    /** A value as a reviewer reads it: JSON, except the sensitive marker, which is not a string the resource has. */
+    /**
+     * A value as a reviewer reads it: JSON, except the sensitive and unknown markers, which are not
+     * strings the resource has.
+     */
     static String text(JsonNode value) {
         if (value == null || value.isMissingNode()) {
             return "";
         }
-        if (value.isTextual() && value.asText().equals(PlanJson.SENSITIVE)) {
-            return PlanJson.SENSITIVE;
+        if (value.isTextual() && (value.asText().equals(PlanJson.SENSITIVE) || value.asText().equals(UNKNOWN))) {
+            return value.asText();
         }
         return value.toString();
     }

@@ -12,6 +12,7 @@ import dev.baozi.orchestrator.workspace.Workspace;
 import dev.baozi.orchestrator.workspace.WorkspaceService;
 import dev.baozi.ui.view.Chrome;
 import dev.baozi.ui.view.RunView;
+import dev.baozi.ui.view.Status;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.util.List;
@@ -62,7 +63,8 @@ public final class RunPagesController {
             done = "discarded";
         } else {
             render(ctx, HttpStatus.BAD_REQUEST, run, UiSupport.chrome(ctx, "Run #" + run.id())
-                    .withFlash("The form said neither approve nor discard.", true));
+                    .withFlash("The form said neither approve nor discard.", true), ctx.formParam("comment") == null ? ""
+                    : ctx.formParam("comment"));
             return;
         }
         respond(ctx, run, outcome, done);
@@ -77,39 +79,60 @@ public final class RunPagesController {
 
     private void respond(Context ctx, Run run, RunService.Decision outcome, String done) {
         Chrome chrome = UiSupport.chrome(ctx, "Run #" + run.id());
+        String comment = ctx.formParam("comment") == null ? "" : ctx.formParam("comment");
         switch (outcome) {
             case RunService.Decision.Done d -> ctx.redirect("/runs/" + run.id() + "?done=" + done, HttpStatus.SEE_OTHER);
             case RunService.Decision.NotFound n -> ui.message(ctx, HttpStatus.NOT_FOUND, chrome, "No such run",
                     "There is no run " + n.id() + ".");
-            case RunService.Decision.WrongState w -> render(ctx, HttpStatus.CONFLICT, w.run(), chrome.withFlash(w.reason(), true));
-            case RunService.Decision.Forbidden f -> render(ctx, HttpStatus.FORBIDDEN, run, chrome.withFlash(f.reason(), true));
+            case RunService.Decision.WrongState w -> render(ctx, HttpStatus.CONFLICT, w.run(),
+                    chrome.withFlash(sentence(w.reason()), true), comment);
+            case RunService.Decision.Forbidden f -> render(ctx, HttpStatus.FORBIDDEN, run, chrome.withFlash(sentence(f.reason()), true),
+                    comment);
             case RunService.Decision.NeedsConfirmation c -> render(ctx, HttpStatus.CONFLICT, c.run(), chrome.withFlash(
                     c.reason().contains("force_dns")
                             ? "This plan changes DNS past octoDNS's safety thresholds: tick the force box to approve it."
-                            : "This plan destroys or replaces resources: tick the confirmation box to approve it.", true));
+                            : "This plan destroys or replaces resources: tick the confirmation box to approve it.", true),
+                    comment);
         }
     }
 
     private void render(Context ctx, HttpStatus status, Run run, Chrome chrome) {
+        render(ctx, status, run, chrome, "");
+    }
+
+    /** The run page; {@code comment} is what the decision form held, shown again after a refusal. */
+    private void render(Context ctx, HttpStatus status, Run run, Chrome chrome, String comment) {
         Optional<Workspace> ws = workspaces.get(run.workspace());
         RunView.Plan plan = run.summary() == null ? null : runs.plan(run.id()).map(PlanPresenter::present).orElse(null);
         List<LogLine> lines = runs.logs(run.id(), 0);
         boolean planned = run.status() == RunStatus.PLANNED;
-        ui.render(ctx, status, "run.jte", new RunView(chrome, run.id(), run.workspace(), run.status().wire(), label(run),
-                run.destroy(), run.queuedBy(), UiSupport.when(run.queuedAt()), UiSupport.when(run.startedAt()),
-                UiSupport.when(run.finishedAt()), ws.map(Workspace::template).orElse("?"),
+        boolean approver = UiSupport.has(ctx, Role.APPROVER);
+        String whyNot = approver ? runs.mayNotApprove(run, Requests.principal(ctx)).map(RunPagesController::sentence).orElse(null)
+                : null;
+        ui.render(ctx, status, "run.jte", new RunView(chrome, run.id(), run.workspace(), status(run.status()),
+                run.destroy(), run.replace() == null ? List.of() : run.replace(), run.queuedBy(), UiSupport.when(run.queuedAt()),
+                UiSupport.when(run.startedAt()), UiSupport.when(run.finishedAt()), ws.map(Workspace::template).orElse("?"),
                 ws.map(w -> WorkspacePagesController.inputs(w, workspaces.template(w))).orElse(List.of()),
                 plan,
                 runs.plan(run.id()).map(p -> PlanPresenter.dns(p.path("dns"), run.dnsForceReason())).orElse(null),
-                lines.stream().map(l -> new RunView.LogLine(l.seq(), l.step(), l.line())).toList(),
+                LogPresenter.present(lines),
                 lines.isEmpty() ? 0 : lines.getLast().seq(),
                 LIVE.contains(run.status()),
-                planned && UiSupport.has(ctx, Role.APPROVER),
-                planned && UiSupport.has(ctx, Role.APPROVER),
+                LogPresenter.HIDDEN_LINE,
+                planned && approver && whyNot == null,
+                planned ? whyNot : null,
+                planned && approver,
                 CANCELABLE.contains(run.status()) && UiSupport.has(ctx, Role.OPERATOR),
                 planned,
+                comment,
                 decision(run),
                 run.error()));
+    }
+
+    /** A service's reason as a sentence on a page: capitalised, with a full stop. */
+    static String sentence(String reason) {
+        String s = reason.isEmpty() ? reason : Character.toUpperCase(reason.charAt(0)) + reason.substring(1);
+        return s.endsWith(".") ? s : s + ".";
     }
 
     private static RunView.Decision decision(Run run) {
@@ -144,9 +167,9 @@ public final class RunPagesController {
         return run.get();
     }
 
-    /** How a person reads a run's status. */
-    static String label(Run run) {
-        return switch (run.status()) {
+    /** How every page shows a run's status: one label and one CSS class per status. */
+    static Status status(RunStatus status) {
+        String label = switch (status) {
             case QUEUED -> "queued";
             case PLANNING -> "planning";
             case PLANNED -> "needs approval";
@@ -158,6 +181,7 @@ public final class RunPagesController {
             case CANCELED -> "canceled";
             case ERRORED -> "errored";
         };
+        return new Status(status.wire(), label);
     }
 
     /** The plan's counts in a few words, or a dash before there is a plan. */

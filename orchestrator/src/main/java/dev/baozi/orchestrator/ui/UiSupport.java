@@ -18,14 +18,17 @@ public final class UiSupport {
 
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
     /** What a redirect's {@code ?done=} says on the page it lands on. */
-    private static final Map<String, String> DONE = Map.of(
-            "queued", "Plan queued.",
-            "approved", "Run approved: it applies exactly the plan shown.",
-            "discarded", "Run discarded.",
-            "canceled", "Cancel requested.",
-            "unlocked", "The state lock was force-released.",
-            "rolledback", "Rolled back: the old content is now the newest version.",
-            "password", "Your password was changed.");
+    private static final Map<String, String> DONE = Map.ofEntries(
+            Map.entry("created", "Workspace created: queue a plan to build it."),
+            Map.entry("inputs", "Inputs saved: the next plan uses them."),
+            Map.entry("unchanged", "The inputs were already so: nothing changed."),
+            Map.entry("queued", "Plan queued."),
+            Map.entry("approved", "Run approved: it applies exactly the plan shown."),
+            Map.entry("discarded", "Run discarded."),
+            Map.entry("canceled", "Cancel requested."),
+            Map.entry("unlocked", "The state lock was force-released."),
+            Map.entry("rolledback", "Rolled back: the old content is now the newest version."),
+            Map.entry("password", "Your password was changed."));
 
     private final Pages pages;
 

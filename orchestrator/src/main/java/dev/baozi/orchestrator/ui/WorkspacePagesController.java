@@ -1,8 +1,10 @@
 package dev.baozi.orchestrator.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baozi.orchestrator.auth.Principal;
 import dev.baozi.orchestrator.auth.Role;
+import dev.baozi.orchestrator.run.ResourceAddress;
 import dev.baozi.orchestrator.run.Run;
 import dev.baozi.orchestrator.run.RunService;
 import dev.baozi.orchestrator.state.HeldLock;
@@ -21,6 +23,7 @@ import dev.baozi.ui.view.WorkspaceView;
 import dev.baozi.ui.view.WorkspacesView;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,8 +33,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** The workspace list and a workspace's page, with its forms: queue a plan, force-unlock, roll back. */
+/**
+ * The workspace list and a workspace's page, with its forms: queue a plan (or one that replaces a
+ * resource), force-unlock, roll back.
+ */
 public final class WorkspacePagesController {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final WorkspaceService workspaces;
     private final RunService runs;
@@ -58,11 +66,11 @@ public final class WorkspacePagesController {
             Optional<Run> last = runs.forWorkspace(ws).stream().findFirst();
             HeldLock lock = locks.get(ws.name());
             rows.add(new WorkspacesView.Row(ws.name(), ws.template(), last.map(Run::id).orElse(null),
-                    last.map(r -> r.status().wire()).orElse(null), last.map(r -> UiSupport.when(r.queuedAt())).orElse(null),
-                    lock == null ? null : lock.info().who(), "not checked"));
+                    last.map(r -> RunPagesController.status(r.status())).orElse(null),
+                    last.map(r -> UiSupport.when(r.queuedAt())).orElse(null), lock == null ? null : lock.info().who(), "not checked"));
         }
         ui.render(ctx, HttpStatus.OK, "workspaces.jte", new WorkspacesView(UiSupport.chrome(ctx, "Workspaces"), filter, rows,
-                all.size()));
+                all.size(), UiSupport.has(ctx, Role.OPERATOR)));
     }
 
     public void show(Context ctx) {
@@ -75,19 +83,23 @@ public final class WorkspacePagesController {
         WorkspaceName name = new WorkspaceName(ws.name());
         Optional<Template> template = workspaces.template(ws);
 
-        List<WorkspaceView.RunRow> runRows = runs.forWorkspace(ws).stream()
-                .map(r -> new WorkspaceView.RunRow(r.id(), r.status().wire(), RunPagesController.label(r), r.destroy(),
+        List<Run> wsRuns = runs.forWorkspace(ws);
+        List<WorkspaceView.RunRow> runRows = wsRuns.stream()
+                .map(r -> new WorkspaceView.RunRow(r.id(), RunPagesController.status(r.status()), r.destroy(),
                         r.queuedBy(), UiSupport.when(r.queuedAt()), RunPagesController.changes(r)))
                 .toList();
 
-        WorkspaceView.Current current = state.current(name, who).map(WorkspacePagesController::current).orElse(null);
+        Optional<StoredState> stored = state.current(name, who);
+        WorkspaceView.Current current = stored.map(WorkspacePagesController::current).orElse(null);
+        WorkspaceView.Deployment deployment = deployment(ws, template, stored);
         List<WorkspaceView.Version> versions = List.of();
         WorkspaceView.Diff diff = null;
         if (admin) {
             List<StateVersion> all = state.versions(name, who);
             long head = all.isEmpty() ? 0 : all.getFirst().version();
             versions = all.stream().map(v -> new WorkspaceView.Version(v.version(), v.serial(), v.lineage(), v.size(),
-                    v.sha256(), v.who(), UiSupport.when(v.when()), v.deleted(), v.version() == head)).toList();
+                    v.sha256(), v.who(), UiSupport.when(v.when()), v.deleted(), v.version() == head,
+                    runOf(v, ws.name(), wsRuns))).toList();
             Long from = longParam(ctx, "from");
             Long to = longParam(ctx, "to");
             if (from != null && to != null) {
@@ -99,7 +111,7 @@ public final class WorkspacePagesController {
 
         var files = new ArrayList<WorkspaceView.File>();
         new TreeMap<>(workspaces.files(ws).files()).forEach((file, bytes) ->
-                files.add(new WorkspaceView.File(file, new String(bytes, StandardCharsets.UTF_8))));
+                files.add(new WorkspaceView.File(file, masked(file, bytes, ws, template))));
 
         WorkspaceView.Lock lock = state.lockOf(name)
                 .map(l -> new WorkspaceView.Lock(l.info().id(), l.info().operation(), l.info().who(), l.holder(),
@@ -111,7 +123,7 @@ public final class WorkspacePagesController {
             chrome = chrome.withFlash("Those two versions cannot be compared: one is not retained, or a state is encrypted.", true);
         }
         ui.render(ctx, HttpStatus.OK, "workspace.jte", new WorkspaceView(chrome, ws.name(), ws.template(), ws.tofuVersion(),
-                ws.createdBy(), UiSupport.when(ws.createdAt()), inputs(ws, template), UiSupport.has(ctx, Role.OPERATOR), admin,
+                ws.createdBy(), UiSupport.when(ws.createdAt()), inputs(ws, template), deployment, UiSupport.has(ctx, Role.OPERATOR), admin,
                 runRows, current, versions, diff, files, lock));
     }
 
@@ -121,7 +133,17 @@ public final class WorkspacePagesController {
             return;
         }
         boolean destroy = "true".equals(ctx.formParam("destroy"));
-        Run run = runs.queue(ws, destroy, Requests.principal(ctx));
+        List<String> replace = ctx.formParams("replace").stream().map(String::strip).filter(a -> !a.isEmpty()).toList();
+        List<String> problems = new ArrayList<>(ResourceAddress.problems(replace));
+        if (destroy && !replace.isEmpty()) {
+            problems.add("replace: a destroy plan replaces nothing; give destroy or replace, not both");
+        }
+        if (!problems.isEmpty()) {
+            ui.message(ctx, HttpStatus.BAD_REQUEST, UiSupport.chrome(ctx, ws.name()), "Plan not queued",
+                    "Nothing was queued: " + String.join("; ", problems) + ".");
+            return;
+        }
+        Run run = runs.queue(ws, destroy, replace, Requests.principal(ctx));
         ctx.redirect("/runs/" + run.id() + "?done=queued", HttpStatus.SEE_OTHER);
     }
 
@@ -191,6 +213,113 @@ public final class WorkspacePagesController {
             });
         }
         return out;
+    }
+
+    /**
+     * A generated file as the page shows it: in a JSON file, the value of every sensitive input in
+     * a module call ({@code module.<name>.<variable>}) replaced by "(sensitive)", whatever the
+     * generator wrote there; a JSON file that does not parse is not shown at all, since it cannot
+     * be checked. Other files carry no inputs.
+     */
+    static String masked(String file, byte[] bytes, Workspace ws, Optional<Template> template) {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (!file.endsWith(".json")) {
+            return text;
+        }
+        java.util.Set<String> sensitive = new java.util.HashSet<>();
+        template.ifPresent(t -> t.variables().stream().filter(v -> v.sensitive()).forEach(v -> sensitive.add(v.name())));
+        if (ws.inputs() != null) { // inputs the template does not declare are treated as secret, as on the page
+            ws.inputs().fieldNames().forEachRemaining(n -> {
+                if (template.isEmpty() || template.get().variables().stream().noneMatch(v -> v.name().equals(n))) {
+                    sensitive.add(n);
+                }
+            });
+        }
+        try {
+            JsonNode root = JSON.readTree(bytes);
+            boolean changed = false;
+            for (JsonNode call : root.path("module")) {
+                if (call instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                    for (String name : sensitive) {
+                        if (o.has(name)) {
+                            o.put(name, dev.baozi.orchestrator.run.PlanJson.SENSITIVE);
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            return changed ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) : text;
+        } catch (IOException e) {
+            return "(not shown: the file is not JSON, so its secrets cannot be masked)";
+        }
+    }
+
+    /** The name a workspace's runs write its state under: the state token Baozi issued them. */
+    static String runWriter(String workspace) {
+        return "state-token:" + workspace + "/baozi-runs";
+    }
+
+    /**
+     * The run whose apply wrote {@code version}: written with the runs' own state token while that
+     * run was under way (started, not yet finished). Only one run of a workspace is under way at a
+     * time (a run holds its workspace from planning to the end of its apply), so at most one
+     * matches; null for writes by anyone else (a person's tofu, a rollback) or that no run explains.
+     */
+    static Long runOf(StateVersion version, String workspace, List<Run> runs) {
+        if (!runWriter(workspace).equals(version.who()) || version.when() == null) {
+            return null;
+        }
+        for (Run r : runs) {
+            if (r.startedAt() == null || r.startedAt().toInstant().isAfter(version.when())) {
+                continue;
+            }
+            if (r.finishedAt() == null || !r.finishedAt().toInstant().isBefore(version.when())) {
+                return r.id();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What the workspace deployed, from its provider, its inputs ({@code hostname}, {@code aliases})
+     * and its state's outputs ({@code address}, {@code vm_id} on {@code node}); null for a workspace
+     * with none of these.
+     */
+    static WorkspaceView.Deployment deployment(Workspace ws, Optional<Template> template, Optional<StoredState> stored) {
+        List<WorkspaceView.Output> outputs = new ArrayList<>();
+        Map<String, JsonNode> values = new HashMap<>();
+        if (stored.isPresent()) {
+            try {
+                JsonNode root = JSON.readTree(stored.get().content());
+                root.path("outputs").properties().forEach(e -> {
+                    boolean sensitive = e.getValue().path("sensitive").asBoolean(false);
+                    JsonNode value = e.getValue().path("value");
+                    outputs.add(new WorkspaceView.Output(e.getKey(), sensitive ? "" : value.isTextual() ? value.asText()
+                            : value.toString(), sensitive));
+                    if (!sensitive) {
+                        values.put(e.getKey(), value);
+                    }
+                });
+            } catch (IOException e) {
+                // encrypted client-side: no outputs to show
+            }
+        }
+        List<String> dnsNames = new ArrayList<>();
+        boolean deploymentTemplate = template.map(Template::isDeployment).orElse(false);
+        if (deploymentTemplate && ws.inputs() != null) {
+            if (ws.inputs().path("hostname").isTextual()) {
+                dnsNames.add(ws.inputs().path("hostname").asText());
+            }
+            ws.inputs().path("aliases").forEach(a -> dnsNames.add(a.asText()));
+        }
+        if (!deploymentTemplate && ws.provider() == null && outputs.isEmpty()) {
+            return null;
+        }
+        String address = values.containsKey("address") ? values.get("address").asText() : null;
+        String vm = values.containsKey("vm_id") ? "VM " + values.get("vm_id").asText()
+                + (values.containsKey("node") ? " on node " + values.get("node").asText() : "") : null;
+        return new WorkspaceView.Deployment(deploymentTemplate || ws.provider() != null, ws.provider(), address, vm, dnsNames,
+                outputs);
     }
 
     private static WorkspaceView.Current current(StoredState stored) {

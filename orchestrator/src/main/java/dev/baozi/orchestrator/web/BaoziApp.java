@@ -58,7 +58,8 @@ public final class BaoziApp {
             dev.baozi.orchestrator.ui.AuditPageController audit,
             dev.baozi.orchestrator.ui.PoolsPageController pools,
             dev.baozi.orchestrator.ui.UiSupport support,
-            dev.baozi.ui.StaticAssets assets) {}
+            dev.baozi.ui.StaticAssets assets,
+            dev.baozi.orchestrator.ui.InputPagesController inputs) {}
 
     /** Sent with every UI page: no inline script or style, nothing from elsewhere, no framing. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
@@ -182,6 +183,10 @@ public final class BaoziApp {
                 get("/workspaces", ui.workspaces()::list, Access.VIEWER, Access.BROWSER);
                 get("/workspaces/{workspace}", ui.workspaces()::show, Access.VIEWER, Access.BROWSER);
                 post("/workspaces/{workspace}/runs", ui.workspaces()::queue, Access.OPERATOR, Access.BROWSER);
+                get("/new-workspace", ui.inputs()::newForm, Access.OPERATOR, Access.BROWSER);
+                post("/new-workspace", ui.inputs()::create, Access.OPERATOR, Access.BROWSER);
+                get("/workspaces/{workspace}/inputs", ui.inputs()::editForm, Access.OPERATOR, Access.BROWSER);
+                post("/workspaces/{workspace}/inputs", ui.inputs()::update, Access.OPERATOR, Access.BROWSER);
                 post("/workspaces/{workspace}/lock/release", ui.workspaces()::forceUnlock, Access.ADMIN, Access.BROWSER);
                 post("/workspaces/{workspace}/state/rollback", ui.workspaces()::rollback, Access.ADMIN, Access.BROWSER);
                 get("/runs/{id}", ui.runs()::show, Access.VIEWER, Access.BROWSER);

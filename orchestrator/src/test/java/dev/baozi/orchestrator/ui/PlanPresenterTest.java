@@ -69,4 +69,63 @@ class PlanPresenterTest {
         assertThat(plan.groups().get(0).resources().getFirst().attributes()).containsExactly(new RunView.Attribute("n", "", "1", true));
         assertThat(plan.groups().get(1).resources().getFirst().attributes()).containsExactly(new RunView.Attribute("n", "2", "", true));
     }
+
+    @Test
+    void a_value_known_only_after_apply_shows_as_such_and_never_as_the_empty_placeholder_the_plan_holds() throws Exception {
+        RunView.Resource r = PlanPresenter.present(plan("""
+                [{"address": "vm.this", "action": "create", "before": null,
+                  "after": {"name": "web", "network": [{}], "disk": {}, "ip": null},
+                  "after_unknown": {"network": [{"mac": true}], "disk": {"id": true}, "ip": true, "id": true}}]"""))
+                .groups().getFirst().resources().getFirst();
+
+        assertThat(r.attributes()).extracting(RunView.Attribute::path)
+                .containsExactlyInAnyOrder("name", "network[0].mac", "disk.id", "ip", "id");
+        assertThat(r.attributes()).filteredOn(a -> !a.path().equals("name")).extracting(RunView.Attribute::after)
+                .containsOnly(PlanPresenter.UNKNOWN);
+    }
+
+    @Test
+    void changed_attributes_come_first_and_unchanged_ones_are_set_apart() throws Exception {
+        RunView.Resource r = PlanPresenter.present(plan("""
+                [{"address": "x.edit", "action": "update", "before": {"a": 1, "b": 2, "c": 3}, "after": {"a": 1, "b": 5, "c": 3}}]"""))
+                .groups().getFirst().resources().getFirst();
+
+        assertThat(r.changed()).extracting(RunView.Attribute::path).containsExactly("b");
+        assertThat(r.unchanged()).extracting(RunView.Attribute::path).containsExactly("a", "c");
+    }
+
+    @Test
+    void an_import_is_counted_in_the_summary_and_listed_with_the_id_it_comes_from() throws Exception {
+        byte[] show = """
+                {"format_version": "1.2", "terraform_version": "1.12.6",
+                 "resource_changes": [
+                   {"address": "x.old", "type": "x", "name": "old", "change": {"actions": ["no-op"],
+                     "before": {"id": "42"}, "after": {"id": "42"}, "after_unknown": {}, "importing": {"id": "42"}}},
+                   {"address": "x.same", "type": "x", "name": "same", "change": {"actions": ["no-op"],
+                     "before": {"id": "7"}, "after": {"id": "7"}, "after_unknown": {}}},
+                   {"address": "x.new", "type": "x", "name": "new", "change": {"actions": ["create"],
+                     "before": null, "after": {"n": 1}, "after_unknown": {"id": true}}}]}
+                """.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        RunView.Plan plan = PlanPresenter.present(dev.baozi.orchestrator.run.PlanJson.review(show).plan());
+
+        assertThat(plan.imports()).isEqualTo(1);
+        assertThat(plan.adds()).isEqualTo(1);
+        assertThat(plan.empty()).isFalse();
+        assertThat(plan.groups()).extracting(RunView.Group::action).containsExactly("create", "import");
+        assertThat(plan.groups().get(1).resources().getFirst().importing()).isEqualTo("42");
+    }
+
+    @Test
+    void an_output_known_only_after_apply_shows_as_such_whole_or_in_part() throws Exception {
+        RunView.Plan plan = PlanPresenter.present(JSON.readTree("""
+                {"summary": {"adds": 0, "changes": 1, "replaces": 0, "destroys": 0}, "resource_changes": [],
+                 "output_changes": {
+                   "items": {"action": "update", "before": {"a": "hello a"}, "after": {}, "after_unknown": {"a": true}},
+                   "id": {"action": "create", "before": null, "after": null, "after_unknown": true},
+                   "list": {"action": "update", "before": [1], "after": [1, null], "after_unknown": [false, true]}}}"""));
+
+        assertThat(plan.outputs()).extracting(RunView.Output::after).containsExactly(
+                "{\"a\":\"(known after apply)\"}", PlanPresenter.UNKNOWN, "[1,\"(known after apply)\"]");
+    }
 }

@@ -205,6 +205,36 @@ class UiAccessTest {
     }
 
     @Test
+    void the_audit_page_shows_a_page_at_a_time_with_a_link_to_older_events_and_filters_by_day() throws Exception {
+        user("ada", Role.ADMIN, false);
+        Browser ada = login("ada");
+        var audit = new dev.baozi.orchestrator.audit.AuditRepository(database.dsl(), Clock.systemUTC());
+        for (int i = 1; i <= 150; i++) {
+            audit.record("user:seed", "seed.event", "thing-" + i, i % 2 == 0 ? "200" : "403", "number " + i);
+        }
+
+        var first = send("GET", "/audit?action=seed", ada.cookie(), null);
+        Matcher older = Pattern.compile("href=\"(/audit\\?[^\"]*before=\\d+)\"").matcher(first.body());
+        assertThat(older.find()).as("a link to older events").isTrue();
+        var second = send("GET", older.group(1).replace("&amp;", "&"), ada.cookie(), null);
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).toString();
+        var todays = send("GET", "/audit?action=seed&from=" + today + "&to=" + today, ada.cookie(), null);
+        var none = send("GET", "/audit?action=seed&from=" + tomorrow, ada.cookie(), null);
+        var bad = send("GET", "/audit?from=yesterday", ada.cookie(), null);
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.body()).contains(">thing-150<").contains(">thing-51<").doesNotContain(">thing-50<")
+                .contains(">succeeded<").contains(">refused<").doesNotContain(">403<");
+        assertThat(second.body()).contains(">thing-50<").contains(">thing-1<").doesNotContain(">thing-51<")
+                .doesNotContain("id=\"older\"").contains("id=\"newest\"");
+        assertThat(todays.body()).contains(">thing-150<");
+        assertThat(none.body()).doesNotContain("thing-").contains("No event matches.");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("from: a day as yyyy-MM-dd, not 'yesterday'");
+    }
+
+    @Test
     void a_wrong_password_and_an_unknown_user_get_the_same_refusal() throws Exception {
         user("ada", Role.ADMIN, false);
 

@@ -173,6 +173,11 @@ class ApprovalUiTest {
         return driver().findElement(By.id("run-status")).getText();
     }
 
+    /** The one-time message the page shows after an action (empty when none). */
+    static String flash() {
+        return driver().findElements(By.cssSelector(".flash.ok")).stream().map(WebElement::getText).findFirst().orElse("");
+    }
+
     private static Object js(String script, Object... args) {
         return ((JavascriptExecutor) driver()).executeScript(script, args);
     }
@@ -246,11 +251,12 @@ class ApprovalUiTest {
         browser.waitFor(By.cssSelector(".flash.error"), WAIT);
         assertThat(driver().findElement(By.cssSelector(".flash.error")).getText()).contains("tick the confirmation box");
         assertThat(status()).isEqualTo("needs approval");
+        assertThat(driver().findElement(By.id("comment")).getAttribute("value")).as("the typed comment is kept")
+                .isEqualTo("drift repaired, z goes");
 
         driver().findElement(By.id("confirm-destroy")).click();
-        driver().findElement(By.id("comment")).sendKeys("drift repaired, z goes");
         driver().findElement(By.id("approve")).click();
-        browser.waitUntil(WAIT, "the approved run page", () -> driver().getCurrentUrl().contains("done=approved"));
+        browser.waitUntil(WAIT, "the approved run page", () -> flash().contains("Run approved"));
         markPage();
         int atLoad = lineCount();
         browser.waitUntil(WAIT, "apply log lines on the page as it is", () -> !samePage() || lineCount() > atLoad);
@@ -364,8 +370,7 @@ class ApprovalUiTest {
                 .contains("module.demo-data.terraform_data.item[\"a\"] changed");
 
         driver().findElement(By.cssSelector("button[aria-label='Roll back to version " + drifted + "']")).click();
-        browser.waitUntil(WAIT, "the rollback to be done", () -> driver().getCurrentUrl().contains("done=rolledback"));
-        assertThat(driver().findElement(By.cssSelector(".flash.ok")).getText()).contains("Rolled back");
+        browser.waitUntil(WAIT, "the rollback to be done", () -> flash().contains("Rolled back"));
         assertThat(driver().findElements(By.cssSelector("#from option")).getFirst().getAttribute("value"))
                 .isEqualTo(String.valueOf(Long.parseLong(newest) + 1));
 
@@ -381,7 +386,7 @@ class ApprovalUiTest {
         driver().get(base + "/workspaces/shop");
         assertThat(driver().findElement(By.cssSelector("dl.facts")).getText()).contains("locked by someone@laptop");
         driver().findElement(By.xpath("//button[text()='Force-unlock']")).click();
-        browser.waitUntil(WAIT, "the lock to be released", () -> driver().getCurrentUrl().contains("done=unlocked"));
+        browser.waitUntil(WAIT, "the lock to be released", () -> flash().contains("force-released"));
 
         assertThat(driver().findElement(By.cssSelector("dl.facts")).getText()).contains("State lock\nfree");
         assertThat(admin.get("/workspaces/shop/lock").status()).isEqualTo(404);

@@ -24,7 +24,8 @@ import org.openqa.selenium.WebDriver;
 /**
  * A deployment's approval in real headless Chromium: the run page shows the address NetBox gave
  * and the DNS records octoDNS would write beside tofu's plan; approving applies both; the pools
- * page shows who holds the address. Real NetBox, PowerDNS and the Proxmox simulator behind it.
+ * page shows who holds the address; the workspace page shows the deployment's provider, address,
+ * DNS names and VM. Real NetBox, PowerDNS and the Proxmox simulator behind it.
  */
 class DeploymentUiTest {
 
@@ -122,5 +123,13 @@ class DeploymentUiTest {
         assertThat(pools).contains("prefix " + PREFIX).contains(address).contains("blog").contains("blog.ui.test").contains("active");
         browser.screenshot("pools-page");
         assertThat(browser.axe().stream().filter(AxeViolation::serious).toList()).as("serious violations on the pools page").isEmpty();
+
+        driver().get(base + "/workspaces/blog");
+        String deployment = driver().findElement(By.id("deployment")).getText();
+        assertThat(deployment).contains("Provider\nlab").contains("Address\n" + address).contains("blog.ui.test")
+                .contains("www.ui.test").containsPattern("VM\\nVM \\d+ on node \\S+");
+        assertThat(driver().findElement(By.id("outputs")).getText()).contains("vm_id").contains("mac_address");
+        browser.screenshot("deployment-workspace-page");
+        assertThat(browser.axe().stream().filter(AxeViolation::serious).toList()).as("serious violations on the workspace page").isEmpty();
     }
 }

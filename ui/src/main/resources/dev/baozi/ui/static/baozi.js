@@ -1,25 +1,37 @@
 // Baozi: progressive enhancement only; every page works without this file.
-// A run's log follows the run live (server-sent events); when the run reaches a new stage the
-// page reloads once, so its plan and decision forms show.
+// A run's log starts at its end and follows the run live (server-sent events), staying at the
+// newest line unless the reader scrolled up; when the run reaches a new stage the page reloads
+// once, so its plan and decision forms show. A one-time message (?done=) is dropped from the
+// address, so reloading the page does not show it again.
 (function () {
   'use strict';
+  function time(at) {
+    if (typeof at === 'number') { at = new Date(at * 1000).toISOString(); }
+    var m = /T(\d\d:\d\d:\d\d)/.exec(String(at || ''));
+    return m ? m[1] : '';
+  }
   function follow(log) {
+    log.scrollTop = log.scrollHeight;
     var url = log.getAttribute('data-stream');
     if (!url || !window.EventSource) { return; }
+    var hide = new RegExp(log.getAttribute('data-hide') || '$^');
     var after = log.getAttribute('data-after') || '0';
     var source = new EventSource(url + '?after=' + encodeURIComponent(after));
     var state = document.getElementById('log-state');
     source.addEventListener('line', function (event) {
       var line = JSON.parse(event.data);
-      if (document.querySelector('#log [data-seq="' + line.seq + '"]')) { return; }
+      if (hide.test(String(line.line).trim()) || document.querySelector('#log [data-seq="' + line.seq + '"]')) { return; }
       var span = document.createElement('span');
       span.className = 'line';
       span.setAttribute('data-seq', String(line.seq));
-      var step = document.createElement('span');
-      step.className = 'step';
-      step.textContent = line.step;
-      span.appendChild(step);
-      span.appendChild(document.createTextNode(' ' + line.line + '\n'));
+      [['at', time(line.at)], ['step', line.step]].forEach(function (part) {
+        var s = document.createElement('span');
+        s.className = part[0];
+        s.textContent = part[1];
+        span.appendChild(s);
+        span.appendChild(document.createTextNode(' '));
+      });
+      span.appendChild(document.createTextNode(line.line + '\n'));
       var atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
       log.appendChild(span);
       if (atBottom) { log.scrollTop = log.scrollHeight; }
@@ -27,13 +39,16 @@
     source.addEventListener('end', function () {
       source.close();
       if (state) { state.textContent = 'The run moved on; loading its new state…'; }
-      window.location.reload();
+      window.location.replace(window.location.pathname);
     });
     source.onerror = function () {
       if (state) { state.textContent = 'Lost the live log; it resumes on its own when the server answers again.'; }
     };
   }
   document.addEventListener('DOMContentLoaded', function () {
+    if (window.history.replaceState && /[?&]done=/.test(window.location.search)) {
+      window.history.replaceState(null, '', window.location.pathname);
+    }
     var log = document.getElementById('log');
     if (log) { follow(log); }
   });
