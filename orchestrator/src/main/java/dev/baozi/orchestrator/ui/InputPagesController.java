@@ -95,7 +95,7 @@ public final class InputPagesController {
                     "The template " + ws.template() + " of workspace " + ws.name() + " is no longer in tf-modules.");
             return;
         }
-        renderEdit(ctx, HttpStatus.OK, ws, template, fields(template, ws.inputs(), null, Map.of()), List.of());
+        renderEdit(ctx, HttpStatus.OK, ws, template, fields(template, workspaces.maskedInputs(ws), null, Map.of()), List.of());
     }
 
     public void update(Context ctx) {
@@ -127,7 +127,7 @@ public final class InputPagesController {
                 }
             }
         }
-        renderEdit(ctx, status, ws, template, fields(template, ws.inputs(), ctx, errors), problems);
+        renderEdit(ctx, status, ws, template, fields(template, workspaces.maskedInputs(ws), ctx, errors), problems);
     }
 
     /** The values a form gave, as the service takes them, and what was wrong with fields it could not read. */

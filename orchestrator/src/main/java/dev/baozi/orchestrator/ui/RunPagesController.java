@@ -112,7 +112,7 @@ public final class RunPagesController {
         ui.render(ctx, status, "run.jte", new RunView(chrome, run.id(), run.workspace(), status(run.status()),
                 run.destroy(), run.replace() == null ? List.of() : run.replace(), run.queuedBy(), UiSupport.when(run.queuedAt()),
                 UiSupport.when(run.startedAt()), UiSupport.when(run.finishedAt()), ws.map(Workspace::template).orElse("?"),
-                ws.map(w -> WorkspacePagesController.inputs(w, workspaces.template(w))).orElse(List.of()),
+                ws.map(w -> WorkspacePagesController.inputs(workspaces.maskedInputs(w), workspaces.template(w))).orElse(List.of()),
                 plan,
                 runs.plan(run.id()).map(p -> PlanPresenter.dns(p.path("dns"), run.dnsForceReason())).orElse(null),
                 LogPresenter.present(lines),

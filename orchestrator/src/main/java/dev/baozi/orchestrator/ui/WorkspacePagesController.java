@@ -123,7 +123,7 @@ public final class WorkspacePagesController {
             chrome = chrome.withFlash("Those two versions cannot be compared: one is not retained, or a state is encrypted.", true);
         }
         ui.render(ctx, HttpStatus.OK, "workspace.jte", new WorkspaceView(chrome, ws.name(), ws.template(), ws.tofuVersion(),
-                ws.createdBy(), UiSupport.when(ws.createdAt()), inputs(ws, template), deployment, UiSupport.has(ctx, Role.OPERATOR), admin,
+                ws.createdBy(), UiSupport.when(ws.createdAt()), inputs(workspaces.maskedInputs(ws), template), deployment, UiSupport.has(ctx, Role.OPERATOR), admin,
                 runRows, current, versions, diff, files, lock));
     }
 
@@ -201,12 +201,13 @@ public final class WorkspacePagesController {
         return ws.get();
     }
 
-    static List<WorkspaceView.Input> inputs(Workspace ws, Optional<Template> template) {
+    /** The inputs to show ({@link WorkspaceService#maskedInputs}); a sensitive or undeclared one shows only that it is set. */
+    static List<WorkspaceView.Input> inputs(JsonNode shown, Optional<Template> template) {
         Map<String, Boolean> sensitive = new HashMap<>();
         template.ifPresent(t -> t.variables().forEach(v -> sensitive.put(v.name(), v.sensitive())));
         List<WorkspaceView.Input> out = new ArrayList<>();
-        if (ws.inputs() != null) {
-            ws.inputs().fields().forEachRemaining(e -> {
+        if (shown != null) {
+            shown.fields().forEachRemaining(e -> {
                 boolean secret = sensitive.getOrDefault(e.getKey(), true); // unknown to the template: assume secret
                 JsonNode v = e.getValue();
                 out.add(new WorkspaceView.Input(e.getKey(), secret ? "" : (v.isTextual() ? v.asText() : v.toString()), secret));

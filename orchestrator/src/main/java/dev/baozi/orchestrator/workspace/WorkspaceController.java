@@ -143,7 +143,7 @@ public final class WorkspaceController {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", w.name());
         m.put("template", w.template());
-        m.put("inputs", masked(w));
+        m.put("inputs", service.maskedInputs(w));
         m.put("tofu_version", w.tofuVersion());
         m.put("provider", w.provider());
         m.put("created_by", w.createdBy());
@@ -151,10 +151,4 @@ public final class WorkspaceController {
         return m;
     }
 
-    /** Inputs, with each sensitive one that is set shown as "(sensitive)" (its value is in OpenBao, not here). */
-    private JsonNode masked(Workspace w) {
-        var inputs = (com.fasterxml.jackson.databind.node.ObjectNode) w.inputs().deepCopy();
-        service.sensitiveInputs(w).fieldNames().forEachRemaining(name -> inputs.put(name, "(sensitive)"));
-        return Inputs.canonical(inputs);
-    }
 }

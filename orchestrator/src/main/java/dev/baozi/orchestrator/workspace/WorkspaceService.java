@@ -377,6 +377,13 @@ public final class WorkspaceService {
         return Inputs.canonical(all);
     }
 
+    /** The inputs as they may be shown: each sensitive one that is set as "(sensitive)", never its value. */
+    public JsonNode maskedInputs(Workspace workspace) {
+        ObjectNode shown = workspace.inputs().deepCopy();
+        sensitiveInputs(workspace).fieldNames().forEachRemaining(name -> shown.put(name, "(sensitive)"));
+        return Inputs.canonical(shown);
+    }
+
     /** The values of the workspace's sensitive inputs (kept in OpenBao); empty when it has none. */
     public ObjectNode sensitiveInputs(Workspace workspace) {
         return kv.read(sensitivePath(workspace.name()))
