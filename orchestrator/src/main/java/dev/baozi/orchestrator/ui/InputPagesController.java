@@ -79,6 +79,11 @@ public final class InputPagesController {
                     status = HttpStatus.CONFLICT;
                     problems.add("name: a workspace named " + e.name() + " already exists; choose another name");
                 }
+                case WorkspaceService.CreateOutcome.StateExists e -> {
+                    status = HttpStatus.CONFLICT;
+                    problems.add("name: the state backend already holds state named " + e.name() + " (" + e.state()
+                            + ") that no workspace made; Baozi does not adopt it, so choose another name");
+                }
             }
         }
         renderNew(ctx, status, template, name, provider, fields(template, JSON.createObjectNode(), ctx, errors), problems);

@@ -126,7 +126,8 @@ public final class RunPagesController {
                 planned,
                 comment,
                 decision(run),
-                run.error()));
+                run.error(),
+                runs.waiting(run).map(RunPagesController::sentence).orElse(null)));
     }
 
     /** A service's reason as a sentence on a page: capitalised, with a full stop. */

@@ -377,10 +377,17 @@ public final class WorkspaceService {
         return Inputs.canonical(all);
     }
 
-    /** The inputs as they may be shown: each sensitive one that is set as "(sensitive)", never its value. */
+    /**
+     * The inputs as they may be shown: each sensitive one that is set as "(sensitive)", never its
+     * value. While OpenBao cannot be reached, only the others (a page still shows what it can).
+     */
     public JsonNode maskedInputs(Workspace workspace) {
         ObjectNode shown = workspace.inputs().deepCopy();
-        sensitiveInputs(workspace).fieldNames().forEachRemaining(name -> shown.put(name, "(sensitive)"));
+        try {
+            sensitiveInputs(workspace).fieldNames().forEachRemaining(name -> shown.put(name, "(sensitive)"));
+        } catch (dev.baozi.orchestrator.openbao.OpenBaoUnavailableException e) {
+            // which sensitive inputs are set is not known now; their values are never shown anyway
+        }
         return Inputs.canonical(shown);
     }
 

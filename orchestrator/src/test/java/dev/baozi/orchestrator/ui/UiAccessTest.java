@@ -235,6 +235,29 @@ class UiAccessTest {
     }
 
     @Test
+    void the_page_of_a_queued_run_says_which_run_it_waits_behind() throws Exception {
+        user("vera", Role.VIEWER, false);
+        Browser vera = login("vera");
+        var workspaces = new dev.baozi.orchestrator.workspace.WorkspaceRepository(database.dsl());
+        var runs = new dev.baozi.orchestrator.run.RunRepository(database.dsl());
+        var ws = workspaces.insert("alpha", "demo-data", BaoziApp.objectMapper().createObjectNode(), "1.12.6", "admin",
+                java.time.OffsetDateTime.now(), null);
+        var first = runs.insert(ws.id(), false, "olga", java.time.OffsetDateTime.now());
+        runs.transition(first.id(), dev.baozi.orchestrator.run.RunStatus.QUEUED, dev.baozi.orchestrator.run.RunStatus.PLANNING,
+                java.time.OffsetDateTime.now());
+        runs.transition(first.id(), dev.baozi.orchestrator.run.RunStatus.PLANNING, dev.baozi.orchestrator.run.RunStatus.PLANNED,
+                java.time.OffsetDateTime.now());
+        var second = runs.insert(ws.id(), false, "olga", java.time.OffsetDateTime.now());
+
+        var page = send("GET", "/runs/" + second.id(), vera.cookie(), null);
+        var waited = send("GET", "/runs/" + first.id(), vera.cookie(), null);
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("id=\"run-waiting\">Waiting behind run " + first.id() + ", which awaits approval.<");
+        assertThat(waited.body()).doesNotContain("run-waiting");
+    }
+
+    @Test
     void a_wrong_password_and_an_unknown_user_get_the_same_refusal() throws Exception {
         user("ada", Role.ADMIN, false);
 

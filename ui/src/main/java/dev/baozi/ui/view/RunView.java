@@ -10,7 +10,7 @@ public record RunView(Chrome chrome, long id, String workspace, Status status, b
                       String queuedBy, String queuedAt, String startedAt, String finishedAt, String template,
                       List<WorkspaceView.Input> inputs, Plan plan, Dns dns, List<LogLine> log, int lastSeq, boolean live,
                       String hiddenLog, boolean canApprove, String whyNoApprove, boolean canDiscard, boolean canCancel,
-                      boolean awaitingDecision, String comment, Decision decision, String error) {
+                      boolean awaitingDecision, String comment, Decision decision, String error, String waiting) {
 
     /**
      * The plan: counts and the changed resources, grouped create / update / replace / destroy /
