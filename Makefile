@@ -11,11 +11,12 @@ VERSION := 0.1.0-SNAPSHOT
 ORCHESTRATOR_JAR := orchestrator/target/orchestrator-$(VERSION).jar
 STACK_JAR := test-harness/target/test-harness-$(VERSION).jar
 
-.PHONY: help tools build run test bench clean
+.PHONY: help tools build run test test-fast bench clean
 
 help:
 	@echo "make run    start OpenBao and the orchestrator on http://127.0.0.1:8080 (data in ./var)"
 	@echo "make test   build the tools if needed, then run every test"
+	@echo "make test-fast  the fast tier alone (about a minute): unit and app tests, no tofu, OpenBao or browser"
 	@echo "make bench  measure the state backend (vs direct OpenBao KV v2) and runs (vs bare tofu plan); rewrites docs/benchmarks.md"
 	@echo "make tools  build/install tofu, bao, the providers and Debian packages into ~/.cache/baozi/tools"
 
@@ -30,6 +31,10 @@ run: tools build
 
 test: tools
 	$(MVN) verify
+
+# The fast tier: the modules whose tests need no tool (pure logic, and the real app on an in-memory H2).
+test-fast:
+	$(MVN) -pl vars-backend,ui,orchestrator verify
 
 bench: tools
 	$(MVN) -q -DskipTests package
