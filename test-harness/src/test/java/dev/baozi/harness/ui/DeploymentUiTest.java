@@ -104,7 +104,8 @@ class DeploymentUiTest {
         var ipChange = driver().findElement(By.cssSelector("details.change.update summary"));
         assertThat(dns).contains("create blog.ui.test A").contains(ip).contains("create www.ui.test CNAME").contains("blog.ui.test.");
         assertThat(driver().findElements(By.id("force-dns"))).as("no force needed").isEmpty();
-        assertThat(ipChange.getText()).isEqualTo("module.deployment.module.ip.netbox_ip_address.this[0]");
+        assertThat(ipChange.getText()).as("the address NetBox reserved is imported, then updated")
+                .isEqualTo("module.deployment.module.ip.netbox_ip_address.this[0] import");
         ipChange.click();
         assertThat(driver().findElement(By.cssSelector("details.change.update")).getText()).contains("reserved").contains("active");
         browser.screenshot("deployment-run-planned");
