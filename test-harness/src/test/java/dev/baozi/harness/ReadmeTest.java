@@ -119,10 +119,11 @@ class ReadmeTest {
         for (Block b : blocks) {
             Path file = dir.resolve("block-" + b.number() + ".sh");
             Files.writeString(file, withPorts(b.text()));
-            script.append("echo '").append(MARK).append("block ").append(b.number()).append("'\n")
+            // on a line of its own even after output without a final newline (curl's JSON)
+            script.append("printf '\\n%s\\n' '").append(MARK).append("block ").append(b.number()).append("'\n")
                     .append(". '").append(file).append("'\n");
         }
-        script.append("echo '").append(MARK).append("all blocks ran'\n");
+        script.append("printf '\\n%s\\n' '").append(MARK).append("all blocks ran'\n");
         Path output = WORK.resolve("blocks.log");
         var builder = new ProcessBuilder("bash", "--noprofile", "--norc", "-c", script.toString())
                 .directory(CHECKOUT.toFile())
