@@ -101,7 +101,8 @@ public final class LocalStackMain {
             started.add(sim);
 
             Path config = orchestratorConfig(bao, access, pdns, pdnsKey, netbox);
-            say("starting the orchestrator on http://127.0.0.1:8080 (database in " + var.resolve("db") + ")");
+            say("starting the orchestrator on http://127.0.0.1:" + System.getenv().getOrDefault("BAOZI_HTTP_PORT", "8080")
+                    + " (database in " + var.resolve("db") + ")");
             say("log in as admin with the one-time password in " + adminPasswordFile()
                     + "; you must change it at first login");
             orchestrator = startOrchestrator(config);
