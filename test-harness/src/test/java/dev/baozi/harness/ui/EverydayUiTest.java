@@ -132,8 +132,8 @@ class EverydayUiTest {
         browser.waitUntil(WAIT, "the run to reach one of " + List.of(statuses), () -> {
             try {
                 return List.of(statuses).contains(status());
-            } catch (org.openqa.selenium.NoSuchElementException | org.openqa.selenium.StaleElementReferenceException e) {
-                return false;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                return false; // the page reloaded under the read (stale, gone, or "node does not belong to the document")
             }
         });
     }
