@@ -264,8 +264,8 @@ class ApprovalUiTest {
         browser.waitUntil(WAIT, "the run to be applied", () -> {
             try {
                 return status().equals("applied");
-            } catch (org.openqa.selenium.StaleElementReferenceException e) {
-                return false;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                return false; // the page reloaded under the read
             }
         });
 
@@ -404,8 +404,8 @@ class ApprovalUiTest {
             try {
                 driver().navigate().refresh();
                 return status().equals("canceled");
-            } catch (org.openqa.selenium.NoSuchElementException | org.openqa.selenium.StaleElementReferenceException e) {
-                return false;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                return false; // the page reloaded under the read
             }
         });
 
