@@ -3,19 +3,15 @@ package dev.baozi.orchestrator.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baozi.orchestrator.AppOnH2;
 import dev.baozi.orchestrator.Orchestrator;
-import dev.baozi.orchestrator.config.BaoziConfig;
-import dev.baozi.orchestrator.config.ConfigLoader;
 import dev.baozi.orchestrator.db.Database;
-import dev.baozi.orchestrator.openbao.OpenBaoHttp;
 import dev.baozi.orchestrator.web.BaoziApp;
 import io.javalin.Javalin;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +24,7 @@ class UserLifecycleTest {
     private static final String ADMIN_TOKEN = "admin-test-token-0123456789";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    private AppOnH2 h2;
     private Database database;
     private Orchestrator.Wiring wiring;
     private Javalin app;
@@ -36,30 +33,18 @@ class UserLifecycleTest {
 
     @BeforeEach
     void start() throws Exception {
-        int closedPort;
-        try (var socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        BaoziConfig config = ConfigLoader.load(null, Map.of(
-                "BAOZI_DB_URL", "jdbc:h2:mem:user-lifecycle-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1",
-                "BAOZI_OPENBAO_ADDRESS", "http://127.0.0.1:" + closedPort,
-                "BAOZI_OPENBAO_APPROLE_ROLE_ID", "unused",
-                "BAOZI_OPENBAO_APPROLE_SECRET_ID", "unused",
-                "BAOZI_AUTH_ADMIN_TOKEN", ADMIN_TOKEN));
-        database = Database.open(config.database());
-        var openbao = new OpenBaoHttp(config.openbao().address(), () -> "no-token", config.openbao().timeout());
-        wiring = Orchestrator.wire(config, database, openbao, Clock.systemUTC(), () -> "http://127.0.0.1:1", "1.12.6",
-                Path.of("unused.tfrc.json"));
-        app = wiring.app().create("127.0.0.1", 0).start();
-        base = "http://127.0.0.1:" + app.port();
+        h2 = AppOnH2.start("user-lifecycle", Map.of("BAOZI_AUTH_ADMIN_TOKEN", ADMIN_TOKEN));
+        database = h2.database();
+        wiring = h2.wiring();
+        app = h2.app();
+        base = h2.base();
         auth = new AuthService(new StateTokenRepository(database.dsl()), new UserRepository(database.dsl()), java.util.Optional.empty(),
                 Clock.systemUTC());
     }
 
     @AfterEach
     void stop() {
-        app.stop();
-        database.close();
+        h2.close();
     }
 
     private HttpResponse<String> send(String method, String path, String body, String token) throws Exception {

@@ -2,13 +2,11 @@ package dev.baozi.orchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baozi.orchestrator.AppOnH2;
 import dev.baozi.orchestrator.Orchestrator;
 import dev.baozi.orchestrator.auth.LoginOutcome;
 import dev.baozi.orchestrator.auth.UserRepository;
-import dev.baozi.orchestrator.config.BaoziConfig;
-import dev.baozi.orchestrator.config.ConfigLoader;
 import dev.baozi.orchestrator.db.Database;
-import dev.baozi.orchestrator.openbao.OpenBaoHttp;
 import dev.baozi.orchestrator.run.PlanJson;
 import dev.baozi.orchestrator.run.Run;
 import dev.baozi.orchestrator.run.RunRepository;
@@ -19,11 +17,9 @@ import dev.baozi.orchestrator.workspace.WorkspaceRepository;
 import io.javalin.Javalin;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,6 +37,7 @@ class BaoziCliAppTest {
     @TempDir
     Path dir;
 
+    private AppOnH2 h2;
     private Database database;
     private Orchestrator.Wiring wiring;
     private Javalin app;
@@ -48,29 +45,16 @@ class BaoziCliAppTest {
 
     @BeforeEach
     void start() throws Exception {
-        int closedPort;
-        try (var socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        BaoziConfig config = ConfigLoader.load(null, Map.of(
-                "BAOZI_DB_URL", "jdbc:h2:mem:cli-app-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1",
-                "BAOZI_OPENBAO_ADDRESS", "http://127.0.0.1:" + closedPort,
-                "BAOZI_OPENBAO_APPROLE_ROLE_ID", "unused",
-                "BAOZI_OPENBAO_APPROLE_SECRET_ID", "unused",
-                "BAOZI_AUTH_ADMIN_TOKEN", ADMIN_TOKEN));
-        database = Database.open(config.database());
-        var openbao = new OpenBaoHttp(config.openbao().address(), () -> "no-token", config.openbao().timeout());
-        wiring = Orchestrator.wire(config, database, openbao, Clock.systemUTC(), () -> "http://127.0.0.1:1", "1.12.6",
-                Path.of("unused.tfrc.json"));
-        app = wiring.app().create("127.0.0.1", 0).start();
-        url = "http://127.0.0.1:" + app.port();
+        h2 = AppOnH2.start("cli-app", Map.of("BAOZI_AUTH_ADMIN_TOKEN", ADMIN_TOKEN));
+        database = h2.database();
+        wiring = h2.wiring();
+        app = h2.app();
+        url = h2.base();
     }
 
     @AfterEach
     void stop() {
-        app.stop();
-        wiring.scheduler().close();
-        database.close();
+        h2.close();
     }
 
     private record Result(int exit, String out, String err) {}

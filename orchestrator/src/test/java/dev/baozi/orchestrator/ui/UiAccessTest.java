@@ -2,27 +2,22 @@ package dev.baozi.orchestrator.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.baozi.orchestrator.Orchestrator;
+import dev.baozi.orchestrator.AppOnH2;
 import dev.baozi.orchestrator.auth.AuthService;
 import dev.baozi.orchestrator.auth.Role;
 import dev.baozi.orchestrator.auth.SessionService;
 import dev.baozi.orchestrator.auth.StateTokenRepository;
 import dev.baozi.orchestrator.auth.UserRepository;
-import dev.baozi.orchestrator.config.BaoziConfig;
-import dev.baozi.orchestrator.config.ConfigLoader;
 import dev.baozi.orchestrator.db.Database;
-import dev.baozi.orchestrator.openbao.OpenBaoHttp;
 import dev.baozi.orchestrator.web.Access;
 import dev.baozi.orchestrator.web.BaoziApp;
 import io.javalin.Javalin;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +40,7 @@ class UiAccessTest {
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
     private static final String PASSWORD = "correct horse battery staple";
 
+    private AppOnH2 h2;
     private Database database;
     private BaoziApp baozi;
     private Javalin app;
@@ -57,32 +53,19 @@ class UiAccessTest {
 
     @BeforeEach
     void start() throws Exception {
-        int closedPort;
-        try (var socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        BaoziConfig config = ConfigLoader.load(null, Map.of(
-                "BAOZI_DB_URL", "jdbc:h2:mem:ui-test-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1",
-                "BAOZI_OPENBAO_ADDRESS", "http://127.0.0.1:" + closedPort,
-                "BAOZI_OPENBAO_TIMEOUT", "1s",
-                "BAOZI_OPENBAO_APPROLE_ROLE_ID", "unused",
-                "BAOZI_OPENBAO_APPROLE_SECRET_ID", "unused"));
-        database = Database.open(config.database());
-        var openbao = new OpenBaoHttp(config.openbao().address(), () -> "no-token", config.openbao().timeout());
-        var wiring = Orchestrator.wire(config, database, openbao, Clock.systemUTC(), () -> "http://127.0.0.1:1", "1.12.6",
-                Path.of("unused.tfrc.json"));
-        baozi = wiring.app();
-        sessions = wiring.sessions();
-        app = baozi.create("127.0.0.1", 0).start();
+        h2 = AppOnH2.start("ui-test", Map.of("BAOZI_OPENBAO_TIMEOUT", "1s"));
+        database = h2.database();
+        baozi = h2.wiring().app();
+        sessions = h2.wiring().sessions();
+        app = h2.app();
         auth = new AuthService(new StateTokenRepository(database.dsl()), new UserRepository(database.dsl()), Optional.empty(),
                 Clock.systemUTC());
-        base = "http://127.0.0.1:" + app.port();
+        base = h2.base();
     }
 
     @AfterEach
     void stop() {
-        app.stop();
-        database.close();
+        h2.close();
     }
 
     private void user(String name, Role role, boolean mustChange) {

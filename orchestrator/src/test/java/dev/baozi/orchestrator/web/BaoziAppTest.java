@@ -3,20 +3,15 @@ package dev.baozi.orchestrator.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.baozi.orchestrator.Orchestrator;
+import dev.baozi.orchestrator.AppOnH2;
 import dev.baozi.orchestrator.auth.AuthService;
 import dev.baozi.orchestrator.auth.Principal;
 import dev.baozi.orchestrator.auth.StateTokenRepository;
 import dev.baozi.orchestrator.auth.TokenAccess;
-import dev.baozi.orchestrator.config.BaoziConfig;
-import dev.baozi.orchestrator.config.ConfigLoader;
 import dev.baozi.orchestrator.db.Database;
 import dev.baozi.orchestrator.auth.Role;
 import dev.baozi.orchestrator.auth.UserRepository;
-import dev.baozi.orchestrator.openbao.OpenBaoHttp;
-import java.nio.file.Path;
 import io.javalin.Javalin;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,6 +53,7 @@ class BaoziAppTest {
             new String[] {"POST", "/api/v1/workspaces/alpha/state-tokens"},
             new String[] {"DELETE", "/api/v1/workspaces/alpha/state-tokens/1"});
 
+    private AppOnH2 h2;
     private Database database;
     private BaoziApp baozi;
     private Javalin app;
@@ -66,31 +62,18 @@ class BaoziAppTest {
 
     @BeforeEach
     void start() throws Exception {
-        int closedPort;
-        try (var socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        BaoziConfig config = ConfigLoader.load(null, Map.of(
-                "BAOZI_DB_URL", "jdbc:h2:mem:app-test-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1",
-                "BAOZI_OPENBAO_ADDRESS", "http://127.0.0.1:" + closedPort,
-                "BAOZI_OPENBAO_TIMEOUT", "1s",
-                "BAOZI_OPENBAO_APPROLE_ROLE_ID", "unused",
-                "BAOZI_OPENBAO_APPROLE_SECRET_ID", "unused",
-                "BAOZI_AUTH_ADMIN_TOKEN", ADMIN_TOKEN));
-        database = Database.open(config.database());
-        var openbao = new OpenBaoHttp(config.openbao().address(), () -> "no-token", config.openbao().timeout());
-        baozi = Orchestrator.wire(config, database, openbao, Clock.systemUTC(), () -> "http://127.0.0.1:1", "1.12.6",
-                Path.of("unused.tfrc.json")).app();
-        app = baozi.create("127.0.0.1", 0).start();
+        h2 = AppOnH2.start("app-test", Map.of("BAOZI_OPENBAO_TIMEOUT", "1s", "BAOZI_AUTH_ADMIN_TOKEN", ADMIN_TOKEN));
+        database = h2.database();
+        baozi = h2.wiring().app();
+        app = h2.app();
         auth = new AuthService(new StateTokenRepository(database.dsl()), new UserRepository(database.dsl()), Optional.empty(),
                 Clock.systemUTC());
-        base = "http://127.0.0.1:" + app.port();
+        base = h2.base();
     }
 
     @AfterEach
     void stop() {
-        app.stop();
-        database.close();
+        h2.close();
     }
 
     private HttpResponse<String> send(String method, String path, String authorization) throws Exception {

@@ -3,30 +3,25 @@ package dev.baozi.orchestrator.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.baozi.orchestrator.Orchestrator;
+import dev.baozi.orchestrator.AppOnH2;
 import dev.baozi.orchestrator.audit.AuditRepository;
 import dev.baozi.orchestrator.auth.AuthService;
 import dev.baozi.orchestrator.auth.Principal;
 import dev.baozi.orchestrator.auth.StateTokenRepository;
 import dev.baozi.orchestrator.auth.TokenAccess;
 import dev.baozi.orchestrator.auth.UserRepository;
-import dev.baozi.orchestrator.config.BaoziConfig;
-import dev.baozi.orchestrator.config.ConfigLoader;
 import dev.baozi.orchestrator.db.Database;
-import dev.baozi.orchestrator.openbao.OpenBaoHttp;
 import dev.baozi.orchestrator.workspace.WorkspaceRepository;
 import io.javalin.Javalin;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Base64;
@@ -49,6 +44,7 @@ class InputRobustnessTest {
     private static final String ADMIN_TOKEN = "admin-test-token-0123456789";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    private AppOnH2 h2;
     private Database database;
     private Javalin app;
     private AuthService auth;
@@ -56,30 +52,17 @@ class InputRobustnessTest {
 
     @BeforeEach
     void start() throws Exception {
-        int closedPort;
-        try (var socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        BaoziConfig config = ConfigLoader.load(null, Map.of(
-                "BAOZI_DB_URL", "jdbc:h2:mem:robust-test-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1",
-                "BAOZI_OPENBAO_ADDRESS", "http://127.0.0.1:" + closedPort,
-                "BAOZI_OPENBAO_TIMEOUT", "1s",
-                "BAOZI_OPENBAO_APPROLE_ROLE_ID", "unused",
-                "BAOZI_OPENBAO_APPROLE_SECRET_ID", "unused",
-                "BAOZI_AUTH_ADMIN_TOKEN", ADMIN_TOKEN));
-        database = Database.open(config.database());
-        var openbao = new OpenBaoHttp(config.openbao().address(), () -> "no-token", config.openbao().timeout());
-        app = Orchestrator.wire(config, database, openbao, Clock.systemUTC(), () -> "http://127.0.0.1:1", "1.12.6",
-                Path.of("unused.tfrc.json")).app().create("127.0.0.1", 0).start();
+        h2 = AppOnH2.start("robust-test", Map.of("BAOZI_OPENBAO_TIMEOUT", "1s", "BAOZI_AUTH_ADMIN_TOKEN", ADMIN_TOKEN));
+        database = h2.database();
+        app = h2.app();
         auth = new AuthService(new StateTokenRepository(database.dsl()), new UserRepository(database.dsl()), Optional.empty(),
                 Clock.systemUTC());
-        base = "http://127.0.0.1:" + app.port();
+        base = h2.base();
     }
 
     @AfterEach
     void stop() {
-        app.stop();
-        database.close();
+        h2.close();
     }
 
     private HttpResponse<String> send(String method, String path, String authorization, String body, String... headers)
