@@ -89,15 +89,23 @@ public final class InputPagesController {
         renderNew(ctx, status, template, name, provider, fields(template, JSON.createObjectNode(), ctx, errors), problems);
     }
 
+    /** The workspace's template; null (and a page saying so) when it is gone from tf-modules. */
+    private Template template(Context ctx, Workspace ws) {
+        Template template = workspaces.template(ws).orElse(null);
+        if (template == null) {
+            ui.message(ctx, HttpStatus.CONFLICT, UiSupport.chrome(ctx, ws.name()), "Template gone",
+                    "The template " + ws.template() + " of workspace " + ws.name() + " is no longer in tf-modules.");
+        }
+        return template;
+    }
+
     public void editForm(Context ctx) {
         Workspace ws = workspace(ctx);
         if (ws == null) {
             return;
         }
-        Template template = workspaces.template(ws).orElse(null);
+        Template template = template(ctx, ws);
         if (template == null) {
-            ui.message(ctx, HttpStatus.CONFLICT, UiSupport.chrome(ctx, ws.name()), "Template gone",
-                    "The template " + ws.template() + " of workspace " + ws.name() + " is no longer in tf-modules.");
             return;
         }
         renderEdit(ctx, HttpStatus.OK, ws, template, fields(template, workspaces.maskedInputs(ws), null, Map.of()), List.of());
@@ -108,10 +116,8 @@ public final class InputPagesController {
         if (ws == null) {
             return;
         }
-        Template template = workspaces.template(ws).orElse(null);
+        Template template = template(ctx, ws);
         if (template == null) {
-            ui.message(ctx, HttpStatus.CONFLICT, UiSupport.chrome(ctx, ws.name()), "Template gone",
-                    "The template " + ws.template() + " of workspace " + ws.name() + " is no longer in tf-modules.");
             return;
         }
         Parsed parsed = parse(template, ctx, ws.inputs(), true);

@@ -359,4 +359,28 @@ public final class Browser implements AutoCloseable {
             return "(unreadable: " + e.getMessage() + ")";
         }
     }
+
+    /**
+     * Logs in at {@code base}'s login form and waits for the answer, so the next page load cannot
+     * overtake it (it would be anonymous).
+     */
+    public void logIn(String base, String name, String password, Duration timeout) {
+        driver().manage().deleteAllCookies();
+        driver().get(base + "/login");
+        waitFor(org.openqa.selenium.By.id("name"), timeout).sendKeys(name);
+        driver().findElement(org.openqa.selenium.By.id("password")).sendKeys(password);
+        driver().findElement(org.openqa.selenium.By.cssSelector("form button[type=submit]")).click();
+        waitUntil(timeout, "the login to be answered", () -> !driver().getCurrentUrl().contains("/login"));
+    }
+
+    /** Logs in with a one-time password and sets {@code own}, as a first login demands. */
+    public void firstLogIn(String base, String name, String oneTime, String own, Duration timeout) {
+        logIn(base, name, oneTime, timeout);
+        waitUntil(timeout, "the password page after a one-time password", () -> driver().getCurrentUrl().endsWith("/password"));
+        driver().findElement(org.openqa.selenium.By.id("current")).sendKeys(oneTime);
+        driver().findElement(org.openqa.selenium.By.id("next")).sendKeys(own);
+        driver().findElement(org.openqa.selenium.By.id("repeat")).sendKeys(own);
+        driver().findElement(org.openqa.selenium.By.cssSelector("main form button[type=submit]")).click();
+        waitUntil(timeout, "the workspace list after the password change", () -> driver().getCurrentUrl().contains("/workspaces"));
+    }
 }

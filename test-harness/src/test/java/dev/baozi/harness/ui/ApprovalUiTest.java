@@ -149,24 +149,12 @@ class ApprovalUiTest {
     }
 
     private static void logIn(String name, String password) {
-        driver().manage().deleteAllCookies();
-        driver().get(base + "/login");
-        browser.waitFor(By.id("name"), WAIT).sendKeys(name);
-        driver().findElement(By.id("password")).sendKeys(password);
-        driver().findElement(By.cssSelector("form button[type=submit]")).click();
-        // the next page load must not overtake the login's answer (it would be anonymous)
-        browser.waitUntil(WAIT, "the login to be answered", () -> !driver().getCurrentUrl().contains("/login"));
+        browser.logIn(base, name, password, WAIT);
     }
 
     /** Logs in with the one-time password and sets an own one, as the first login demands. */
     private static void firstLogIn(String name) {
-        logIn(name, FIRST_PASSWORD);
-        browser.waitUntil(WAIT, "the password page after a one-time password", () -> driver().getCurrentUrl().endsWith("/password"));
-        driver().findElement(By.id("current")).sendKeys(FIRST_PASSWORD);
-        driver().findElement(By.id("next")).sendKeys(OWN_PASSWORD);
-        driver().findElement(By.id("repeat")).sendKeys(OWN_PASSWORD);
-        driver().findElement(By.cssSelector("main form button[type=submit]")).click();
-        browser.waitUntil(WAIT, "the workspace list after the password change", () -> driver().getCurrentUrl().contains("/workspaces"));
+        browser.firstLogIn(base, name, FIRST_PASSWORD, OWN_PASSWORD, WAIT);
     }
 
     private static String status() {

@@ -81,16 +81,7 @@ class DeploymentUiTest {
     }
 
     private static void logInAndSetOwnPassword() {
-        driver().get(base + "/login");
-        browser.waitFor(By.id("name"), WAIT).sendKeys("april");
-        driver().findElement(By.id("password")).sendKeys(PASSWORD);
-        driver().findElement(By.cssSelector("form button[type=submit]")).click();
-        browser.waitUntil(WAIT, "the password page after a one-time password", () -> driver().getCurrentUrl().endsWith("/password"));
-        driver().findElement(By.id("current")).sendKeys(PASSWORD);
-        driver().findElement(By.id("next")).sendKeys(PASSWORD + " of my own");
-        driver().findElement(By.id("repeat")).sendKeys(PASSWORD + " of my own");
-        driver().findElement(By.cssSelector("main form button[type=submit]")).click();
-        browser.waitUntil(WAIT, "the workspace list", () -> driver().getCurrentUrl().contains("/workspaces"));
+        browser.firstLogIn(base, "april", PASSWORD, PASSWORD + " of my own", WAIT);
     }
 
     @Test
