@@ -27,8 +27,7 @@ public final class Redactor {
 
     /** {@code text} as it stands between the quotes of a JSON string. */
     static String jsonEscaped(String text) {
-        String quoted = new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(text));
-        return quoted;
+        return new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(text));
     }
 
     public String redact(String text) {

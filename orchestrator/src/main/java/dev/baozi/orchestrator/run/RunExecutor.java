@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baozi.orchestrator.workspace.GeneratedFiles;
 import dev.baozi.orchestrator.workspace.Supplied;
-import dev.baozi.orchestrator.workspace.Template;
-import dev.baozi.orchestrator.workspace.TemplateVariable;
 import dev.baozi.orchestrator.workspace.Workspace;
 import dev.baozi.orchestrator.workspace.WorkspaceFiles;
 import dev.baozi.orchestrator.workspace.WorkspaceService;
@@ -20,7 +18,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -366,7 +363,7 @@ public final class RunExecutor {
             RunCredentials.Credentials provided = RunCredentials.Credentials.NONE;
             String problem = null;
             try {
-                RunFiles.createPrivateDirectories(runDir(run.id()));
+                RunFiles.makePrivateDirectories(runDir(run.id()));
                 provided = credentials.forRun(ws, runDir(run.id()));
             } catch (RuntimeException | IOException e) {
                 problem = "getting the credentials of provider " + ws.provider() + " for this run: " + e.getMessage();
@@ -401,7 +398,7 @@ public final class RunExecutor {
             if (fresh) {
                 deleteTree(dir);
             }
-            RunFiles.createPrivateDirectories(dir);
+            RunFiles.makePrivateDirectories(dir);
             for (var f : files.files().entrySet()) {
                 RunFiles.writePrivate(dir, f.getKey(), f.getValue());
             }

@@ -22,13 +22,13 @@ final class RunFiles {
     private RunFiles() {}
 
     /** Creates {@code dir} and any missing parent as private folders (parents that exist are left as they are). */
-    static void createPrivateDirectories(Path dir) throws IOException {
+    static void makePrivateDirectories(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             return;
         }
         Path parent = dir.toAbsolutePath().getParent();
         if (parent != null) {
-            createPrivateDirectories(parent);
+            makePrivateDirectories(parent);
         }
         try {
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(FOLDER));
@@ -44,7 +44,7 @@ final class RunFiles {
     /** Writes {@code content} to {@code dir/relative} as a private file, creating private folders on the way. */
     static Path writePrivate(Path dir, String relative, byte[] content) throws IOException {
         Path target = dir.resolve(relative);
-        createPrivateDirectories(target.getParent());
+        makePrivateDirectories(target.getParent());
         Files.deleteIfExists(target);
         Files.createFile(target, PosixFilePermissions.asFileAttribute(FILE)); // private before it holds a byte
         Files.write(target, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);

@@ -331,8 +331,8 @@ public final class WorkspaceService {
         try {
             IssuedToken token = auth.issueStateToken(name, "baozi-runs", TokenAccess.READ_WRITE, by);
             kv.put(tokenPath(name), JSON.createObjectNode().put("token", token.token()));
-            if (!split.sensitive().isEmpty() || kv.read(sensitivePath(name)).isPresent()) {
-                kv.put(sensitivePath(name), split.sensitive()); // a new version over what an earlier workspace of this name left
+            if (!split.sensitive().isEmpty()) {
+                kv.put(sensitivePath(name), split.sensitive());
             }
         } catch (RuntimeException e) {
             workspaces.delete(created.id()); // nothing half-made: no workspace without its token
