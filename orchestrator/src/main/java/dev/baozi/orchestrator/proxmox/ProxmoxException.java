@@ -64,12 +64,12 @@ public abstract sealed class ProxmoxException extends RuntimeException {
         }
     }
 
-    /** Another 4xx: no permission (403), no such thing (404), … with PVE's reason. */
-    public static final class Refused extends ProxmoxException {
+    /** An HTTP status with PVE's reason for it. */
+    public abstract static sealed class WithStatus extends ProxmoxException {
         private final int status;
         private final String reason;
 
-        Refused(String message, int status, String reason) {
+        private WithStatus(String message, int status, String reason) {
             super(message, null);
             this.status = status;
             this.reason = reason;
@@ -84,23 +84,17 @@ public abstract sealed class ProxmoxException extends RuntimeException {
         }
     }
 
+    /** Another 4xx: no permission (403), no such thing (404), … with PVE's reason. */
+    public static final class Refused extends WithStatus {
+        Refused(String message, int status, String reason) {
+            super(message, status, reason);
+        }
+    }
+
     /** HTTP 5xx: PVE could not do it; {@link #reason()} is its message. */
-    public static final class ServerError extends ProxmoxException {
-        private final int status;
-        private final String reason;
-
+    public static final class ServerError extends WithStatus {
         ServerError(String message, int status, String reason) {
-            super(message, null);
-            this.status = status;
-            this.reason = reason;
-        }
-
-        public int status() {
-            return status;
-        }
-
-        public String reason() {
-            return reason;
+            super(message, status, reason);
         }
     }
 
