@@ -39,6 +39,8 @@ import org.junit.jupiter.api.Test;
  * are what is running). Needs the orchestrator jar ({@code make build}, or Maven's
  * {@code verify}, which packages it before this module's tests) and the tools.
  */
+@Tag("tofu")
+@Tag("netbox")
 @Tag("slow")
 class ReadmeTest {
 
