@@ -3,6 +3,7 @@ package dev.baozi.harness.dns;
 import dev.baozi.harness.Folders;
 import dev.baozi.harness.FreePort;
 import dev.baozi.harness.ManagedProcess;
+import dev.baozi.harness.StopAtExit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -36,7 +37,7 @@ public final class PowerDnsServer implements AutoCloseable {
     private final int dnsPort;
     private final int apiPort;
     private final String apiKey;
-    private final Thread stopAtExit = new Thread(this::close, "pdns-stop");
+    private final StopAtExit stopAtExit = new StopAtExit("pdns-stop", this::close);
 
     private PowerDnsServer(ManagedProcess process, Path home, boolean temporary, int dnsPort, int apiPort, String apiKey) {
         this.process = process;
@@ -108,7 +109,7 @@ public final class PowerDnsServer implements AutoCloseable {
             server.close();
             throw e;
         }
-        Runtime.getRuntime().addShutdownHook(server.stopAtExit);
+        server.stopAtExit.arm();
         return server;
     }
 
@@ -179,10 +180,8 @@ public final class PowerDnsServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(stopAtExit);
-        } catch (IllegalStateException | IllegalArgumentException alreadyExitingOrNeverAdded) {
-            // inside the hook, or never added
+        if (!stopAtExit.disarm()) {
+            return;
         }
         process.close();
         if (temporary) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baozi.harness.Folders;
 import dev.baozi.harness.FreePort;
 import dev.baozi.harness.ManagedProcess;
+import dev.baozi.harness.StopAtExit;
 import dev.baozi.harness.Tools;
 import dev.baozi.harness.postgres.PostgresServer;
 import java.io.IOException;
@@ -59,8 +60,7 @@ public final class NetBoxServer implements AutoCloseable {
     private final String v1Token;
     private final String adminPassword;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final Thread stopAtExit = new Thread(this::close, "netbox-stop");
-    private boolean closed;
+    private final StopAtExit stopAtExit = new StopAtExit("netbox-stop", this::close);
 
     private NetBoxServer(Path home, boolean temporary, PostgresServer postgres, RedisServer redis, ManagedProcess gunicorn, int port,
             String v2Token, String v1Token, String adminPassword) {
@@ -77,7 +77,7 @@ public final class NetBoxServer implements AutoCloseable {
 
     /** One NetBox for all tests of this JVM, started on first use and stopped when the JVM exits. */
     public static synchronized NetBoxServer shared() {
-        if (shared == null || shared.closed) {
+        if (shared == null || shared.stopAtExit.closed()) {
             shared = startTemporary();
         }
         return shared;
@@ -139,7 +139,7 @@ public final class NetBoxServer implements AutoCloseable {
     }
 
     private NetBoxServer awaitReady() {
-        Runtime.getRuntime().addShutdownHook(stopAtExit);
+        stopAtExit.arm();
         try {
             gunicorn.awaitReady("NetBox to answer /api/status/ on 127.0.0.1:" + port, START_TIMEOUT, () -> {
                 try {
@@ -347,14 +347,8 @@ public final class NetBoxServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (closed) {
+        if (!stopAtExit.disarm()) {
             return;
-        }
-        closed = true;
-        try {
-            Runtime.getRuntime().removeShutdownHook(stopAtExit);
-        } catch (IllegalStateException | IllegalArgumentException alreadyExitingOrNeverAdded) {
-            // inside the hook, or never added
         }
         // gunicorn's master lingers a few seconds after TERM; its workers go with it or are killed.
         gunicorn.close();
