@@ -149,8 +149,6 @@ public final class ProviderService {
                 case ProxmoxException.TokenRefused t -> new CheckOutcome.Rejected(e.getMessage());
                 case ProxmoxException.BadRequest b -> new CheckOutcome.Rejected(e.getMessage());
                 case ProxmoxException.Refused r -> new CheckOutcome.Rejected(e.getMessage());
-                case ProxmoxException.TaskFailed t -> new CheckOutcome.Rejected(e.getMessage());
-                case ProxmoxException.TaskUnfinished t -> new CheckOutcome.Unreachable(e.getMessage());
             };
         }
     }

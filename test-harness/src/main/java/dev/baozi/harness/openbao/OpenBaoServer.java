@@ -2,8 +2,8 @@ package dev.baozi.harness.openbao;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.baozi.harness.Deadline;
 import dev.baozi.harness.FreePort;
+import dev.baozi.harness.ManagedProcess;
 import dev.baozi.harness.Tools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code bao server} process on a loopback port: either a dev server (in memory,
@@ -25,16 +24,14 @@ public final class OpenBaoServer implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
-    private final Process process;
+    private final ManagedProcess process;
     private final URI address;
     private final Optional<String> devRootToken;
-    private final Path log;
 
-    private OpenBaoServer(Process process, URI address, Optional<String> devRootToken, Path log) {
+    private OpenBaoServer(ManagedProcess process, URI address, Optional<String> devRootToken) {
         this.process = process;
         this.address = address;
         this.devRootToken = devRootToken;
-        this.log = log;
     }
 
     /** A dev server: in-memory storage, already initialised and unsealed, root token known. */
@@ -72,32 +69,15 @@ public final class OpenBaoServer implements AutoCloseable {
 
     private static OpenBaoServer launch(List<String> command, Path workDir, int port, Optional<String> rootToken) {
         Path log = workDir.toAbsolutePath().resolve("openbao-" + port + ".log");
-        Process process;
-        try {
-            Files.createDirectories(workDir);
-            var builder = new ProcessBuilder(command)
-                    .directory(workDir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            builder.environment().keySet().removeIf(k -> k.startsWith("BAO_") || k.startsWith("VAULT_"));
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("starting " + command.getFirst(), e);
+        var spec = ManagedProcess.command("OpenBao", command).in(workDir).logTo(log).withoutEnv("BAO_", "VAULT_");
+        if (rootToken.isPresent()) {
+            spec = spec.secret(rootToken.get());
         }
-        var server = new OpenBaoServer(process, URI.create("http://127.0.0.1:" + port), rootToken, log);
-        var admin = new OpenBaoAdmin(server.address, null);
-        try {
-            Deadline.await("OpenBao to answer on " + server.address, START_TIMEOUT, () -> {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("bao server exited with " + process.exitValue() + "; see " + log);
-                }
-                return admin.answers();
-            });
-        } catch (RuntimeException e) {
-            server.close();
-            throw e;
-        }
-        return server;
+        ManagedProcess process = spec.start();
+        var address = URI.create("http://127.0.0.1:" + port);
+        var admin = new OpenBaoAdmin(address, null);
+        process.awaitReady("OpenBao to answer on " + address, START_TIMEOUT, admin::answers);
+        return new OpenBaoServer(process, address, rootToken);
     }
 
     public URI address() {
@@ -115,7 +95,7 @@ public final class OpenBaoServer implements AutoCloseable {
     }
 
     public Path log() {
-        return log;
+        return process.log();
     }
 
     public boolean isRunning() {
@@ -125,14 +105,6 @@ public final class OpenBaoServer implements AutoCloseable {
     /** Stops the server (SIGTERM, then SIGKILL after 10s). */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        process.close();
     }
 }

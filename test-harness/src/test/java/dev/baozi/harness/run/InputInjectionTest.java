@@ -24,6 +24,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * kept in OpenBao and nowhere else; and a tofu step runs in a sandbox that cannot see the
  * orchestrator's files, environment or other runs.
  */
+@Tag("tofu")
 class InputInjectionTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -17,11 +17,11 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /** A plain PVE API client for tests: trusts only the simulator's CA, sends form bodies as bpg does. */
-final class PveHttp {
+public final class PveHttp {
 
     /** An answer: HTTP status and the parsed JSON body. */
-    record Answer(int status, JsonNode body) {
-        JsonNode data() {
+    public record Answer(int status, JsonNode body) {
+        public JsonNode data() {
             return body.get("data");
         }
     }
@@ -32,7 +32,7 @@ final class PveHttp {
     private final URI api;
     private final String authorization;
 
-    PveHttp(ProxmoxSimulator sim, String authorization) {
+    public PveHttp(ProxmoxSimulator sim, String authorization) {
         this.api = sim.apiUrl();
         this.authorization = authorization;
         try {
@@ -49,38 +49,38 @@ final class PveHttp {
         }
     }
 
-    PveHttp(ProxmoxSimulator sim) {
+    public PveHttp(ProxmoxSimulator sim) {
         this(sim, sim.authorizationHeader());
     }
 
-    Answer get(String path, Map<String, String> query) {
+    public Answer get(String path, Map<String, String> query) {
         String q = query.isEmpty() ? "" : "?" + form(query);
         return send(HttpRequest.newBuilder(URI.create(api + path + q)).GET());
     }
 
-    Answer get(String path) {
+    public Answer get(String path) {
         return get(path, Map.of());
     }
 
-    Answer post(String path, Map<String, String> form) {
+    public Answer post(String path, Map<String, String> form) {
         return send(HttpRequest.newBuilder(URI.create(api + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form(form))));
     }
 
-    Answer put(String path, Map<String, String> form) {
+    public Answer put(String path, Map<String, String> form) {
         return send(HttpRequest.newBuilder(URI.create(api + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .PUT(HttpRequest.BodyPublishers.ofString(form(form))));
     }
 
-    Answer delete(String path, Map<String, String> query) {
+    public Answer delete(String path, Map<String, String> query) {
         String q = query.isEmpty() ? "" : "?" + form(query);
         return send(HttpRequest.newBuilder(URI.create(api + path + q)).DELETE());
     }
 
     /** Polls a task's status until it is stopped, then returns that status. */
-    JsonNode awaitTask(String node, String upid) {
+    public JsonNode awaitTask(String node, String upid) {
         long end = System.nanoTime() + 20_000_000_000L;
         while (System.nanoTime() < end) {
             JsonNode status = get("/nodes/" + node + "/tasks/" + encode(upid) + "/status").data();
@@ -97,11 +97,11 @@ final class PveHttp {
         throw new IllegalStateException("task " + upid + " did not stop within 20s");
     }
 
-    static String encode(String s) {
+    public static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    static Map<String, String> params(String... kv) {
+    public static Map<String, String> params(String... kv) {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             out.put(kv[i], kv[i + 1]);
