@@ -12,7 +12,7 @@ import dev.baozi.vars.definition.GeneratorSet;
 import dev.baozi.vars.delivery.DeliveryOptions;
 import dev.baozi.vars.delivery.DeliveryOutcome;
 import dev.baozi.vars.delivery.VarsDelivery;
-import dev.baozi.vars.openbao.OpenBaoResponse;
+import dev.baozi.openbao.OpenBaoResponse;
 import dev.baozi.vars.store.DeploymentName;
 import dev.baozi.vars.store.GeneratorStatus;
 import dev.baozi.vars.store.RollbackOutcome;
