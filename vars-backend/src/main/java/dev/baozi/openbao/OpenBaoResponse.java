@@ -11,7 +11,8 @@ public record OpenBaoResponse(int status, JsonNode body) {
 
     /** OpenBao's {@code errors} list as text ({@code []} when there is none); never holds request data. */
     public String errors() {
-        return body.path("errors").toString();
+        JsonNode errors = body.path("errors");
+        return errors.isMissingNode() ? "[]" : errors.toString();
     }
 
     /**
