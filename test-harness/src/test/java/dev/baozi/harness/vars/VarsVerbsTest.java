@@ -230,8 +230,8 @@ class VarsVerbsTest {
         KvV2 kv = fx.rootKv();
         String base = "vars/per-deployment/" + shop + "/";
         // A crash after writing files: a first generation of tls never committed, a regeneration of db half-done.
-        kv.write(base + "tls/key.pem", JSON.createObjectNode().put("value", "left-over key"), -1);
-        kv.write(base + "db/password", JSON.createObjectNode().put("value", "uncommitted"), -1);
+        kv.put(base + "tls/key.pem", JSON.createObjectNode().put("value", "left-over key"));
+        kv.put(base + "db/password", JSON.createObjectNode().put("value", "uncommitted"));
         // Someone deleted the committed version of api's token.
         kv.deleteLatest(base + "api/token");
 
