@@ -20,6 +20,7 @@ import dev.baozi.openbao.SealState;
 import dev.baozi.openbao.Transit;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -198,6 +199,23 @@ class OpenBaoClientTest {
                     .isInstanceOf(OpenBaoUnavailableException.class)
                     .hasMessageStartingWith("reading secret/probe: OpenBao answered HTTP 503");
             assertThat(OpenBaoSession.sealState(client.connection())).isInstanceOf(SealState.Sealed.class);
+        }
+    }
+
+    @Test
+    void an_openbao_served_over_tls_is_reached_with_the_connections_ca_and_not_without_it() {
+        try (OpenBaoServer tls = OpenBaoServer.startDevTls(TestSupport.workDir())) {
+            var trusting = new OpenBaoClient(new OpenBaoConnection(tls.address(), Optional.of(tls.caCert()), Duration.ofSeconds(5)),
+                    tls::devRootToken);
+            var jvmTrustOnly = new OpenBaoClient(OpenBaoConnection.of(tls.address(), Duration.ofSeconds(5)), tls::devRootToken);
+
+            new KvV2(trusting, "secret").put("probe", value("x"));
+
+            assertThat(new KvV2(trusting, "secret").read("probe").orElseThrow().text("v")).isEqualTo("x");
+            assertThat(OpenBaoSession.sealState(trusting.connection())).isInstanceOf(SealState.Unsealed.class);
+            assertThatThrownBy(() -> new KvV2(jvmTrustOnly, "secret").read("probe"))
+                    .isInstanceOf(OpenBaoUnavailableException.class)
+                    .hasMessageContaining("did not answer (SSLHandshakeException)");
         }
     }
 
