@@ -16,10 +16,6 @@ import dev.baozi.orchestrator.config.BaoziConfig;
 import dev.baozi.orchestrator.db.Database;
 import dev.baozi.orchestrator.health.HealthController;
 import dev.baozi.orchestrator.health.ReadinessService;
-import dev.baozi.orchestrator.openbao.OpenBaoHttp;
-import dev.baozi.orchestrator.openbao.OpenBaoKv;
-import dev.baozi.orchestrator.openbao.OpenBaoLoginException;
-import dev.baozi.orchestrator.openbao.OpenBaoSession;
 import dev.baozi.orchestrator.provider.ProviderController;
 import dev.baozi.orchestrator.provider.ProviderRepository;
 import dev.baozi.orchestrator.deployment.DeploymentRules;
@@ -40,6 +36,12 @@ import dev.baozi.orchestrator.run.RunSteps;
 import dev.baozi.orchestrator.vars.VarsController;
 import dev.baozi.orchestrator.vars.VarsSteps;
 import dev.baozi.orchestrator.vars.WorkspaceVars;
+import dev.baozi.openbao.KvV2;
+import dev.baozi.openbao.OpenBaoClient;
+import dev.baozi.openbao.OpenBaoRefusedException;
+import dev.baozi.openbao.OpenBaoSession;
+import dev.baozi.openbao.OpenBaoUnavailableException;
+import dev.baozi.openbao.Transit;
 import dev.baozi.vars.VarsService;
 import dev.baozi.vars.delivery.DeliveryOptions;
 import dev.baozi.vars.delivery.VarsDelivery;
@@ -125,16 +127,19 @@ public final class Orchestrator implements AutoCloseable {
         }
         OpenBaoSession openbao;
         try {
-            openbao = OpenBaoSession.login(config.openbao());
-        } catch (OpenBaoLoginException e) {
+            openbao = OpenBaoSession.login(config.openbao().connection(), config.openbao().appRole());
+        } catch (OpenBaoUnavailableException | OpenBaoRefusedException e) {
             database.close();
             throw new StartupException("openbao.approle: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            database.close();
+            throw new StartupException("openbao.ca-cert: " + e.getMessage(), e);
         }
         Clock clock = Clock.systemUTC();
         var selfUrl = new AtomicReference<String>();
         Wiring wiring;
         try {
-            wiring = wire(config, database, OpenBaoHttp.forSession(openbao), clock, selfUrl::get, tofuVersion, cliConfig);
+            wiring = wire(config, database, openbao.client(), clock, selfUrl::get, tofuVersion, cliConfig);
         } catch (StartupException e) {
             openbao.close();
             database.close();
@@ -203,9 +208,9 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     /** Wires the domain services and controllers into the HTTP app (nothing is started or called here). */
-    public static Wiring wire(BaoziConfig config, Database database, OpenBaoHttp openbao, Clock clock, Supplier<String> selfUrl,
+    public static Wiring wire(BaoziConfig config, Database database, OpenBaoClient openbao, Clock clock, Supplier<String> selfUrl,
             String tofuVersion, Path cliConfig) {
-        var kv = new OpenBaoKv(openbao, config.openbao().kvMount());
+        var kv = new KvV2(openbao, config.openbao().kvMount());
         var audit = new AuditRepository(database.dsl(), clock);
         var users = new UserRepository(database.dsl());
         var auth = new AuthService(new StateTokenRepository(database.dsl()), users, config.auth().adminToken(), clock);
@@ -235,9 +240,9 @@ public final class Orchestrator implements AutoCloseable {
                 deletionKeepers(runRepository, new StateRetirement(state), new DnsRecordRepository(database.dsl())),
                 state::describeExisting);
         var deploymentSteps = new DeploymentSteps(workspaces, reservations, dns, state, config.dns().defaultTtl());
-        var varsService = VarsService.create(openbao.api(), config.openbao().kvMount());
+        var varsService = VarsService.create(openbao, config.openbao().kvMount());
         var workspaceVars = new WorkspaceVars(varsService, workspaces, audit);
-        var varsSteps = new VarsSteps(workspaceVars, workspaces, new VarsDelivery(openbao.api(), varsService.store()), providers, state,
+        var varsSteps = new VarsSteps(workspaceVars, workspaces, new VarsDelivery(openbao, varsService.store()), providers, state,
                 config.vars().machineOpenBao(), new DeliveryOptions(config.vars().deliveryWrapTtl(), config.vars().deliveryTokenTtl()));
         RunCredentials runCredentials = new ProviderRunCredentials(providers, kv);
         if (config.netbox().enabled()) {
@@ -250,7 +255,7 @@ public final class Orchestrator implements AutoCloseable {
         var logRepository = new RunLogRepository(database.dsl());
         var bus = new LogBus();
         var executor = new RunExecutor(runRepository, logRepository, bus, workspaces,
-                new PlanVault(openbao, config.openbao().transitMount()), settings, clock, runCredentials,
+                new PlanVault(new Transit(openbao, config.openbao().transitMount())), settings, clock, runCredentials,
                 RunSteps.all(List.of(deploymentSteps, varsSteps)));
         var scheduler = new RunScheduler(runRepository, executor, settings.maxConcurrent(), clock);
         var runs = new RunService(runRepository, logRepository, executor, scheduler, audit, settings, clock);

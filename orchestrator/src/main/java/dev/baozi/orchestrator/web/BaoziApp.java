@@ -18,7 +18,7 @@ import dev.baozi.orchestrator.provider.ProviderController;
 import dev.baozi.orchestrator.run.RunController;
 import dev.baozi.orchestrator.workspace.WorkspaceController;
 import dev.baozi.orchestrator.health.HealthController;
-import dev.baozi.orchestrator.openbao.OpenBaoUnavailableException;
+import dev.baozi.openbao.OpenBaoUnavailableException;
 import dev.baozi.orchestrator.state.StateAdminController;
 import dev.baozi.orchestrator.state.StateController;
 import io.javalin.Javalin;

@@ -8,7 +8,7 @@ import dev.baozi.harness.TestStack;
 import dev.baozi.harness.TestSupport;
 import dev.baozi.harness.openbao.OpenBaoServer;
 import dev.baozi.orchestrator.Orchestrator;
-import dev.baozi.orchestrator.openbao.OpenBaoKv;
+import dev.baozi.openbao.KvV2;
 import dev.baozi.orchestrator.provider.ProviderService;
 import dev.baozi.orchestrator.proxmox.ApiToken;
 import dev.baozi.orchestrator.proxmox.CloneRequest;
@@ -72,8 +72,8 @@ class ProviderApiTest {
         return b;
     }
 
-    private static OpenBaoKv kv() {
-        return OpenBaoKv.forSession(orchestrator.openbao());
+    private static KvV2 kv() {
+        return TestSupport.kv(orchestrator.openbao());
     }
 
     /** Every row of every table the migrations made, as CSV. */

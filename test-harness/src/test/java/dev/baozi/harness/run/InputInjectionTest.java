@@ -248,7 +248,7 @@ class InputInjectionTest {
     void deleting_a_workspace_deletes_its_sensitive_inputs_from_openbao() throws Exception {
         assertThat(operator.post("/workspaces", Map.of("name", "short-lived", "template", "echo", "inputs", hostileInputs())).status())
                 .isEqualTo(201);
-        var kv = dev.baozi.orchestrator.openbao.OpenBaoKv.forSession(TestSupport.login(bao));
+        var kv = TestSupport.kv(TestSupport.login(bao));
         assertThat(kv.read("workspaces/short-lived/sensitive-inputs")).isPresent();
 
         var deleted = admin.call("DELETE", "/workspaces/short-lived", null);

@@ -19,7 +19,7 @@ import dev.baozi.orchestrator.vars.VarsSteps;
 import dev.baozi.vars.delivery.DeliveryPlan;
 import dev.baozi.vars.delivery.MachineFetch;
 import dev.baozi.vars.generate.FileValue;
-import dev.baozi.vars.openbao.OpenBaoRefusedException;
+import dev.baozi.openbao.OpenBaoRefusedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.baozi.orchestrator.openbao;
+package dev.baozi.openbao;
 
 /** What OpenBao's unauthenticated seal-status endpoint says, or that it could not be asked. */
 public sealed interface SealState {

@@ -1,6 +1,9 @@
-package dev.baozi.vars.openbao;
+package dev.baozi.openbao;
 
-/** OpenBao answered, but not with a success; the message says what was being done and OpenBao's errors. */
+/**
+ * OpenBao answered with a 4xx (permission, bad path, bad body, spent token): retrying will not
+ * help. The message says what was being done and OpenBao's errors, never request data.
+ */
 public final class OpenBaoRefusedException extends RuntimeException {
 
     private final int status;

@@ -1,4 +1,4 @@
-package dev.baozi.vars.openbao;
+package dev.baozi.openbao;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -11,15 +11,24 @@ public record OpenBaoResponse(int status, JsonNode body) {
 
     /** OpenBao's {@code errors} list as text ({@code []} when there is none); never holds request data. */
     public String errors() {
-        return body.path("errors").toString();
+        JsonNode errors = body.path("errors");
+        return errors.isMissingNode() ? "[]" : errors.toString();
     }
 
-    /** This answer if it is a success, else an {@link OpenBaoRefusedException} saying what was being done. */
+    /**
+     * This answer if it is a success. Else, saying what was being done and OpenBao's errors: for
+     * 5xx (a sealed OpenBao answers 503) and 429 an {@link OpenBaoUnavailableException}, for
+     * anything else an {@link OpenBaoRefusedException}.
+     */
     public OpenBaoResponse requireOk(String doing) {
         if (ok()) {
             return this;
         }
-        throw new OpenBaoRefusedException(doing + ": OpenBao answered HTTP " + status + " " + errors(), status);
+        String message = doing + ": OpenBao answered HTTP " + status + " " + errors();
+        if (status >= 500 || status == 429) {
+            throw new OpenBaoUnavailableException(message);
+        }
+        throw new OpenBaoRefusedException(message, status);
     }
 
     /** The JSON the request wrote, under {@code data}. */

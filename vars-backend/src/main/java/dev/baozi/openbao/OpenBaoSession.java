@@ -1,6 +1,5 @@
-package dev.baozi.orchestrator.openbao;
+package dev.baozi.openbao;
 
-import dev.baozi.orchestrator.config.BaoziConfig;
 import io.github.jopenlibs.vault.SslConfig;
 import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.VaultConfig;
@@ -18,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The orchestrator's logged-in OpenBao session. Logs in with AppRole, renews its token at two
- * thirds of its TTL, and logs in again when the token can no longer be renewed (max TTL
- * reached, revoked). The token itself is never logged.
+ * A logged-in OpenBao session. Logs in with AppRole, renews its token at two thirds of its TTL,
+ * and logs in again when the token can no longer be renewed (max TTL reached, revoked). Login,
+ * renewal and seal status go through the Vault Java Driver; every other call goes through
+ * {@link #client()}, which sends the current token. The token itself is never logged.
  */
 public final class OpenBaoSession implements AutoCloseable {
 
@@ -28,8 +28,10 @@ public final class OpenBaoSession implements AutoCloseable {
     private static final Pattern ERRORS = Pattern.compile("\"errors\"\\s*:\\s*\\[\\s*\"([^\"]*)\"");
     private static final Duration MIN_REFRESH = Duration.ofSeconds(1);
 
-    private final BaoziConfig.OpenBao settings;
-    private final AtomicReference<Vault> client = new AtomicReference<>();
+    private final OpenBaoConnection connection;
+    private final AppRole appRole;
+    private final OpenBaoClient client;
+    private final AtomicReference<Vault> driver = new AtomicReference<>();
     private final AtomicReference<String> token = new AtomicReference<>();
     private final AtomicLong logins = new AtomicLong();
     private final AtomicLong renewals = new AtomicLong();
@@ -39,30 +41,36 @@ public final class OpenBaoSession implements AutoCloseable {
         return t;
     });
 
-    private OpenBaoSession(BaoziConfig.OpenBao settings) {
-        this.settings = settings;
+    private OpenBaoSession(OpenBaoConnection connection, AppRole appRole) {
+        this.connection = connection;
+        this.appRole = appRole;
+        this.client = new OpenBaoClient(connection, token::get);
     }
 
-    /** Logs in with the configured AppRole; throws when OpenBao refuses or cannot be reached. */
-    public static OpenBaoSession login(BaoziConfig.OpenBao settings) throws OpenBaoLoginException {
-        var session = new OpenBaoSession(settings);
+    /**
+     * Logs in with {@code appRole}: {@link OpenBaoUnavailableException} when OpenBao cannot be
+     * reached, {@link OpenBaoRefusedException} when it refuses (the message names the role-id,
+     * never the secret-id), {@link IllegalArgumentException} when the CA certificate is unusable.
+     */
+    public static OpenBaoSession login(OpenBaoConnection connection, AppRole appRole) {
+        var session = new OpenBaoSession(connection, appRole);
         long ttl = session.loginNow();
         session.scheduleRefresh(ttl);
         return session;
     }
 
-    /** A client carrying the current token. Do not keep it: the token changes on re-login. */
-    public Vault client() {
-        return client.get();
+    /** The HTTP client that sends the session's current token with every call (it follows renewals and re-logins). */
+    public OpenBaoClient client() {
+        return client;
     }
 
-    /** The current token, for clients of OpenBao's HTTP API that the driver does not cover (KV v2 check-and-set). */
+    /** The current token. */
     public String token() {
         return token.get();
     }
 
-    public BaoziConfig.OpenBao settings() {
-        return settings;
+    public OpenBaoConnection connection() {
+        return connection;
     }
 
     public long loginCount() {
@@ -74,36 +82,42 @@ public final class OpenBaoSession implements AutoCloseable {
     }
 
     /** Asks OpenBao's unauthenticated seal-status endpoint. */
-    public static SealState sealState(BaoziConfig.OpenBao settings) {
+    public static SealState sealState(OpenBaoConnection connection) {
         try {
-            Boolean sealed = Vault.create(vaultConfig(settings, null)).seal().sealStatus().getSealed();
+            Boolean sealed = Vault.create(vaultConfig(connection, null)).seal().sealStatus().getSealed();
             return Boolean.TRUE.equals(sealed) ? new SealState.Sealed() : new SealState.Unsealed();
         } catch (VaultException e) {
             return new SealState.Unreachable(describe(e));
         }
     }
 
-    private long loginNow() throws OpenBaoLoginException {
+    private long loginNow() {
         AuthResponse auth;
         try {
-            auth = Vault.create(vaultConfig(settings, null))
+            auth = Vault.create(vaultConfig(connection, null))
                     .auth()
-                    .loginByAppRole(settings.appRoleMount(), settings.roleId(), settings.secretId());
+                    .loginByAppRole(appRole.mount(), appRole.roleId(), appRole.secretId());
         } catch (VaultException e) {
-            String what = e.getHttpStatusCode() == 0
-                    ? "cannot reach OpenBao at " + settings.address() + " for the AppRole login"
-                    : "OpenBao at " + settings.address() + " refused the AppRole login of role-id "
-                            + settings.roleId() + " on auth/" + settings.appRoleMount();
-            throw new OpenBaoLoginException(what + ": " + describe(e), e);
+            int status = e.getHttpStatusCode();
+            if (status == 0) {
+                throw new OpenBaoUnavailableException("cannot reach OpenBao at " + connection.address() + " for the AppRole login: "
+                        + describe(e), e);
+            }
+            String what = "OpenBao at " + connection.address() + " refused the AppRole login of role-id " + appRole.roleId()
+                    + " on auth/" + appRole.mount() + ": " + describe(e);
+            if (status >= 500 || status == 429) {
+                throw new OpenBaoUnavailableException(what, e);
+            }
+            throw new OpenBaoRefusedException(what, status);
         }
         try {
-            client.set(Vault.create(vaultConfig(settings, auth.getAuthClientToken())));
+            driver.set(Vault.create(vaultConfig(connection, auth.getAuthClientToken())));
             token.set(auth.getAuthClientToken());
         } catch (VaultException e) {
-            throw new OpenBaoLoginException("configuring the OpenBao client: " + describe(e), e);
+            throw new IllegalArgumentException("configuring the OpenBao client: " + describe(e), e);
         }
         logins.incrementAndGet();
-        log.info("logged in to OpenBao at {} with AppRole (token TTL {}s)", settings.address(), auth.getAuthLeaseDuration());
+        log.info("logged in to OpenBao at {} with AppRole (token TTL {}s)", connection.address(), auth.getAuthLeaseDuration());
         return auth.getAuthLeaseDuration();
     }
 
@@ -118,22 +132,18 @@ public final class OpenBaoSession implements AutoCloseable {
     private void refresh() {
         long ttl;
         try {
-            AuthResponse renewed = client.get().auth().renewSelf();
-            ttl = renewed.getAuthLeaseDuration();
-            renewals.incrementAndGet();
-            if (ttl < MIN_REFRESH.toSeconds() * 2 || !renewed.isAuthRenewable()) {
-                ttl = loginNow(); // near the token's max TTL: start afresh
-            }
-        } catch (VaultException renewFailed) {
-            log.info("renewing the OpenBao token: {}; logging in again", describe(renewFailed));
             try {
+                AuthResponse renewed = driver.get().auth().renewSelf();
+                ttl = renewed.getAuthLeaseDuration();
+                renewals.incrementAndGet();
+                if (ttl < MIN_REFRESH.toSeconds() * 2 || !renewed.isAuthRenewable()) {
+                    ttl = loginNow(); // near the token's max TTL: start afresh
+                }
+            } catch (VaultException renewFailed) {
+                log.info("renewing the OpenBao token: {}; logging in again", describe(renewFailed));
                 ttl = loginNow();
-            } catch (OpenBaoLoginException loginFailed) {
-                log.warn("logging in to OpenBao again: {}; retrying in 5s", loginFailed.getMessage());
-                renewer.schedule(this::refresh, 5, TimeUnit.SECONDS);
-                return;
             }
-        } catch (OpenBaoLoginException loginFailed) {
+        } catch (OpenBaoUnavailableException | OpenBaoRefusedException | IllegalArgumentException loginFailed) {
             log.warn("logging in to OpenBao again: {}; retrying in 5s", loginFailed.getMessage());
             renewer.schedule(this::refresh, 5, TimeUnit.SECONDS);
             return;
@@ -141,14 +151,14 @@ public final class OpenBaoSession implements AutoCloseable {
         scheduleRefresh(ttl);
     }
 
-    static VaultConfig vaultConfig(BaoziConfig.OpenBao settings, String token) throws VaultException {
-        int timeoutSeconds = (int) Math.max(1, settings.timeout().toSeconds());
+    static VaultConfig vaultConfig(OpenBaoConnection connection, String token) throws VaultException {
+        int timeoutSeconds = (int) Math.max(1, connection.timeout().toSeconds());
         var ssl = new SslConfig().verify(true);
-        if (settings.caCert().isPresent()) {
-            ssl = ssl.pemFile(settings.caCert().get().toFile());
+        if (connection.caCert().isPresent()) {
+            ssl = ssl.pemFile(connection.caCert().get().toFile());
         }
         var config = new VaultConfig()
-                .address(settings.address().toString())
+                .address(connection.address().toString())
                 .engineVersion(2)
                 .openTimeout(timeoutSeconds)
                 .readTimeout(timeoutSeconds)
