@@ -72,7 +72,9 @@ public final class BaoziCli {
                 .addSubcommand(new HelpCommand(this));
         commandLine.setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
-                .setUnmatchedOptionsAllowedAsOptionParameters(false)
+                .setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF)) // plain text, as before
+                .setExpandAtFiles(false) // "--comment @alice" is a comment, not a file to read arguments from
+                .setUnmatchedOptionsAllowedAsOptionParameters(false) // "--name --bogus": --name needs a value
                 .setParameterExceptionHandler(new UsageErrors(commandLine, err))
                 .setExecutionExceptionHandler(this::failed)
                 .setExecutionStrategy(this::dispatch);

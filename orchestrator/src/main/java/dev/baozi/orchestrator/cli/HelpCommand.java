@@ -1,13 +1,14 @@
 package dev.baozi.orchestrator.cli;
 
 import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code baozi help [COMMAND…]}: the same usage as {@code baozi COMMAND… --help}. */
 @Command(name = "help", description = "The usage of every command, a group (help run) or one command (help run plan).")
-final class HelpCommand implements java.util.concurrent.Callable<Integer> {
+final class HelpCommand implements Callable<Integer> {
 
     private final BaoziCli cli;
 

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -250,5 +253,15 @@ class BaoziCliUsageTest {
 
         assertThat(empty.exit()).isEqualTo(BaoziCli.USAGE);
         assertThat(empty.err()).isEqualTo("baozi: --password-file - holds no password (its first line is the password)\n");
+    }
+
+    @Test
+    void a_value_starting_with_an_at_sign_is_taken_as_it_is_not_as_a_file_of_arguments(@TempDir Path dir) throws Exception {
+        Path arguments = Files.writeString(dir.resolve("args"), "{}\n");
+
+        Result r = cli("workspace", "create", "--name", "w", "--template", "t", "--inputs", "@" + arguments);
+
+        assertThat(r.exit()).isEqualTo(BaoziCli.USAGE);
+        assertThat(r.err()).startsWith("baozi: --inputs is not valid JSON");
     }
 }
