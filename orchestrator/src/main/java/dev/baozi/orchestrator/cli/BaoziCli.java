@@ -109,6 +109,14 @@ public final class BaoziCli {
     }
 
     /**
+     * Calls the orchestrator and prints its answer ({@link OrchestratorClient#send}). The path and
+     * body are built, and so checked, before the credentials are looked for.
+     */
+    int send(String method, String path, String body) throws UsageException, IOException, InterruptedException {
+        return client().send(method, path, body);
+    }
+
+    /**
      * The token to call with, the first one given of: --admin-token-file, BAOZI_ADMIN_TOKEN (both
      * explicit asks for the admin), BAOZI_TOKEN (your API token), BAOZI_ADMIN_TOKEN_FILE, and
      * var/orchestrator/admin-token.
@@ -161,7 +169,8 @@ public final class BaoziCli {
             err.println("baozi: " + e.getMessage());
             return USAGE;
         } else if (e instanceof IOException) {
-            err.println("baozi: cannot reach the orchestrator: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            err.println("baozi: cannot reach the orchestrator: " + why);
             return UNAVAILABLE;
         } else if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
@@ -170,7 +179,10 @@ public final class BaoziCli {
         throw e;
     }
 
-    /** A refusal's text with each API field it names followed by the CLI flag that sets it: "confirm_destroy: true (--confirm-destroy)". */
+    /**
+     * A refusal's text with each API field it names followed by the CLI flag that sets it:
+     * "confirm_destroy: true (--confirm-destroy)".
+     */
     static String withFlags(String message) {
         String text = message;
         for (var field : FLAGS.entrySet()) {

@@ -5,13 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code baozi completion bash}: the shell completion script, generated from the commands themselves. */
 @Command(name = "completion", description = "Shell completion.")
-final class CompletionCommand {
-
-    private final BaoziCli cli;
-
-    CompletionCommand(BaoziCli cli) {
-        this.cli = cli;
-    }
+record CompletionCommand(BaoziCli cli) {
 
     @Command(name = "bash", description = "Print the completion script for bash (and zsh with bashcompinit): "
             + "source <(bin/baozi completion bash).")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import picocli.CommandLine.Option;
 
 /** The checks of option values that picocli's types do not make, each failing with the sentence the user reads. */
 final class OptionValues {
@@ -23,26 +24,56 @@ final class OptionValues {
         return URLEncoder.encode(given(option, value), StandardCharsets.UTF_8);
     }
 
-    /** The API path of the workspace named by --workspace. */
-    static String workspace(String value) throws UsageException {
-        return "/workspaces/" + segment("--workspace", value);
+    /** {@code --workspace W}, for the commands that act on one workspace. */
+    static final class WorkspaceOption {
+
+        @Option(names = "--workspace", required = true, paramLabel = "W", description = "The workspace's name.")
+        private String name;
+
+        /** "/workspaces/{W}". */
+        String path() throws UsageException {
+            return "/workspaces/" + segment("--workspace", name);
+        }
     }
 
-    /** The API path of the user named by --name. */
-    static String user(String value) throws UsageException {
-        return "/users/" + segment("--name", value);
+    /** {@code --id N}, for the commands that act on one run. */
+    static final class RunOption {
+
+        @Option(names = "--id", required = true, paramLabel = "N", description = "The run's number.")
+        private String id;
+
+        String id() throws UsageException {
+            if (!given("--id", id).matches("\\d+")) {
+                throw new UsageException("--id takes a run number, got '" + id + "'");
+            }
+            return id;
+        }
+
+        /** "/runs/{N}". */
+        String path() throws UsageException {
+            return "/runs/" + id();
+        }
+    }
+
+    /** {@code --name U}, for the commands that act on one user. */
+    static final class UserOption {
+
+        @Option(names = "--name", required = true, paramLabel = "U", description = "The user's name.")
+        private String name;
+
+        String name() {
+            return name;
+        }
+
+        /** "/users/{U}". */
+        String path() throws UsageException {
+            return "/users/" + segment("--name", name);
+        }
     }
 
     static String number(String option, String value) throws UsageException {
         if (!given(option, value).matches("\\d{1,18}")) {
             throw new UsageException(option + " takes a number, got '" + value + "'");
-        }
-        return value;
-    }
-
-    static String runId(String value) throws UsageException {
-        if (!given("--id", value).matches("\\d+")) {
-            throw new UsageException("--id takes a run number, got '" + value + "'");
         }
         return value;
     }

@@ -1,28 +1,24 @@
 package dev.baozi.orchestrator.cli;
 
-import static dev.baozi.orchestrator.cli.OptionValues.runId;
-import static dev.baozi.orchestrator.cli.OptionValues.workspace;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baozi.orchestrator.cli.OptionValues.RunOption;
+import dev.baozi.orchestrator.cli.OptionValues.WorkspaceOption;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code baozi run …}: plan, review, approve or discard, cancel, and follow runs. */
 @Command(name = "run", description = "Runs: plan, review, approve, apply.")
-final class RunCommands {
+record RunCommands(BaoziCli cli) {
 
-    private final BaoziCli cli;
-
-    RunCommands(BaoziCli cli) {
-        this.cli = cli;
-    }
+    private static final String COMMENT = "Kept with the decision on the run.";
 
     @Command(name = "plan", description = "Queue a plan; prints the run id.")
-    int plan(@Option(names = "--workspace", required = true, paramLabel = "W", description = "The workspace's name.") String workspace,
+    int plan(@Mixin WorkspaceOption workspace,
             @Option(names = "--destroy", arity = "0", description = "Plan to destroy everything the workspace made.") boolean destroy,
             @Option(names = "--replace", paramLabel = "ADDR", description = "Have tofu recreate this resource (repeatable).")
             List<String> replace) throws UsageException, IOException, InterruptedException {
@@ -31,7 +27,7 @@ final class RunCommands {
             var addresses = request.putArray("replace");
             replace.forEach(addresses::add);
         }
-        String path = workspace(workspace) + "/runs";
+        String path = workspace.path() + "/runs";
         OrchestratorClient api = cli.client();
         HttpResponse<String> response = api.call("POST", path, request.toString());
         if (response.statusCode() != 201) {
@@ -43,52 +39,48 @@ final class RunCommands {
         return BaoziCli.OK;
     }
 
-    @Command(name = "show", description = "The run as JSON (and why it waits); --plan prints the plan's changes, for review before approving.")
-    int show(@Option(names = "--id", required = true, paramLabel = "N", description = "The run's number.") String id,
+    @Command(name = "show", description = "The run as JSON (and why it waits); --plan: its changes, to review before approving.")
+    int show(@Mixin RunOption run,
             @Option(names = "--plan", arity = "0", description = "The plan's changes as text instead of the run's JSON.") boolean plan)
             throws UsageException, IOException, InterruptedException {
-        String run = runId(id);
-        return RunPrinter.show(cli.client(), run, plan);
+        String id = run.id();
+        return RunPrinter.show(cli.client(), id, plan);
     }
 
     @Command(name = "logs", description = "The run's log; --follow streams it until the run stops or awaits approval.")
-    int logs(@Option(names = "--id", required = true, paramLabel = "N", description = "The run's number.") String id,
+    int logs(@Mixin RunOption run,
             @Option(names = "--follow", arity = "0",
                     description = "Stream until the run stops or awaits approval; exit 4 if it ended errored or canceled.")
             boolean follow) throws UsageException, IOException, InterruptedException {
-        String run = runId(id);
+        String id = run.id();
         OrchestratorClient api = cli.client();
-        return follow ? follow(api, run) : logs(api, run);
+        return follow ? follow(api, id) : logs(api, id);
     }
 
     @Command(name = "approve", description = "Approve a planned run, so it applies.")
-    int approve(@Option(names = "--id", required = true, paramLabel = "N", description = "The run's number.") String id,
-            @Option(names = "--comment", paramLabel = "C", description = "Kept with the decision on the run.") String comment,
+    int approve(@Mixin RunOption run, @Option(names = "--comment", paramLabel = "C", description = COMMENT) String comment,
             @Option(names = "--confirm-destroy", arity = "0", description = "Needed when the plan destroys or replaces anything.")
             boolean confirmDestroy,
-            @Option(names = "--force-dns", arity = "0", description = "Needed when the DNS changes exceed octoDNS's safety thresholds.")
+            @Option(names = "--force-dns", arity = "0", description = "Needed when DNS changes exceed octoDNS's safety thresholds.")
             boolean forceDns) throws UsageException, IOException, InterruptedException {
-        String path = "/runs/" + runId(id) + "/approve";
-        return cli.client().send("POST", path, OrchestratorClient.JSON.createObjectNode()
+        return cli.send("POST", run.path() + "/approve", OrchestratorClient.JSON.createObjectNode()
                 .put("comment", comment == null ? "" : comment)
                 .put("confirm_destroy", confirmDestroy)
                 .put("force_dns", forceDns).toString());
     }
 
     @Command(name = "discard", description = "Discard a planned run.")
-    int discard(@Option(names = "--id", required = true, paramLabel = "N", description = "The run's number.") String id,
-            @Option(names = "--comment", paramLabel = "C", description = "Kept with the decision on the run.") String comment) throws UsageException, IOException, InterruptedException {
-        String path = "/runs/" + runId(id) + "/discard";
-        return cli.client().send("POST", path,
+    int discard(@Mixin RunOption run, @Option(names = "--comment", paramLabel = "C", description = COMMENT) String comment)
+            throws UsageException, IOException, InterruptedException {
+        return cli.send("POST", run.path() + "/discard",
                 OrchestratorClient.JSON.createObjectNode().put("comment", comment == null ? "" : comment).toString());
     }
 
     @Command(name = "cancel", description = "Stop a run (tofu is interrupted and releases its lock).")
-    int cancel(@Option(names = "--id", required = true, paramLabel = "N", description = "The run's number.") String id,
+    int cancel(@Mixin RunOption run,
             @Option(names = "--force", arity = "0", description = "Kill tofu at once instead of after the grace period.") boolean force)
             throws UsageException, IOException, InterruptedException {
-        String path = "/runs/" + runId(id) + "/cancel";
-        return cli.client().send("POST", path, OrchestratorClient.JSON.createObjectNode().put("force", force).toString());
+        return cli.send("POST", run.path() + "/cancel", OrchestratorClient.JSON.createObjectNode().put("force", force).toString());
     }
 
     private static int logs(OrchestratorClient api, String id) throws IOException, InterruptedException {

@@ -1,35 +1,28 @@
 package dev.baozi.orchestrator.cli;
 
 import static dev.baozi.orchestrator.cli.OptionValues.number;
-import static dev.baozi.orchestrator.cli.OptionValues.workspace;
 
+import dev.baozi.orchestrator.cli.OptionValues.WorkspaceOption;
 import java.io.IOException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code baozi state …}: the versions of a workspace's tofu state. */
 @Command(name = "state", description = "State versions.")
-final class StateCommands {
-
-    private final BaoziCli cli;
-
-    StateCommands(BaoziCli cli) {
-        this.cli = cli;
-    }
+record StateCommands(BaoziCli cli) {
 
     @Command(name = "versions", description = "Every kept version of the workspace's state.")
-    int versions(@Option(names = "--workspace", required = true, paramLabel = "W", description = "The workspace's name.") String workspace)
-            throws UsageException, IOException, InterruptedException {
-        String path = workspace(workspace) + "/state/versions";
-        return cli.client().send("GET", path, null);
+    int versions(@Mixin WorkspaceOption workspace) throws UsageException, IOException, InterruptedException {
+        return cli.send("GET", workspace.path() + "/state/versions", null);
     }
 
     @Command(name = "rollback", description = "Make an earlier version the current state again.")
-    int rollback(@Option(names = "--workspace", required = true, paramLabel = "W", description = "The workspace's name.") String workspace,
-            @Option(names = "--version", required = true, paramLabel = "N", description = "A version number from state versions.") String version)
+    int rollback(@Mixin WorkspaceOption workspace,
+            @Option(names = "--version", required = true, paramLabel = "N", description = "A number from state versions.") String version)
             throws UsageException, IOException, InterruptedException {
-        String path = workspace(workspace) + "/state/rollback";
+        String path = workspace.path() + "/state/rollback";
         long number = Long.parseLong(number("--version", version));
-        return cli.client().send("POST", path, OrchestratorClient.JSON.createObjectNode().put("version", number).toString());
+        return cli.send("POST", path, OrchestratorClient.JSON.createObjectNode().put("version", number).toString());
     }
 }

@@ -11,16 +11,12 @@ import picocli.CommandLine.Option;
 
 /** {@code baozi workspace …}: a template and its input values, under a name. */
 @Command(name = "workspace", description = "Workspaces: a template and its inputs.")
-final class WorkspaceCommands {
+record WorkspaceCommands(BaoziCli cli) {
 
-    private final BaoziCli cli;
-
-    WorkspaceCommands(BaoziCli cli) {
-        this.cli = cli;
-    }
+    private static final String NAME = "The workspace's name.";
 
     @Command(name = "create", description = "Create a workspace from a template in tf-modules/.")
-    int create(@Option(names = "--name", required = true, paramLabel = "W", description = "The workspace's name.") String name,
+    int create(@Option(names = "--name", required = true, paramLabel = "W", description = NAME) String name,
             @Option(names = "--template", required = true, paramLabel = "T", description = "A folder of tf-modules/.") String template,
             @Option(names = "--inputs", paramLabel = "JSON", description = "The template's input values (default {}).") String inputs,
             @Option(names = "--provider", paramLabel = "P", description = "The Proxmox provider a deployment runs on.") String provider)
@@ -32,34 +28,31 @@ final class WorkspaceCommands {
         if (provider != null) {
             body.put("provider", provider);
         }
-        return cli.client().send("POST", "/workspaces", body.toString());
+        return cli.send("POST", "/workspaces", body.toString());
     }
 
     @Command(name = "list", description = "Every workspace.")
     int list() throws UsageException, IOException, InterruptedException {
-        return cli.client().send("GET", "/workspaces", null);
+        return cli.send("GET", "/workspaces", null);
     }
 
     @Command(name = "show", description = "One workspace, with its inputs.")
-    int show(@Option(names = "--name", required = true, paramLabel = "W", description = "The workspace's name.") String name)
+    int show(@Option(names = "--name", required = true, paramLabel = "W", description = NAME) String name)
             throws UsageException, IOException, InterruptedException {
-        String path = "/workspaces/" + segment("--name", name);
-        return cli.client().send("GET", path, null);
+        return cli.send("GET", "/workspaces/" + segment("--name", name), null);
     }
 
     @Command(name = "update", description = "Change inputs (a merge patch: null resets one to its default).")
-    int update(@Option(names = "--name", required = true, paramLabel = "W", description = "The workspace's name.") String name,
-            @Option(names = "--inputs", required = true, paramLabel = "JSON", description = "The inputs to change, as a JSON object.") String inputs)
-            throws UsageException, IOException, InterruptedException {
+    int update(@Option(names = "--name", required = true, paramLabel = "W", description = NAME) String name,
+            @Option(names = "--inputs", required = true, paramLabel = "JSON", description = "The inputs to change, a JSON object.")
+            String inputs) throws UsageException, IOException, InterruptedException {
         var body = OrchestratorClient.JSON.createObjectNode().set("inputs", json("--inputs", given("--inputs", inputs)));
-        String path = "/workspaces/" + segment("--name", name);
-        return cli.client().send("PATCH", path, body.toString());
+        return cli.send("PATCH", "/workspaces/" + segment("--name", name), body.toString());
     }
 
     @Command(name = "delete", description = "Delete a workspace, only once its state has no resources (after a destroy run).")
-    int delete(@Option(names = "--name", required = true, paramLabel = "W", description = "The workspace's name.") String name)
+    int delete(@Option(names = "--name", required = true, paramLabel = "W", description = NAME) String name)
             throws UsageException, IOException, InterruptedException {
-        String path = "/workspaces/" + segment("--name", name);
-        return cli.client().send("DELETE", path, null);
+        return cli.send("DELETE", "/workspaces/" + segment("--name", name), null);
     }
 }
