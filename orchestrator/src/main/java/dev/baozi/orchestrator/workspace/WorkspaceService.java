@@ -9,7 +9,7 @@ import dev.baozi.orchestrator.auth.IssuedToken;
 import dev.baozi.orchestrator.auth.Principal;
 import dev.baozi.orchestrator.auth.TokenAccess;
 import dev.baozi.orchestrator.openbao.OpenBaoKv;
-import dev.baozi.orchestrator.state.WorkspaceName;
+import dev.baozi.orchestrator.workspace.WorkspaceName;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;

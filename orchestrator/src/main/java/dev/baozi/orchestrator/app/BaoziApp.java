@@ -1,4 +1,4 @@
-package dev.baozi.orchestrator.web;
+package dev.baozi.orchestrator.app;
 
 import static io.javalin.apibuilder.ApiBuilder.delete;
 import static io.javalin.apibuilder.ApiBuilder.get;
@@ -8,11 +8,8 @@ import static io.javalin.apibuilder.ApiBuilder.post;
 import static io.javalin.apibuilder.ApiBuilder.put;
 import static io.javalin.apibuilder.ApiBuilder.sse;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.baozi.orchestrator.audit.AuditController;
-import dev.baozi.orchestrator.auth.TokenController;
+import dev.baozi.orchestrator.state.TokenController;
 import dev.baozi.orchestrator.auth.UserController;
 import dev.baozi.orchestrator.provider.ProviderController;
 import dev.baozi.orchestrator.run.RunController;
@@ -21,6 +18,12 @@ import dev.baozi.orchestrator.health.HealthController;
 import dev.baozi.orchestrator.openbao.OpenBaoUnavailableException;
 import dev.baozi.orchestrator.state.StateAdminController;
 import dev.baozi.orchestrator.state.StateController;
+import dev.baozi.orchestrator.web.Access;
+import dev.baozi.orchestrator.web.ErrorBody;
+import dev.baozi.orchestrator.web.OpenApi;
+import dev.baozi.orchestrator.web.PageRefusedException;
+import dev.baozi.orchestrator.web.StrictJsonMapper;
+import dev.baozi.orchestrator.web.UiSupport;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
@@ -52,14 +55,14 @@ public final class BaoziApp {
 
     /** The web UI's page controllers and what renders their pages. */
     public record UiPages(
-            dev.baozi.orchestrator.ui.SessionController session,
-            dev.baozi.orchestrator.ui.WorkspacePagesController workspaces,
-            dev.baozi.orchestrator.ui.RunPagesController runs,
-            dev.baozi.orchestrator.ui.AuditPageController audit,
-            dev.baozi.orchestrator.ui.PoolsPageController pools,
-            dev.baozi.orchestrator.ui.UiSupport support,
+            dev.baozi.orchestrator.auth.SessionController session,
+            dev.baozi.orchestrator.run.WorkspacePagesController workspaces,
+            dev.baozi.orchestrator.run.RunPagesController runs,
+            dev.baozi.orchestrator.audit.AuditPageController audit,
+            dev.baozi.orchestrator.netbox.PoolsPageController pools,
+            dev.baozi.orchestrator.web.UiSupport support,
             dev.baozi.ui.StaticAssets assets,
-            dev.baozi.orchestrator.ui.InputPagesController inputs) {}
+            dev.baozi.orchestrator.workspace.InputPagesController inputs) {}
 
     /** Sent with every UI page: no inline script or style, nothing from elsewhere, no framing. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
@@ -79,12 +82,6 @@ public final class BaoziApp {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    public static ObjectMapper objectMapper() {
-        return new ObjectMapper()
-                .registerModule(new JavaTimeModule())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    }
-
     /** Every route the last {@link #create} registered. */
     public java.util.List<Route> routes() {
         return java.util.List.copyOf(routes);
@@ -96,7 +93,7 @@ public final class BaoziApp {
             config.jetty.port = port;
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = maxBodyBytes;
-            config.jsonMapper(new StrictJsonMapper(objectMapper()));
+            config.jsonMapper(new StrictJsonMapper(StrictJsonMapper.objectMapper()));
 
             config.concurrency.useVirtualThreads = true;
             config.events.handlerAdded(info -> {
@@ -283,11 +280,7 @@ public final class BaoziApp {
 
     /** A UI error page: with the session's chrome when there is a session, else the anonymous one. */
     private void page(io.javalin.http.Context ctx, HttpStatus status, String heading, String message) {
-        dev.baozi.orchestrator.auth.UiSession s = ctx.attribute(Requests.UI_SESSION);
-        dev.baozi.ui.view.Chrome chrome = s == null ? dev.baozi.ui.view.Chrome.anonymous(heading)
-                : new dev.baozi.ui.view.Chrome(heading, s.userName(), s.role().wire(),
-                        s.role() == dev.baozi.orchestrator.auth.Role.ADMIN, s.csrfToken(), null, false);
-        c.ui().support().message(ctx, status, chrome, heading, message);
+        c.ui().support().message(ctx, status, UiSupport.errorChrome(ctx, heading), heading, message);
         ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY).header("X-Content-Type-Options", "nosniff");
     }
 

@@ -1,11 +1,11 @@
-package dev.baozi.orchestrator.ui;
+package dev.baozi.orchestrator.auth;
 
+import dev.baozi.orchestrator.web.UiSupport;
 import dev.baozi.orchestrator.auth.LoginOutcome;
 import dev.baozi.orchestrator.auth.PasswordChange;
 import dev.baozi.orchestrator.auth.SessionService;
 import dev.baozi.orchestrator.auth.Tokens;
 import dev.baozi.orchestrator.auth.UiSession;
-import dev.baozi.orchestrator.web.Requests;
 import dev.baozi.orchestrator.web.SessionCookies;
 import dev.baozi.ui.view.Chrome;
 import dev.baozi.ui.view.LoginView;
@@ -75,13 +75,13 @@ public final class SessionController {
     }
 
     public void passwordForm(Context ctx) {
-        UiSession s = Requests.session(ctx);
+        UiSession s = Caller.session(ctx);
         ui.render(ctx, HttpStatus.OK, "password.jte", new PasswordView(UiSupport.chrome(ctx, "Change your password"),
                 s.mustChangePassword(), null));
     }
 
     public void changePassword(Context ctx) {
-        UiSession s = Requests.session(ctx);
+        UiSession s = Caller.session(ctx);
         String current = ctx.formParam("current") == null ? "" : ctx.formParam("current");
         String next = ctx.formParam("next") == null ? "" : ctx.formParam("next");
         String repeat = ctx.formParam("repeat") == null ? "" : ctx.formParam("repeat");

@@ -1,5 +1,6 @@
-package dev.baozi.orchestrator.ui;
+package dev.baozi.orchestrator.audit;
 
+import dev.baozi.orchestrator.web.UiSupport;
 import dev.baozi.orchestrator.audit.AuditEvent;
 import dev.baozi.orchestrator.audit.AuditRepository;
 import dev.baozi.ui.view.AuditView;

@@ -1,5 +1,6 @@
-package dev.baozi.orchestrator.ui;
+package dev.baozi.orchestrator.netbox;
 
+import dev.baozi.orchestrator.web.UiSupport;
 import dev.baozi.orchestrator.netbox.PoolsService;
 import dev.baozi.ui.view.PoolsView;
 import io.javalin.http.Context;

@@ -1,9 +1,10 @@
-package dev.baozi.orchestrator.web;
+package dev.baozi.orchestrator.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baozi.orchestrator.AppOnH2;
+import dev.baozi.orchestrator.web.StrictJsonMapper;
 import dev.baozi.orchestrator.audit.AuditRepository;
 import dev.baozi.orchestrator.auth.AuthService;
 import dev.baozi.orchestrator.auth.Principal;
@@ -87,11 +88,11 @@ class InputRobustnessTest {
     }
 
     private static String error(HttpResponse<String> response) throws Exception {
-        return BaoziApp.objectMapper().readTree(response.body()).path("error").asText();
+        return StrictJsonMapper.objectMapper().readTree(response.body()).path("error").asText();
     }
 
     private void workspace(String name) {
-        new WorkspaceRepository(database.dsl()).insert(name, "demo-data", BaoziApp.objectMapper().createObjectNode(), "1.12.6",
+        new WorkspaceRepository(database.dsl()).insert(name, "demo-data", StrictJsonMapper.objectMapper().createObjectNode(), "1.12.6",
                 "test", OffsetDateTime.now(), null);
     }
 
