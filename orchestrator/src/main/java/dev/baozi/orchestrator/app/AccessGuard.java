@@ -96,7 +96,6 @@ public final class AccessGuard implements Handler {
      * password page first; a missing or wrong CSRF token → 403; then the route's role.
      */
     private void browser(Context ctx, Set<RouteRole> roles) {
-        ctx.header("Cache-Control", "no-store");
         String cookie = cookies.session(ctx);
         Optional<UiSession> session = cookie == null ? Optional.empty() : sessions.find(cookie);
         if (session.isEmpty()) {

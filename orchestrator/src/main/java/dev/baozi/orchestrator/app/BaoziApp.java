@@ -25,6 +25,7 @@ import dev.baozi.orchestrator.web.PageRefusedException;
 import dev.baozi.orchestrator.web.StrictJsonMapper;
 import dev.baozi.orchestrator.web.UiSupport;
 import io.javalin.Javalin;
+import io.javalin.apibuilder.ApiBuilder;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class BaoziApp {
 
     private static final Logger log = LoggerFactory.getLogger(BaoziApp.class);
+    /** The state backend's lock and unlock verbs (OpenTofu's http backend sends them as HTTP methods). */
     static final HandlerType LOCK = HandlerType.findOrCreate("LOCK");
     static final HandlerType UNLOCK = HandlerType.findOrCreate("UNLOCK");
 
@@ -64,7 +66,7 @@ public final class BaoziApp {
             dev.baozi.ui.StaticAssets assets,
             dev.baozi.orchestrator.workspace.InputPagesController inputs) {}
 
-    /** Sent with every UI page: no inline script or style, nothing from elsewhere, no framing. */
+    /** Sent with every answer (it matters on pages): no inline script or style, nothing from elsewhere, no framing. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
             + " connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -113,6 +115,8 @@ public final class BaoziApp {
                     get(c.state()::get, Access.STATE_READ);
                     post(c.state()::post, Access.STATE_WRITE);
                     delete(c.state()::delete, Access.STATE_WRITE);
+                    route(LOCK, c.state()::lock, Access.STATE_WRITE);
+                    route(UNLOCK, c.state()::unlock, Access.STATE_WRITE);
                 });
 
                 get("/api/v1/openapi.json", OpenApi::serve, Access.PUBLIC);
@@ -193,16 +197,7 @@ public final class BaoziApp {
                 get("/audit", ui.audit()::page, Access.ADMIN, Access.BROWSER);
                 get("/pools", ui.pools()::page, Access.VIEWER, Access.BROWSER);
             });
-            config.routes.after(ctx -> {
-                if (ctx.routeRoles().contains(Access.BROWSER)) {
-                    ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-                            .header("X-Content-Type-Options", "nosniff")
-                            .header("Referrer-Policy", "same-origin");
-                }
-            });
             config.routes.exception(PageRefusedException.class, (e, ctx) -> page(ctx, e.status(), e.heading(), e.getMessage()));
-            config.routes.addHttpHandler(LOCK, "/state/{workspace}", c.state()::lock, Access.STATE_WRITE);
-            config.routes.addHttpHandler(UNLOCK, "/state/{workspace}", c.state()::unlock, Access.STATE_WRITE);
 
             config.routes.exception(HttpResponseException.class, (e, ctx) -> {
                 if (ctx.routeRoles().contains(Access.BROWSER)) {
@@ -238,14 +233,22 @@ public final class BaoziApp {
         });
     }
 
+    /** A route of a method the API builder has no verb for (LOCK, UNLOCK), at the current path. */
+    private static void route(HandlerType method, io.javalin.http.Handler handler, io.javalin.security.RouteRole... roles) {
+        ApiBuilder.staticInstance().addHttpHandler(method, ApiBuilder.prefixPath(""), handler, roles);
+    }
+
     /**
-     * On every answer, before anything else runs (so refusals and errors carry them too): no MIME
-     * sniffing; no caching, since answers carry tokens, secrets, states or pages (static files
-     * override it); and HSTS when the request came over HTTPS (directly or, per
-     * {@code X-Forwarded-Proto}, through a proxy: browsers ignore it over plain HTTP anyway).
+     * The security headers, all set here, on every answer, before anything else runs (so refusals,
+     * errors and 404s carry them too): no MIME sniffing; no caching, since answers carry tokens,
+     * secrets, states or pages (static files override it with their ETag); the pages' content
+     * security policy and referrer policy (harmless on JSON); and HSTS when the request came over
+     * HTTPS (directly or, per {@code X-Forwarded-Proto}, through a proxy: browsers ignore it over
+     * plain HTTP anyway).
      */
     static void securityHeaders(io.javalin.http.Context ctx) {
-        ctx.header("X-Content-Type-Options", "nosniff").header("Cache-Control", "no-store");
+        ctx.header("X-Content-Type-Options", "nosniff").header("Cache-Control", "no-store")
+                .header("Content-Security-Policy", CONTENT_SECURITY_POLICY).header("Referrer-Policy", "same-origin");
         String forwarded = ctx.header("X-Forwarded-Proto");
         boolean https = "https".equalsIgnoreCase(ctx.scheme())
                 || (forwarded != null && forwarded.split(",")[0].strip().equalsIgnoreCase("https"));
@@ -281,7 +284,6 @@ public final class BaoziApp {
     /** A UI error page: with the session's chrome when there is a session, else the anonymous one. */
     private void page(io.javalin.http.Context ctx, HttpStatus status, String heading, String message) {
         c.ui().support().message(ctx, status, UiSupport.errorChrome(ctx, heading), heading, message);
-        ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY).header("X-Content-Type-Options", "nosniff");
     }
 
     /** A static file of the UI, with an ETag; anything not in the list is 404. */
@@ -291,7 +293,7 @@ public final class BaoziApp {
             ctx.status(HttpStatus.NOT_FOUND).json(new ErrorBody("no static file " + ctx.pathParam("name")));
             return;
         }
-        ctx.header("ETag", asset.get().etag()).header("Cache-Control", "no-cache").header("X-Content-Type-Options", "nosniff");
+        ctx.header("ETag", asset.get().etag()).header("Cache-Control", "no-cache");
         if (asset.get().etag().equals(ctx.header("If-None-Match"))) {
             ctx.status(HttpStatus.NOT_MODIFIED);
             return;

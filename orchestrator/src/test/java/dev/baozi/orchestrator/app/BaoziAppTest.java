@@ -201,6 +201,14 @@ class BaoziAppTest {
     }
 
     @Test
+    void lock_and_unlock_are_routes_of_the_table_with_the_state_write_rule() {
+        for (String method : List.of("LOCK", "UNLOCK")) {
+            assertThat(baozi.routes()).as(method).filteredOn(r -> r.method().equals(method))
+                    .containsExactly(new BaoziApp.Route(method, "/state/{workspace}", java.util.Set.of(Access.STATE_WRITE)));
+        }
+    }
+
+    @Test
     void every_route_declares_an_access_rule_and_every_non_public_route_refuses_anonymous_callers() throws Exception {
         List<BaoziApp.Route> routes = baozi.routes();
         assertThat(routes).hasSizeGreaterThan(25);
