@@ -135,14 +135,10 @@ public final class Orchestrator implements AutoCloseable {
         Wiring wiring;
         try {
             wiring = wire(config, database, OpenBaoHttp.forSession(openbao), clock, selfUrl::get, tofuVersion, cliConfig);
-        } catch (StartupException e) {
+        } catch (RuntimeException e) {
             openbao.close();
             database.close();
             throw e;
-        } catch (IllegalArgumentException e) {
-            openbao.close();
-            database.close();
-            throw new StartupException("dns.base-config: " + e.getMessage(), e);
         }
         if (config.ui().firstAdminPasswordFile().isPresent()) {
             try {
@@ -220,11 +216,11 @@ public final class Orchestrator implements AutoCloseable {
                 : "no provider named '" + name + "' (there are: "
                         + String.join(", ", providers.all().stream().map(p -> p.name()).toList()) + ")";
         var runRepository = new RunRepository(database.dsl());
-        var zones = new ManagedZones(config.dns().zones());
-        Optional<AddressReservations> reservations = config.netbox().url().map(url ->
-                new AddressReservations(NetBoxClient.connect(url, config.netbox().token().orElseThrow(), config.netbox().timeout())));
+        var zones = part("dns.zones", () -> new ManagedZones(config.dns().zones()));
+        Optional<AddressReservations> reservations = config.netbox().url().map(url -> part("netbox.url", () ->
+                new AddressReservations(NetBoxClient.connect(url, config.netbox().token().orElseThrow(), config.netbox().timeout()))));
         Optional<DnsService> dns = config.dns().enabled()
-                ? Optional.of(new DnsService(zones, OctoDnsConfig.load(config.dns().baseConfig()),
+                ? Optional.of(new DnsService(zones, part("dns.base-config", () -> OctoDnsConfig.load(config.dns().baseConfig())),
                         new OctoDnsSync(config.dns().octodnsSync(), config.dns().syncTimeout()), new DnsRecordRepository(database.dsl()),
                         config.dns().powerdnsUrl(), config.dns().powerdnsApiKey(), config.dns().defaultTtl()))
                 : Optional.empty();
@@ -272,7 +268,21 @@ public final class Orchestrator implements AutoCloseable {
         return new Wiring(app, runs, scheduler, executor, sessions, workspaces);
     }
 
-    /** The web UI's pages, rendered with the ui module's compiled templates. */
+    /**
+     * One part of the orchestrator, built from its settings: a value the config loader accepted but
+     * the part refuses (an octoDNS base configuration that does not parse, a NetBox URL OkHttp
+     * cannot use) fails start-up under that part's own setting.
+     */
+    static <T> T part(String setting, Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (StartupException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new StartupException(setting + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Who must agree before a workspace is deleted, and let go after: its runs, its state, its DNS records. */
     private static List<WorkspaceService.Keeper> deletionKeepers(RunRepository runs, StateRetirement state, DnsRecordRepository dns) {
         return List.of(
