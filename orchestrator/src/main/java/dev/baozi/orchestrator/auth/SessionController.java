@@ -76,8 +76,8 @@ public final class SessionController {
 
     public void passwordForm(Context ctx) {
         UiSession s = Caller.session(ctx);
-        ui.render(ctx, HttpStatus.OK, "password.jte", new PasswordView(UiSupport.chrome(ctx, "Change your password"),
-                s.mustChangePassword(), null));
+        ui.render(ctx, HttpStatus.OK, ui.pages().password(new PasswordView(UiSupport.chrome(ctx, "Change your password"),
+                s.mustChangePassword(), null)));
     }
 
     public void changePassword(Context ctx) {
@@ -87,8 +87,8 @@ public final class SessionController {
         String repeat = ctx.formParam("repeat") == null ? "" : ctx.formParam("repeat");
         Chrome chrome = UiSupport.chrome(ctx, "Change your password");
         if (!next.equals(repeat)) {
-            ui.render(ctx, HttpStatus.BAD_REQUEST, "password.jte", new PasswordView(chrome, s.mustChangePassword(),
-                    "The two new passwords differ."));
+            ui.render(ctx, HttpStatus.BAD_REQUEST, ui.pages().password(new PasswordView(chrome, s.mustChangePassword(),
+                    "The two new passwords differ.")));
             return;
         }
         switch (sessions.changePassword(s, current, next)) {
@@ -96,16 +96,16 @@ public final class SessionController {
                 cookies.setSession(ctx, changed.newCookieValue());
                 ctx.redirect("/workspaces?done=password", HttpStatus.SEE_OTHER);
             }
-            case PasswordChange.Refused r -> ui.render(ctx, HttpStatus.BAD_REQUEST, "password.jte",
-                    new PasswordView(chrome, s.mustChangePassword(), r.reason()));
+            case PasswordChange.Refused r -> ui.render(ctx, HttpStatus.BAD_REQUEST,
+                    ui.pages().password(new PasswordView(chrome, s.mustChangePassword(), r.reason())));
         }
     }
 
     private void showLogin(Context ctx, HttpStatus status, String next, String name, String error) {
         String nonce = Tokens.generate("");
         cookies.setLoginNonce(ctx, nonce);
-        ui.render(ctx, status, "login.jte", new LoginView(Chrome.anonymous("Log in"), nonce,
-                next == null ? "" : next, name, error));
+        ui.render(ctx, status, ui.pages().login(new LoginView(Chrome.anonymous("Log in"), nonce,
+                next == null ? "" : next, name, error)));
     }
 
     /** Where to go after logging in: a path on this site only, never another host. */

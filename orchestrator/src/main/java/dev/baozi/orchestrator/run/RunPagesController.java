@@ -110,7 +110,7 @@ public final class RunPagesController {
         boolean approver = Caller.has(ctx, Role.APPROVER);
         String whyNot = approver ? runs.mayNotApprove(run, Caller.principal(ctx)).map(UiSupport::sentence).orElse(null)
                 : null;
-        ui.render(ctx, status, "run.jte", new RunView(chrome, run.id(), run.workspace(), status(run.status()),
+        ui.render(ctx, status, ui.pages().run(new RunView(chrome, run.id(), run.workspace(), status(run.status()),
                 run.destroy(), run.replace() == null ? List.of() : run.replace(), run.queuedBy(), UiSupport.when(run.queuedAt()),
                 UiSupport.when(run.startedAt()), UiSupport.when(run.finishedAt()), ws.map(Workspace::template).orElse("?"),
                 ws.map(w -> WorkspacePagesController.inputs(workspaces.maskedInputs(w), workspaces.template(w))).orElse(List.of()),
@@ -128,7 +128,7 @@ public final class RunPagesController {
                 comment,
                 decision(run),
                 run.error(),
-                runs.waiting(run).map(UiSupport::sentence).orElse(null)));
+                runs.waiting(run).map(UiSupport::sentence).orElse(null))));
     }
 
     private static RunView.Decision decision(Run run) {

@@ -70,8 +70,8 @@ public final class WorkspacePagesController {
                     last.map(r -> RunPagesController.status(r.status())).orElse(null),
                     last.map(r -> UiSupport.when(r.queuedAt())).orElse(null), lock == null ? null : lock.info().who(), "not checked"));
         }
-        ui.render(ctx, HttpStatus.OK, "workspaces.jte", new WorkspacesView(UiSupport.chrome(ctx, "Workspaces"), filter, rows,
-                all.size(), Caller.has(ctx, Role.OPERATOR)));
+        ui.render(ctx, HttpStatus.OK, ui.pages().workspaces(new WorkspacesView(UiSupport.chrome(ctx, "Workspaces"), filter, rows,
+                all.size(), Caller.has(ctx, Role.OPERATOR))));
     }
 
     public void show(Context ctx) {
@@ -123,9 +123,9 @@ public final class WorkspacePagesController {
         if (admin && ctx.queryParam("from") != null && diff == null) {
             chrome = chrome.withFlash("Those two versions cannot be compared: one is not retained, or a state is encrypted.", true);
         }
-        ui.render(ctx, HttpStatus.OK, "workspace.jte", new WorkspaceView(chrome, ws.name(), ws.template(), ws.tofuVersion(),
+        ui.render(ctx, HttpStatus.OK, ui.pages().workspace(new WorkspaceView(chrome, ws.name(), ws.template(), ws.tofuVersion(),
                 ws.createdBy(), UiSupport.when(ws.createdAt()), inputs(workspaces.maskedInputs(ws), template), deployment, Caller.has(ctx, Role.OPERATOR), admin,
-                runRows, current, versions, diff, files, lock));
+                runRows, current, versions, diff, files, lock)));
     }
 
     public void queue(Context ctx) {

@@ -35,8 +35,14 @@ public final class UiSupport {
         this.pages = pages;
     }
 
-    public void render(Context ctx, HttpStatus status, String template, Object view) {
-        ctx.status(status).html(pages.render(template, view));
+    /** What renders the pages: one typed method per page. */
+    public Pages pages() {
+        return pages;
+    }
+
+    /** Answers with a page {@link #pages()} rendered. */
+    public void render(Context ctx, HttpStatus status, String html) {
+        ctx.status(status).html(html);
     }
 
     /** Records who the pages of this request are for (the access guard does, once it found the session). */
@@ -62,7 +68,7 @@ public final class UiSupport {
     }
 
     public void message(Context ctx, HttpStatus status, Chrome chrome, String heading, String message) {
-        render(ctx, status, "message.jte", new MessageView(chrome.titled(heading), status.getCode(), heading, message));
+        render(ctx, status, pages.message(new MessageView(chrome.titled(heading), status.getCode(), heading, message)));
     }
 
     /** A service's reason as a sentence on a page: capitalised, with a full stop. */

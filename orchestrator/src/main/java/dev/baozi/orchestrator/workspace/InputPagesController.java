@@ -250,14 +250,14 @@ public final class InputPagesController {
 
     private void renderNew(Context ctx, HttpStatus status, Template template, String name, String provider,
             List<InputsView.Field> fields, List<String> problems) {
-        ui.render(ctx, status, "inputs.jte", new InputsView(UiSupport.chrome(ctx, "New workspace"), null,
-                template == null ? null : template.name(), workspaces.templates().names(), name, provider, fields, problems));
+        ui.render(ctx, status, ui.pages().inputs(new InputsView(UiSupport.chrome(ctx, "New workspace"), null,
+                template == null ? null : template.name(), workspaces.templates().names(), name, provider, fields, problems)));
     }
 
     private void renderEdit(Context ctx, HttpStatus status, Workspace ws, Template template, List<InputsView.Field> fields,
             List<String> problems) {
-        ui.render(ctx, status, "inputs.jte", new InputsView(UiSupport.chrome(ctx, "Inputs of " + ws.name()), ws.name(),
-                template.name(), List.of(), ws.name(), orEmpty(ws.provider()), fields, problems));
+        ui.render(ctx, status, ui.pages().inputs(new InputsView(UiSupport.chrome(ctx, "Inputs of " + ws.name()), ws.name(),
+                template.name(), List.of(), ws.name(), orEmpty(ws.provider()), fields, problems)));
     }
 
     /** The template named, or a 400 page naming the templates there are (null then). */
