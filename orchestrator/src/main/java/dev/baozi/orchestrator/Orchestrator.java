@@ -9,7 +9,7 @@ import dev.baozi.orchestrator.auth.PasswordHasher;
 import dev.baozi.orchestrator.auth.SessionRepository;
 import dev.baozi.orchestrator.auth.SessionService;
 import dev.baozi.orchestrator.auth.StateTokenRepository;
-import dev.baozi.orchestrator.auth.TokenController;
+import dev.baozi.orchestrator.state.TokenController;
 import dev.baozi.orchestrator.auth.UserController;
 import dev.baozi.orchestrator.auth.UserRepository;
 import dev.baozi.orchestrator.config.BaoziConfig;
@@ -63,19 +63,19 @@ import dev.baozi.orchestrator.state.StateAdminController;
 import dev.baozi.orchestrator.state.StateController;
 import dev.baozi.orchestrator.state.StateRetirement;
 import dev.baozi.orchestrator.state.StateService;
-import dev.baozi.orchestrator.state.WorkspaceName;
-import dev.baozi.orchestrator.ui.AuditPageController;
-import dev.baozi.orchestrator.ui.InputPagesController;
-import dev.baozi.orchestrator.ui.PoolsPageController;
-import dev.baozi.orchestrator.ui.RunPagesController;
-import dev.baozi.orchestrator.ui.SessionController;
-import dev.baozi.orchestrator.ui.UiSupport;
-import dev.baozi.orchestrator.ui.WorkspacePagesController;
-import dev.baozi.orchestrator.web.AccessGuard;
+import dev.baozi.orchestrator.workspace.WorkspaceName;
+import dev.baozi.orchestrator.audit.AuditPageController;
+import dev.baozi.orchestrator.workspace.InputPagesController;
+import dev.baozi.orchestrator.netbox.PoolsPageController;
+import dev.baozi.orchestrator.run.RunPagesController;
+import dev.baozi.orchestrator.auth.SessionController;
+import dev.baozi.orchestrator.web.UiSupport;
+import dev.baozi.orchestrator.run.WorkspacePagesController;
+import dev.baozi.orchestrator.app.AccessGuard;
 import dev.baozi.orchestrator.web.SessionCookies;
 import dev.baozi.ui.Pages;
 import dev.baozi.ui.StaticAssets;
-import dev.baozi.orchestrator.web.BaoziApp;
+import dev.baozi.orchestrator.app.BaoziApp;
 import dev.baozi.orchestrator.workspace.TemplateCatalog;
 import dev.baozi.orchestrator.workspace.WorkspaceController;
 import dev.baozi.orchestrator.workspace.WorkspaceRepository;
@@ -140,14 +140,10 @@ public final class Orchestrator implements AutoCloseable {
         Wiring wiring;
         try {
             wiring = wire(config, database, openbao.client(), clock, selfUrl::get, tofuVersion, cliConfig);
-        } catch (StartupException e) {
+        } catch (RuntimeException e) {
             openbao.close();
             database.close();
             throw e;
-        } catch (IllegalArgumentException e) {
-            openbao.close();
-            database.close();
-            throw new StartupException("dns.base-config: " + e.getMessage(), e);
         }
         if (config.ui().firstAdminPasswordFile().isPresent()) {
             try {
@@ -225,11 +221,11 @@ public final class Orchestrator implements AutoCloseable {
                 : "no provider named '" + name + "' (there are: "
                         + String.join(", ", providers.all().stream().map(p -> p.name()).toList()) + ")";
         var runRepository = new RunRepository(database.dsl());
-        var zones = new ManagedZones(config.dns().zones());
-        Optional<AddressReservations> reservations = config.netbox().url().map(url ->
-                new AddressReservations(NetBoxClient.connect(url, config.netbox().token().orElseThrow(), config.netbox().timeout())));
+        var zones = part("dns.zones", () -> new ManagedZones(config.dns().zones()));
+        Optional<AddressReservations> reservations = config.netbox().url().map(url -> part("netbox.url", () ->
+                new AddressReservations(NetBoxClient.connect(url, config.netbox().token().orElseThrow(), config.netbox().timeout()))));
         Optional<DnsService> dns = config.dns().enabled()
-                ? Optional.of(new DnsService(zones, OctoDnsConfig.load(config.dns().baseConfig()),
+                ? Optional.of(new DnsService(zones, part("dns.base-config", () -> OctoDnsConfig.load(config.dns().baseConfig())),
                         new OctoDnsSync(config.dns().octodnsSync(), config.dns().syncTimeout()), new DnsRecordRepository(database.dsl()),
                         config.dns().powerdnsUrl(), config.dns().powerdnsApiKey(), config.dns().defaultTtl()))
                 : Optional.empty();
@@ -277,7 +273,21 @@ public final class Orchestrator implements AutoCloseable {
         return new Wiring(app, runs, scheduler, executor, sessions, workspaces);
     }
 
-    /** The web UI's pages, rendered with the ui module's compiled templates. */
+    /**
+     * One part of the orchestrator, built from its settings: a value the config loader accepted but
+     * the part refuses (an octoDNS base configuration that does not parse, a NetBox URL OkHttp
+     * cannot use) fails start-up under that part's own setting.
+     */
+    static <T> T part(String setting, Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (StartupException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new StartupException(setting + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Who must agree before a workspace is deleted, and let go after: its runs, its state, its DNS records. */
     private static List<WorkspaceService.Keeper> deletionKeepers(RunRepository runs, StateRetirement state, DnsRecordRepository dns) {
         return List.of(

@@ -9,7 +9,6 @@ import dev.baozi.orchestrator.auth.IssuedToken;
 import dev.baozi.orchestrator.auth.Principal;
 import dev.baozi.orchestrator.auth.TokenAccess;
 import dev.baozi.openbao.KvV2;
-import dev.baozi.orchestrator.state.WorkspaceName;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;

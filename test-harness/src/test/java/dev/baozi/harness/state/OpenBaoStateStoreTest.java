@@ -9,7 +9,7 @@ import dev.baozi.openbao.OpenBaoSession;
 import dev.baozi.orchestrator.state.OpenBaoStateStore;
 import dev.baozi.orchestrator.state.StateFacts;
 import dev.baozi.orchestrator.state.StateStore;
-import dev.baozi.orchestrator.state.WorkspaceName;
+import dev.baozi.orchestrator.workspace.WorkspaceName;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

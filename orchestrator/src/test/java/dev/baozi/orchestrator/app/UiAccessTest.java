@@ -1,8 +1,9 @@
-package dev.baozi.orchestrator.ui;
+package dev.baozi.orchestrator.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baozi.orchestrator.AppOnH2;
+import dev.baozi.orchestrator.web.StrictJsonMapper;
 import dev.baozi.orchestrator.auth.AuthService;
 import dev.baozi.orchestrator.auth.Role;
 import dev.baozi.orchestrator.auth.SessionService;
@@ -10,7 +11,7 @@ import dev.baozi.orchestrator.auth.StateTokenRepository;
 import dev.baozi.orchestrator.auth.UserRepository;
 import dev.baozi.orchestrator.db.Database;
 import dev.baozi.orchestrator.web.Access;
-import dev.baozi.orchestrator.web.BaoziApp;
+import dev.baozi.orchestrator.app.BaoziApp;
 import io.javalin.Javalin;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -223,7 +224,7 @@ class UiAccessTest {
         Browser vera = login("vera");
         var workspaces = new dev.baozi.orchestrator.workspace.WorkspaceRepository(database.dsl());
         var runs = new dev.baozi.orchestrator.run.RunRepository(database.dsl());
-        var ws = workspaces.insert("alpha", "demo-data", BaoziApp.objectMapper().createObjectNode(), "1.12.6", "admin",
+        var ws = workspaces.insert("alpha", "demo-data", StrictJsonMapper.objectMapper().createObjectNode(), "1.12.6", "admin",
                 java.time.OffsetDateTime.now(), null);
         var first = runs.insert(ws.id(), false, "olga", java.time.OffsetDateTime.now());
         runs.transition(first.id(), dev.baozi.orchestrator.run.RunStatus.QUEUED, dev.baozi.orchestrator.run.RunStatus.PLANNING,
@@ -330,14 +331,5 @@ class UiAccessTest {
         assertThat(css.headers().firstValue("Content-Type").orElse("")).startsWith("text/css");
         assertThat(again.statusCode()).isEqualTo(304);
         assertThat(other.statusCode()).isEqualTo(404);
-    }
-
-    @Test
-    void the_next_parameter_of_the_login_form_only_leads_to_this_site() {
-        assertThat(SessionController.safeNext("/runs/3")).isEqualTo("/runs/3");
-        assertThat(SessionController.safeNext("//evil.example/x")).isEqualTo("/workspaces");
-        assertThat(SessionController.safeNext("https://evil.example/")).isEqualTo("/workspaces");
-        assertThat(SessionController.safeNext("/\\evil.example")).isEqualTo("/workspaces");
-        assertThat(SessionController.safeNext(null)).isEqualTo("/workspaces");
     }
 }

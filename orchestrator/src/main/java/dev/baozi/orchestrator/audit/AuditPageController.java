@@ -1,5 +1,6 @@
-package dev.baozi.orchestrator.ui;
+package dev.baozi.orchestrator.audit;
 
+import dev.baozi.orchestrator.web.UiSupport;
 import dev.baozi.orchestrator.audit.AuditEvent;
 import dev.baozi.orchestrator.audit.AuditRepository;
 import dev.baozi.ui.view.AuditView;
@@ -56,8 +57,8 @@ public final class AuditPageController {
         }
         var chrome = UiSupport.chrome(ctx, "Audit log");
         if (!problems.isEmpty()) {
-            ui.render(ctx, HttpStatus.BAD_REQUEST, "audit.jte", new AuditView(chrome.withFlash("Not filtered: "
-                    + String.join("; ", problems) + ".", true), actor, action, target, fromText, toText, List.of(), PAGE, null, null));
+            ui.render(ctx, HttpStatus.BAD_REQUEST, ui.pages().audit(new AuditView(chrome.withFlash("Not filtered: "
+                    + String.join("; ", problems) + ".", true), actor, action, target, fromText, toText, List.of(), PAGE, null, null)));
             return;
         }
         List<AuditEvent> events = audit.search(actor, action, target,
@@ -77,8 +78,8 @@ public final class AuditPageController {
         filters.put("to", toText);
         String older = more ? href(filters, page.getLast().id()) : null;
         String newest = before == null ? null : href(filters, null);
-        ui.render(ctx, HttpStatus.OK, "audit.jte", new AuditView(chrome, actor, action, target, fromText, toText, rows, PAGE,
-                older, newest));
+        ui.render(ctx, HttpStatus.OK, ui.pages().audit(new AuditView(chrome, actor, action, target, fromText, toText, rows, PAGE,
+                older, newest)));
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.baozi.orchestrator.ui;
+package dev.baozi.orchestrator.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
-package dev.baozi.orchestrator.ui;
+package dev.baozi.orchestrator.netbox;
 
+import dev.baozi.orchestrator.web.UiSupport;
 import dev.baozi.orchestrator.netbox.PoolsService;
 import dev.baozi.ui.view.PoolsView;
 import io.javalin.http.Context;
@@ -21,14 +22,15 @@ public final class PoolsPageController {
     public void page(Context ctx) {
         var chrome = UiSupport.chrome(ctx, "Address pools");
         if (pools.isEmpty()) {
-            ui.render(ctx, HttpStatus.OK, "pools.jte", new PoolsView(chrome, List.of(),
-                    "NetBox is not configured (netbox.url), so there are no pools."));
+            ui.render(ctx, HttpStatus.OK, ui.pages().pools(new PoolsView(chrome, List.of(),
+                    "NetBox is not configured (netbox.url), so there are no pools.")));
             return;
         }
         var rows = pools.get().usage().stream().map(p -> new PoolsView.Pool(p.kind(), p.pool(), p.status(), p.description(),
                 p.size() == null ? "too many to count" : Long.toString(p.size()), p.used(), p.percent(),
                 p.holders().stream().map(h -> new PoolsView.Holder(h.address(), h.deployment(), h.dnsName(), h.status())).toList()))
                 .toList();
-        ui.render(ctx, HttpStatus.OK, "pools.jte", new PoolsView(chrome, rows, rows.isEmpty() ? "NetBox has no prefixes or IP ranges yet." : null));
+        ui.render(ctx, HttpStatus.OK, ui.pages().pools(new PoolsView(chrome, rows,
+                rows.isEmpty() ? "NetBox has no prefixes or IP ranges yet." : null)));
     }
 }

@@ -1,4 +1,4 @@
-package dev.baozi.orchestrator.web;
+package dev.baozi.orchestrator.app;
 
 import static io.javalin.apibuilder.ApiBuilder.delete;
 import static io.javalin.apibuilder.ApiBuilder.get;
@@ -8,11 +8,8 @@ import static io.javalin.apibuilder.ApiBuilder.post;
 import static io.javalin.apibuilder.ApiBuilder.put;
 import static io.javalin.apibuilder.ApiBuilder.sse;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.baozi.orchestrator.audit.AuditController;
-import dev.baozi.orchestrator.auth.TokenController;
+import dev.baozi.orchestrator.state.TokenController;
 import dev.baozi.orchestrator.auth.UserController;
 import dev.baozi.orchestrator.provider.ProviderController;
 import dev.baozi.orchestrator.run.RunController;
@@ -21,7 +18,14 @@ import dev.baozi.orchestrator.health.HealthController;
 import dev.baozi.openbao.OpenBaoUnavailableException;
 import dev.baozi.orchestrator.state.StateAdminController;
 import dev.baozi.orchestrator.state.StateController;
+import dev.baozi.orchestrator.web.Access;
+import dev.baozi.orchestrator.web.ErrorBody;
+import dev.baozi.orchestrator.web.OpenApi;
+import dev.baozi.orchestrator.web.PageRefusedException;
+import dev.baozi.orchestrator.web.StrictJsonMapper;
+import dev.baozi.orchestrator.web.UiSupport;
 import io.javalin.Javalin;
+import io.javalin.apibuilder.ApiBuilder;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
@@ -32,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class BaoziApp {
 
     private static final Logger log = LoggerFactory.getLogger(BaoziApp.class);
+    /** The state backend's lock and unlock verbs (OpenTofu's http backend sends them as HTTP methods). */
     static final HandlerType LOCK = HandlerType.findOrCreate("LOCK");
     static final HandlerType UNLOCK = HandlerType.findOrCreate("UNLOCK");
 
@@ -52,16 +57,16 @@ public final class BaoziApp {
 
     /** The web UI's page controllers and what renders their pages. */
     public record UiPages(
-            dev.baozi.orchestrator.ui.SessionController session,
-            dev.baozi.orchestrator.ui.WorkspacePagesController workspaces,
-            dev.baozi.orchestrator.ui.RunPagesController runs,
-            dev.baozi.orchestrator.ui.AuditPageController audit,
-            dev.baozi.orchestrator.ui.PoolsPageController pools,
-            dev.baozi.orchestrator.ui.UiSupport support,
+            dev.baozi.orchestrator.auth.SessionController session,
+            dev.baozi.orchestrator.run.WorkspacePagesController workspaces,
+            dev.baozi.orchestrator.run.RunPagesController runs,
+            dev.baozi.orchestrator.audit.AuditPageController audit,
+            dev.baozi.orchestrator.netbox.PoolsPageController pools,
+            dev.baozi.orchestrator.web.UiSupport support,
             dev.baozi.ui.StaticAssets assets,
-            dev.baozi.orchestrator.ui.InputPagesController inputs) {}
+            dev.baozi.orchestrator.workspace.InputPagesController inputs) {}
 
-    /** Sent with every UI page: no inline script or style, nothing from elsewhere, no framing. */
+    /** Sent with every answer (it matters on pages): no inline script or style, nothing from elsewhere, no framing. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
             + " connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -79,12 +84,6 @@ public final class BaoziApp {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    public static ObjectMapper objectMapper() {
-        return new ObjectMapper()
-                .registerModule(new JavaTimeModule())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    }
-
     /** Every route the last {@link #create} registered. */
     public java.util.List<Route> routes() {
         return java.util.List.copyOf(routes);
@@ -96,7 +95,7 @@ public final class BaoziApp {
             config.jetty.port = port;
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = maxBodyBytes;
-            config.jsonMapper(new StrictJsonMapper(objectMapper()));
+            config.jsonMapper(new StrictJsonMapper(StrictJsonMapper.objectMapper()));
 
             config.concurrency.useVirtualThreads = true;
             config.events.handlerAdded(info -> {
@@ -116,6 +115,8 @@ public final class BaoziApp {
                     get(c.state()::get, Access.STATE_READ);
                     post(c.state()::post, Access.STATE_WRITE);
                     delete(c.state()::delete, Access.STATE_WRITE);
+                    route(LOCK, c.state()::lock, Access.STATE_WRITE);
+                    route(UNLOCK, c.state()::unlock, Access.STATE_WRITE);
                 });
 
                 get("/api/v1/openapi.json", OpenApi::serve, Access.PUBLIC);
@@ -196,16 +197,7 @@ public final class BaoziApp {
                 get("/audit", ui.audit()::page, Access.ADMIN, Access.BROWSER);
                 get("/pools", ui.pools()::page, Access.VIEWER, Access.BROWSER);
             });
-            config.routes.after(ctx -> {
-                if (ctx.routeRoles().contains(Access.BROWSER)) {
-                    ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-                            .header("X-Content-Type-Options", "nosniff")
-                            .header("Referrer-Policy", "same-origin");
-                }
-            });
             config.routes.exception(PageRefusedException.class, (e, ctx) -> page(ctx, e.status(), e.heading(), e.getMessage()));
-            config.routes.addHttpHandler(LOCK, "/state/{workspace}", c.state()::lock, Access.STATE_WRITE);
-            config.routes.addHttpHandler(UNLOCK, "/state/{workspace}", c.state()::unlock, Access.STATE_WRITE);
 
             config.routes.exception(HttpResponseException.class, (e, ctx) -> {
                 if (ctx.routeRoles().contains(Access.BROWSER)) {
@@ -241,14 +233,22 @@ public final class BaoziApp {
         });
     }
 
+    /** A route of a method the API builder has no verb for (LOCK, UNLOCK), at the current path. */
+    private static void route(HandlerType method, io.javalin.http.Handler handler, io.javalin.security.RouteRole... roles) {
+        ApiBuilder.staticInstance().addHttpHandler(method, ApiBuilder.prefixPath(""), handler, roles);
+    }
+
     /**
-     * On every answer, before anything else runs (so refusals and errors carry them too): no MIME
-     * sniffing; no caching, since answers carry tokens, secrets, states or pages (static files
-     * override it); and HSTS when the request came over HTTPS (directly or, per
-     * {@code X-Forwarded-Proto}, through a proxy: browsers ignore it over plain HTTP anyway).
+     * The security headers, all set here, on every answer, before anything else runs (so refusals,
+     * errors and 404s carry them too): no MIME sniffing; no caching, since answers carry tokens,
+     * secrets, states or pages (static files override it with their ETag); the pages' content
+     * security policy and referrer policy (harmless on JSON); and HSTS when the request came over
+     * HTTPS (directly or, per {@code X-Forwarded-Proto}, through a proxy: browsers ignore it over
+     * plain HTTP anyway).
      */
     static void securityHeaders(io.javalin.http.Context ctx) {
-        ctx.header("X-Content-Type-Options", "nosniff").header("Cache-Control", "no-store");
+        ctx.header("X-Content-Type-Options", "nosniff").header("Cache-Control", "no-store")
+                .header("Content-Security-Policy", CONTENT_SECURITY_POLICY).header("Referrer-Policy", "same-origin");
         String forwarded = ctx.header("X-Forwarded-Proto");
         boolean https = "https".equalsIgnoreCase(ctx.scheme())
                 || (forwarded != null && forwarded.split(",")[0].strip().equalsIgnoreCase("https"));
@@ -283,12 +283,7 @@ public final class BaoziApp {
 
     /** A UI error page: with the session's chrome when there is a session, else the anonymous one. */
     private void page(io.javalin.http.Context ctx, HttpStatus status, String heading, String message) {
-        dev.baozi.orchestrator.auth.UiSession s = ctx.attribute(Requests.UI_SESSION);
-        dev.baozi.ui.view.Chrome chrome = s == null ? dev.baozi.ui.view.Chrome.anonymous(heading)
-                : new dev.baozi.ui.view.Chrome(heading, s.userName(), s.role().wire(),
-                        s.role() == dev.baozi.orchestrator.auth.Role.ADMIN, s.csrfToken(), null, false);
-        c.ui().support().message(ctx, status, chrome, heading, message);
-        ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY).header("X-Content-Type-Options", "nosniff");
+        c.ui().support().message(ctx, status, UiSupport.errorChrome(ctx, heading), heading, message);
     }
 
     /** A static file of the UI, with an ETag; anything not in the list is 404. */
@@ -298,7 +293,7 @@ public final class BaoziApp {
             ctx.status(HttpStatus.NOT_FOUND).json(new ErrorBody("no static file " + ctx.pathParam("name")));
             return;
         }
-        ctx.header("ETag", asset.get().etag()).header("Cache-Control", "no-cache").header("X-Content-Type-Options", "nosniff");
+        ctx.header("ETag", asset.get().etag()).header("Cache-Control", "no-cache");
         if (asset.get().etag().equals(ctx.header("If-None-Match"))) {
             ctx.status(HttpStatus.NOT_MODIFIED);
             return;

@@ -1,14 +1,16 @@
-package dev.baozi.orchestrator.web;
+package dev.baozi.orchestrator.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baozi.orchestrator.AppOnH2;
+import dev.baozi.orchestrator.web.StrictJsonMapper;
 import dev.baozi.orchestrator.auth.AuthService;
 import dev.baozi.orchestrator.auth.Principal;
 import dev.baozi.orchestrator.auth.StateTokenRepository;
 import dev.baozi.orchestrator.auth.TokenAccess;
 import dev.baozi.orchestrator.db.Database;
+import dev.baozi.orchestrator.web.Access;
 import dev.baozi.orchestrator.auth.Role;
 import dev.baozi.orchestrator.auth.UserRepository;
 import io.javalin.Javalin;
@@ -94,12 +96,12 @@ class BaoziAppTest {
     }
 
     private static JsonNode json(String body) throws Exception {
-        return BaoziApp.objectMapper().readTree(body);
+        return StrictJsonMapper.objectMapper().readTree(body);
     }
 
     private void existingWorkspace(String name) {
         new dev.baozi.orchestrator.workspace.WorkspaceRepository(database.dsl()).insert(name, "demo-data",
-                BaoziApp.objectMapper().createObjectNode(), "1.12.6", "test", java.time.OffsetDateTime.now(), null);
+                StrictJsonMapper.objectMapper().createObjectNode(), "1.12.6", "test", java.time.OffsetDateTime.now(), null);
     }
 
     @Test
@@ -199,6 +201,14 @@ class BaoziAppTest {
     }
 
     @Test
+    void lock_and_unlock_are_routes_of_the_table_with_the_state_write_rule() {
+        for (String method : List.of("LOCK", "UNLOCK")) {
+            assertThat(baozi.routes()).as(method).filteredOn(r -> r.method().equals(method))
+                    .containsExactly(new BaoziApp.Route(method, "/state/{workspace}", java.util.Set.of(Access.STATE_WRITE)));
+        }
+    }
+
+    @Test
     void every_route_declares_an_access_rule_and_every_non_public_route_refuses_anonymous_callers() throws Exception {
         List<BaoziApp.Route> routes = baozi.routes();
         assertThat(routes).hasSizeGreaterThan(25);
@@ -241,7 +251,7 @@ class BaoziAppTest {
 
     @Test
     void the_openapi_document_describes_every_route_and_only_those() throws Exception {
-        JsonNode doc = BaoziApp.objectMapper().readTree(send("GET", "/api/v1/openapi.json", null).body());
+        JsonNode doc = StrictJsonMapper.objectMapper().readTree(send("GET", "/api/v1/openapi.json", null).body());
         var documented = new java.util.TreeSet<String>();
         doc.path("paths").fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(m -> {
             if (!m.equals("parameters")) {

@@ -1,5 +1,7 @@
-package dev.baozi.orchestrator.ui;
+package dev.baozi.orchestrator.run;
 
+import dev.baozi.orchestrator.web.UiSupport;
+import dev.baozi.orchestrator.auth.Caller;
 import dev.baozi.orchestrator.auth.Principal;
 import dev.baozi.orchestrator.auth.Role;
 import dev.baozi.orchestrator.run.LogLine;
@@ -7,7 +9,6 @@ import dev.baozi.orchestrator.run.PlanSummary;
 import dev.baozi.orchestrator.run.Run;
 import dev.baozi.orchestrator.run.RunService;
 import dev.baozi.orchestrator.run.RunStatus;
-import dev.baozi.orchestrator.web.Requests;
 import dev.baozi.orchestrator.workspace.Workspace;
 import dev.baozi.orchestrator.workspace.WorkspaceService;
 import dev.baozi.ui.view.Chrome;
@@ -49,7 +50,7 @@ public final class RunPagesController {
         if (run == null) {
             return;
         }
-        Principal who = Requests.principal(ctx);
+        Principal who = Caller.principal(ctx);
         String comment = ctx.formParam("comment") == null ? "" : ctx.formParam("comment").strip();
         String decision = ctx.formParam("decision");
         RunService.Decision outcome;
@@ -73,7 +74,7 @@ public final class RunPagesController {
     public void cancel(Context ctx) {
         Run run = run(ctx);
         if (run != null) {
-            respond(ctx, run, runs.cancel(run.id(), Requests.principal(ctx), false), "canceled");
+            respond(ctx, run, runs.cancel(run.id(), Caller.principal(ctx), false), "canceled");
         }
     }
 
@@ -85,8 +86,8 @@ public final class RunPagesController {
             case RunService.Decision.NotFound n -> ui.message(ctx, HttpStatus.NOT_FOUND, chrome, "No such run",
                     "There is no run " + n.id() + ".");
             case RunService.Decision.WrongState w -> render(ctx, HttpStatus.CONFLICT, w.run(),
-                    chrome.withFlash(sentence(w.reason()), true), comment);
-            case RunService.Decision.Forbidden f -> render(ctx, HttpStatus.FORBIDDEN, run, chrome.withFlash(sentence(f.reason()), true),
+                    chrome.withFlash(UiSupport.sentence(w.reason()), true), comment);
+            case RunService.Decision.Forbidden f -> render(ctx, HttpStatus.FORBIDDEN, run, chrome.withFlash(UiSupport.sentence(f.reason()), true),
                     comment);
             case RunService.Decision.NeedsConfirmation c -> render(ctx, HttpStatus.CONFLICT, c.run(), chrome.withFlash(
                     c.reason().contains("force_dns")
@@ -106,10 +107,10 @@ public final class RunPagesController {
         RunView.Plan plan = run.summary() == null ? null : runs.plan(run.id()).map(PlanPresenter::present).orElse(null);
         List<LogLine> lines = runs.logs(run.id(), 0);
         boolean planned = run.status() == RunStatus.PLANNED;
-        boolean approver = UiSupport.has(ctx, Role.APPROVER);
-        String whyNot = approver ? runs.mayNotApprove(run, Requests.principal(ctx)).map(RunPagesController::sentence).orElse(null)
+        boolean approver = Caller.has(ctx, Role.APPROVER);
+        String whyNot = approver ? runs.mayNotApprove(run, Caller.principal(ctx)).map(UiSupport::sentence).orElse(null)
                 : null;
-        ui.render(ctx, status, "run.jte", new RunView(chrome, run.id(), run.workspace(), status(run.status()),
+        ui.render(ctx, status, ui.pages().run(new RunView(chrome, run.id(), run.workspace(), status(run.status()),
                 run.destroy(), run.replace() == null ? List.of() : run.replace(), run.queuedBy(), UiSupport.when(run.queuedAt()),
                 UiSupport.when(run.startedAt()), UiSupport.when(run.finishedAt()), ws.map(Workspace::template).orElse("?"),
                 ws.map(w -> WorkspacePagesController.inputs(workspaces.maskedInputs(w), workspaces.template(w))).orElse(List.of()),
@@ -122,18 +123,12 @@ public final class RunPagesController {
                 planned && approver && whyNot == null,
                 planned ? whyNot : null,
                 planned && approver,
-                CANCELABLE.contains(run.status()) && UiSupport.has(ctx, Role.OPERATOR),
+                CANCELABLE.contains(run.status()) && Caller.has(ctx, Role.OPERATOR),
                 planned,
                 comment,
                 decision(run),
                 run.error(),
-                runs.waiting(run).map(RunPagesController::sentence).orElse(null)));
-    }
-
-    /** A service's reason as a sentence on a page: capitalised, with a full stop. */
-    static String sentence(String reason) {
-        String s = reason.isEmpty() ? reason : Character.toUpperCase(reason.charAt(0)) + reason.substring(1);
-        return s.endsWith(".") ? s : s + ".";
+                runs.waiting(run).map(UiSupport::sentence).orElse(null))));
     }
 
     private static RunView.Decision decision(Run run) {

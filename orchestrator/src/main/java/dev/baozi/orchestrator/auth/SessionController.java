@@ -1,11 +1,11 @@
-package dev.baozi.orchestrator.ui;
+package dev.baozi.orchestrator.auth;
 
+import dev.baozi.orchestrator.web.UiSupport;
 import dev.baozi.orchestrator.auth.LoginOutcome;
 import dev.baozi.orchestrator.auth.PasswordChange;
 import dev.baozi.orchestrator.auth.SessionService;
 import dev.baozi.orchestrator.auth.Tokens;
 import dev.baozi.orchestrator.auth.UiSession;
-import dev.baozi.orchestrator.web.Requests;
 import dev.baozi.orchestrator.web.SessionCookies;
 import dev.baozi.ui.view.Chrome;
 import dev.baozi.ui.view.LoginView;
@@ -75,20 +75,20 @@ public final class SessionController {
     }
 
     public void passwordForm(Context ctx) {
-        UiSession s = Requests.session(ctx);
-        ui.render(ctx, HttpStatus.OK, "password.jte", new PasswordView(UiSupport.chrome(ctx, "Change your password"),
-                s.mustChangePassword(), null));
+        UiSession s = Caller.session(ctx);
+        ui.render(ctx, HttpStatus.OK, ui.pages().password(new PasswordView(UiSupport.chrome(ctx, "Change your password"),
+                s.mustChangePassword(), null)));
     }
 
     public void changePassword(Context ctx) {
-        UiSession s = Requests.session(ctx);
+        UiSession s = Caller.session(ctx);
         String current = ctx.formParam("current") == null ? "" : ctx.formParam("current");
         String next = ctx.formParam("next") == null ? "" : ctx.formParam("next");
         String repeat = ctx.formParam("repeat") == null ? "" : ctx.formParam("repeat");
         Chrome chrome = UiSupport.chrome(ctx, "Change your password");
         if (!next.equals(repeat)) {
-            ui.render(ctx, HttpStatus.BAD_REQUEST, "password.jte", new PasswordView(chrome, s.mustChangePassword(),
-                    "The two new passwords differ."));
+            ui.render(ctx, HttpStatus.BAD_REQUEST, ui.pages().password(new PasswordView(chrome, s.mustChangePassword(),
+                    "The two new passwords differ.")));
             return;
         }
         switch (sessions.changePassword(s, current, next)) {
@@ -96,16 +96,16 @@ public final class SessionController {
                 cookies.setSession(ctx, changed.newCookieValue());
                 ctx.redirect("/workspaces?done=password", HttpStatus.SEE_OTHER);
             }
-            case PasswordChange.Refused r -> ui.render(ctx, HttpStatus.BAD_REQUEST, "password.jte",
-                    new PasswordView(chrome, s.mustChangePassword(), r.reason()));
+            case PasswordChange.Refused r -> ui.render(ctx, HttpStatus.BAD_REQUEST,
+                    ui.pages().password(new PasswordView(chrome, s.mustChangePassword(), r.reason())));
         }
     }
 
     private void showLogin(Context ctx, HttpStatus status, String next, String name, String error) {
         String nonce = Tokens.generate("");
         cookies.setLoginNonce(ctx, nonce);
-        ui.render(ctx, status, "login.jte", new LoginView(Chrome.anonymous("Log in"), nonce,
-                next == null ? "" : next, name, error));
+        ui.render(ctx, status, ui.pages().login(new LoginView(Chrome.anonymous("Log in"), nonce,
+                next == null ? "" : next, name, error)));
     }
 
     /** Where to go after logging in: a path on this site only, never another host. */

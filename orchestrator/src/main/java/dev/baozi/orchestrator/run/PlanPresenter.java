@@ -1,4 +1,4 @@
-package dev.baozi.orchestrator.ui;
+package dev.baozi.orchestrator.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baozi.orchestrator.run.PlanJson;

@@ -1,8 +1,11 @@
-package dev.baozi.orchestrator.auth;
+package dev.baozi.orchestrator.state;
 
+import dev.baozi.orchestrator.auth.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.baozi.orchestrator.state.WorkspaceName;
-import dev.baozi.orchestrator.web.Requests;
+import dev.baozi.orchestrator.auth.AuthService;
+import dev.baozi.orchestrator.auth.IssuedToken;
+import dev.baozi.orchestrator.auth.TokenAccess;
+import dev.baozi.orchestrator.workspace.WorkspaceName;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -35,7 +38,7 @@ public final class TokenController {
      * would let state be planted that a workspace of that name created later would inherit.
      */
     public void create(Context ctx) {
-        WorkspaceName ws = Requests.workspace(ctx);
+        WorkspaceName ws = WorkspaceName.fromPath(ctx);
         if (!workspaces.exists(ws.value())) {
             throw new NotFoundResponse("no workspace named " + ws + "; state tokens are issued for existing workspaces only");
         }
@@ -50,7 +53,7 @@ public final class TokenController {
         } catch (IllegalArgumentException e) {
             throw new BadRequestResponse(e.getMessage());
         }
-        IssuedToken issued = auth.issueStateToken(ws.value(), name, access, Requests.principal(ctx));
+        IssuedToken issued = auth.issueStateToken(ws.value(), name, access, Caller.principal(ctx));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("id", issued.record().id());
         answer.put("workspace", ws.value());
@@ -62,11 +65,11 @@ public final class TokenController {
     }
 
     public void list(Context ctx) {
-        ctx.json(Map.of("tokens", auth.tokens().forWorkspace(Requests.workspace(ctx).value())));
+        ctx.json(Map.of("tokens", auth.tokens().forWorkspace(WorkspaceName.fromPath(ctx).value())));
     }
 
     public void revoke(Context ctx) {
-        WorkspaceName ws = Requests.workspace(ctx);
+        WorkspaceName ws = WorkspaceName.fromPath(ctx);
         long id;
         try {
             id = Long.parseLong(ctx.pathParam("id"));

@@ -1,9 +1,10 @@
-package dev.baozi.orchestrator.web;
+package dev.baozi.orchestrator.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baozi.orchestrator.AppOnH2;
+import dev.baozi.orchestrator.web.StrictJsonMapper;
 import dev.baozi.orchestrator.audit.AuditRepository;
 import dev.baozi.orchestrator.auth.AuthService;
 import dev.baozi.orchestrator.auth.Principal;
@@ -87,11 +88,11 @@ class InputRobustnessTest {
     }
 
     private static String error(HttpResponse<String> response) throws Exception {
-        return BaoziApp.objectMapper().readTree(response.body()).path("error").asText();
+        return StrictJsonMapper.objectMapper().readTree(response.body()).path("error").asText();
     }
 
     private void workspace(String name) {
-        new WorkspaceRepository(database.dsl()).insert(name, "demo-data", BaoziApp.objectMapper().createObjectNode(), "1.12.6",
+        new WorkspaceRepository(database.dsl()).insert(name, "demo-data", StrictJsonMapper.objectMapper().createObjectNode(), "1.12.6",
                 "test", OffsetDateTime.now(), null);
     }
 
@@ -253,12 +254,15 @@ class InputRobustnessTest {
     }
 
     @Test
-    void every_answer_says_nosniff_and_no_store_even_a_refusal_or_a_404() throws Exception {
+    void every_answer_carries_the_security_headers_even_a_refusal_or_a_404() throws Exception {
         for (var response : new HttpResponse<?>[] {send("GET", "/healthz", null, null), send("GET", "/state/alpha", null, null),
                 send("GET", "/api/v1/workspaces", "Bearer nope", null), send("GET", "/no/such/page", null, null),
-                admin("GET", "/api/v1/workspaces", null)}) {
+                admin("GET", "/api/v1/workspaces", null), send("POST", "/logout", null, null)}) {
             assertThat(response.headers().firstValue("X-Content-Type-Options")).as(response.uri().toString()).hasValue("nosniff");
             assertThat(response.headers().firstValue("Cache-Control")).as(response.uri().toString()).hasValue("no-store");
+            assertThat(response.headers().firstValue("Content-Security-Policy")).as(response.uri().toString())
+                    .hasValue(BaoziApp.CONTENT_SECURITY_POLICY);
+            assertThat(response.headers().firstValue("Referrer-Policy")).as(response.uri().toString()).hasValue("same-origin");
             assertThat(response.headers().firstValue("Strict-Transport-Security")).isEmpty();
         }
     }

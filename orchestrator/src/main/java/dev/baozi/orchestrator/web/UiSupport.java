@@ -1,8 +1,5 @@
-package dev.baozi.orchestrator.ui;
+package dev.baozi.orchestrator.web;
 
-import dev.baozi.orchestrator.auth.Role;
-import dev.baozi.orchestrator.auth.UiSession;
-import dev.baozi.orchestrator.web.Requests;
 import dev.baozi.ui.Pages;
 import dev.baozi.ui.view.Chrome;
 import dev.baozi.ui.view.MessageView;
@@ -30,26 +27,54 @@ public final class UiSupport {
             Map.entry("rolledback", "Rolled back: the old content is now the newest version."),
             Map.entry("password", "Your password was changed."));
 
+    private static final String PAGE_USER = "baozi.page-user";
+
     private final Pages pages;
 
     public UiSupport(Pages pages) {
         this.pages = pages;
     }
 
-    public void render(Context ctx, HttpStatus status, String template, Object view) {
-        ctx.status(status).html(pages.render(template, view));
+    /** What renders the pages: one typed method per page. */
+    public Pages pages() {
+        return pages;
+    }
+
+    /** Answers with a page {@link #pages()} rendered. */
+    public void render(Context ctx, HttpStatus status, String html) {
+        ctx.status(status).html(html);
+    }
+
+    /** Records who the pages of this request are for (the access guard does, once it found the session). */
+    public static void identify(Context ctx, PageUser user) {
+        ctx.attribute(PAGE_USER, user);
     }
 
     /** The chrome of a page for the logged-in session, with the flash a redirect asked for. */
     public static Chrome chrome(Context ctx, String title) {
-        UiSession s = Requests.session(ctx);
+        PageUser u = ctx.attribute(PAGE_USER);
+        if (u == null) {
+            throw new IllegalStateException("no session on a UI route that needs one");
+        }
         String done = ctx.queryParam("done");
         String flash = done == null ? null : DONE.get(done);
-        return new Chrome(title, s.userName(), s.role().wire(), s.role() == Role.ADMIN, s.csrfToken(), flash, false);
+        return new Chrome(title, u.name(), u.role(), u.admin(), u.csrfToken(), flash, false);
+    }
+
+    /** The chrome of an error page: the session's when the request has one, else the anonymous one. */
+    public static Chrome errorChrome(Context ctx, String title) {
+        PageUser u = ctx.attribute(PAGE_USER);
+        return u == null ? Chrome.anonymous(title) : new Chrome(title, u.name(), u.role(), u.admin(), u.csrfToken(), null, false);
     }
 
     public void message(Context ctx, HttpStatus status, Chrome chrome, String heading, String message) {
-        render(ctx, status, "message.jte", new MessageView(chrome.titled(heading), status.getCode(), heading, message));
+        render(ctx, status, pages.message(new MessageView(chrome.titled(heading), status.getCode(), heading, message)));
+    }
+
+    /** A service's reason as a sentence on a page: capitalised, with a full stop. */
+    public static String sentence(String reason) {
+        String s = reason.isEmpty() ? reason : Character.toUpperCase(reason.charAt(0)) + reason.substring(1);
+        return s.endsWith(".") ? s : s + ".";
     }
 
     public static String when(OffsetDateTime at) {
@@ -58,9 +83,5 @@ public final class UiSupport {
 
     public static String when(java.time.Instant at) {
         return at == null ? null : WHEN.format(at.atOffset(ZoneOffset.UTC));
-    }
-
-    public static boolean has(Context ctx, Role needed) {
-        return Requests.session(ctx).role().includes(needed);
     }
 }

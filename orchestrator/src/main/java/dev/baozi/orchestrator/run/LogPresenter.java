@@ -1,4 +1,4 @@
-package dev.baozi.orchestrator.ui;
+package dev.baozi.orchestrator.run;
 
 import dev.baozi.orchestrator.run.LogLine;
 import dev.baozi.ui.view.RunView;

@@ -1,4 +1,4 @@
-package dev.baozi.orchestrator.web;
+package dev.baozi.orchestrator.app;
 
 import dev.baozi.orchestrator.audit.AuditRepository;
 import java.time.Clock;

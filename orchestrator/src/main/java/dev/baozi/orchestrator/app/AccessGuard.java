@@ -1,13 +1,20 @@
-package dev.baozi.orchestrator.web;
+package dev.baozi.orchestrator.app;
 
+import dev.baozi.orchestrator.workspace.WorkspaceName;
 import dev.baozi.orchestrator.audit.AuditRepository;
 import dev.baozi.orchestrator.auth.AuthService;
+import dev.baozi.orchestrator.auth.Caller;
 import dev.baozi.orchestrator.auth.Principal;
 import dev.baozi.orchestrator.auth.Role;
 import dev.baozi.orchestrator.auth.SessionService;
 import dev.baozi.orchestrator.auth.TokenAccess;
 import dev.baozi.orchestrator.auth.Tokens;
 import dev.baozi.orchestrator.auth.UiSession;
+import dev.baozi.orchestrator.web.Access;
+import dev.baozi.orchestrator.web.PageRefusedException;
+import dev.baozi.orchestrator.web.PageUser;
+import dev.baozi.orchestrator.web.SessionCookies;
+import dev.baozi.orchestrator.web.UiSupport;
 import io.javalin.http.HttpStatus;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +68,7 @@ public final class AccessGuard implements Handler {
             return;
         }
         boolean stateRoute = roles.contains(Access.STATE_READ) || roles.contains(Access.STATE_WRITE);
-        String workspace = ctx.pathParamMap().containsKey("workspace") ? Requests.workspace(ctx).value() : null;
+        String workspace = ctx.pathParamMap().containsKey("workspace") ? WorkspaceName.fromPath(ctx).value() : null;
         Optional<Principal> caller = authenticate(ctx);
         if (caller.isEmpty()) {
             if (stateRoute) {
@@ -81,7 +88,7 @@ public final class AccessGuard implements Handler {
             refuse(ctx, stateRoute, principal.name(), workspace, "403");
             throw new ForbiddenResponse(refusal);
         }
-        ctx.attribute(Requests.PRINCIPAL, principal);
+        Caller.identify(ctx, principal);
     }
 
     /**
@@ -89,7 +96,6 @@ public final class AccessGuard implements Handler {
      * password page first; a missing or wrong CSRF token → 403; then the route's role.
      */
     private void browser(Context ctx, Set<RouteRole> roles) {
-        ctx.header("Cache-Control", "no-store");
         String cookie = cookies.session(ctx);
         Optional<UiSession> session = cookie == null ? Optional.empty() : sessions.find(cookie);
         if (session.isEmpty()) {
@@ -107,8 +113,8 @@ public final class AccessGuard implements Handler {
         }
         UiSession s = session.get();
         Principal principal = new Principal.User(s.userId(), s.userName(), s.role());
-        ctx.attribute(Requests.PRINCIPAL, principal);
-        ctx.attribute(Requests.UI_SESSION, s);
+        Caller.identify(ctx, principal, s);
+        UiSupport.identify(ctx, new PageUser(s.userName(), s.role().wire(), s.role() == Role.ADMIN, s.csrfToken()));
         boolean changes = !ctx.method().name().equals("GET") && !ctx.method().name().equals("HEAD");
         if (changes) {
             String sent = ctx.formParam("_csrf");

@@ -1,12 +1,10 @@
-package dev.baozi.orchestrator.ui;
+package dev.baozi.orchestrator.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.baozi.orchestrator.run.Run;
-import dev.baozi.orchestrator.run.RunStatus;
 import dev.baozi.orchestrator.state.StateVersion;
 import dev.baozi.orchestrator.workspace.Template;
 import dev.baozi.orchestrator.workspace.TemplateVariable;
@@ -18,18 +16,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The pure parts of the pages: status vocabulary, inputs form reading, run of a state version, audit outcomes. */
+/** The pure parts of the run and workspace pages: status vocabulary, run of a state version, masked files. */
 class PagePartsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,73 +56,6 @@ class PagePartsTest {
                 List.of(), Map.of(), Map.of(), Optional.empty(), Set.of("netbox_token"), Optional.empty(), "sha");
     }
 
-    private static Map<String, String> form(String... pairs) {
-        Map<String, String> form = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            form.put(pairs[i], pairs[i + 1]);
-        }
-        return form;
-    }
-
-    @Test
-    void the_inputs_form_reads_each_field_by_its_variables_type() {
-        var parsed = InputPagesController.parse(template(), form("names", "[\"a\", \"b\"]", "greeting", "hi", "count", "2.5",
-                "enabled", "false", "secret_note", "s3cret"), false);
-
-        assertThat(parsed.errors()).isEmpty();
-        assertThat(parsed.values().toString())
-                .isEqualTo("{\"names\":[\"a\",\"b\"],\"greeting\":\"hi\",\"count\":2.5,\"enabled\":false,\"secret_note\":\"s3cret\"}");
-    }
-
-    @Test
-    void a_field_that_cannot_be_read_is_an_error_beside_it_and_a_secrets_text_is_never_quoted_back() {
-        var parsed = InputPagesController.parse(template(), form("names", "[\"a\", ", "count", "two", "enabled", "yes",
-                "secret_map", "{\"k\": s3cret-canary"), false);
-
-        assertThat(parsed.errors()).containsOnlyKeys("names", "count", "enabled", "secret_map");
-        assertThat(parsed.errors().get("count")).isEqualTo("must be a number, not 'two'");
-        assertThat(parsed.errors().get("names")).startsWith("must be JSON of type list(string)");
-        assertThat(String.join(" ", parsed.errors().values())).doesNotContain("s3cret-canary");
-    }
-
-    @Test
-    void editing_a_blank_field_resets_it_to_the_default_but_a_blank_secret_keeps_its_value() {
-        var parsed = InputPagesController.parse(template(), form("greeting", "", "secret_note", "", "names", "[]"), true);
-
-        assertThat(parsed.values().has("greeting")).isTrue();
-        assertThat(parsed.values().get("greeting").isNull()).isTrue();
-        assertThat(parsed.values().has("secret_note")).isFalse();
-        assertThat(parsed.values().has("secret_map")).isFalse();
-        assertThat(parsed.values().has("netbox_token")).as("a supplied variable is no field").isFalse();
-    }
-
-    @Test
-    void the_services_problems_go_beside_the_fields_they_name_and_the_rest_above_the_form() {
-        Map<String, String> errors = new HashMap<>();
-        List<String> general = new ArrayList<>();
-
-        InputPagesController.assign(List.of("variable names: required by template demo and missing",
-                "variable count: must be number, got string", "name: workspace names are 1 to 63 characters",
-                "provider: no providers are configured"), template(), errors, general);
-
-        assertThat(errors).containsEntry("names", "required by template demo and missing")
-                .containsEntry("count", "must be number, got string");
-        assertThat(general).containsExactly("Name: workspace names are 1 to 63 characters.", "Provider: no providers are configured.");
-    }
-
-    @Test
-    void a_sensitive_fields_current_value_is_never_put_in_the_form() throws Exception {
-        var fields = InputPagesController.fields(template(), JSON.readTree("{\"secret_note\": \"s3cret\", \"greeting\": \"hi\"}"),
-                null, Map.of());
-
-        var secret = fields.stream().filter(f -> f.name().equals("secret_note")).findFirst().orElseThrow();
-        assertThat(secret.value()).isEmpty();
-        assertThat(secret.isSet()).isTrue();
-        assertThat(secret.defaultText()).isEqualTo("(sensitive)");
-        assertThat(fields.stream().filter(f -> f.name().equals("greeting")).findFirst().orElseThrow().value()).isEqualTo("hi");
-        assertThat(fields).extracting(f -> f.name()).doesNotContain("netbox_token");
-    }
-
     private static Run run(long id, OffsetDateTime started, OffsetDateTime finished) {
         return new Run(id, 1, "shop", RunStatus.APPLIED, false, List.of(), "user:olga", started, started, finished, null, null,
                 null, null, null, null, null, null, null, null, null, null);
@@ -153,18 +80,6 @@ class PagePartsTest {
         assertThat(WorkspacePagesController.runOf(version("state-token:shop/laptop", at(15)), "shop", runs))
                 .as("someone else's write during a run").isNull();
         assertThat(WorkspacePagesController.runOf(version(runs_, at(15)), "other", runs)).isNull();
-    }
-
-    @Test
-    void audit_outcomes_read_as_one_vocabulary_whatever_was_recorded() {
-        assertThat(Arrays.asList("200", "201", "204", "ok").stream().map(AuditPageController::outcome).distinct())
-                .containsExactly("succeeded");
-        assertThat(Arrays.asList("403", "401", "refused").stream().map(AuditPageController::outcome).distinct())
-                .containsExactly("refused");
-        assertThat(Arrays.asList("409", "422", "404").stream().map(AuditPageController::outcome).distinct())
-                .containsExactly("rejected");
-        assertThat(Arrays.asList("502", "errored").stream().map(AuditPageController::outcome).distinct())
-                .containsExactly("failed");
     }
 
     @Test

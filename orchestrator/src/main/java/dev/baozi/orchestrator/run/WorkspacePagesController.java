@@ -1,5 +1,7 @@
-package dev.baozi.orchestrator.ui;
+package dev.baozi.orchestrator.run;
 
+import dev.baozi.orchestrator.web.UiSupport;
+import dev.baozi.orchestrator.auth.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baozi.orchestrator.auth.Principal;
@@ -14,8 +16,7 @@ import dev.baozi.orchestrator.state.StateVersion;
 import dev.baozi.orchestrator.state.StoredState;
 import dev.baozi.orchestrator.state.UnlockOutcome;
 import dev.baozi.orchestrator.state.UpdateOutcome;
-import dev.baozi.orchestrator.state.WorkspaceName;
-import dev.baozi.orchestrator.web.Requests;
+import dev.baozi.orchestrator.workspace.WorkspaceName;
 import dev.baozi.orchestrator.workspace.Template;
 import dev.baozi.orchestrator.workspace.Workspace;
 import dev.baozi.orchestrator.workspace.WorkspaceService;
@@ -69,8 +70,8 @@ public final class WorkspacePagesController {
                     last.map(r -> RunPagesController.status(r.status())).orElse(null),
                     last.map(r -> UiSupport.when(r.queuedAt())).orElse(null), lock == null ? null : lock.info().who(), "not checked"));
         }
-        ui.render(ctx, HttpStatus.OK, "workspaces.jte", new WorkspacesView(UiSupport.chrome(ctx, "Workspaces"), filter, rows,
-                all.size(), UiSupport.has(ctx, Role.OPERATOR)));
+        ui.render(ctx, HttpStatus.OK, ui.pages().workspaces(new WorkspacesView(UiSupport.chrome(ctx, "Workspaces"), filter, rows,
+                all.size(), Caller.has(ctx, Role.OPERATOR))));
     }
 
     public void show(Context ctx) {
@@ -78,8 +79,8 @@ public final class WorkspacePagesController {
         if (ws == null) {
             return;
         }
-        Principal who = Requests.principal(ctx);
-        boolean admin = UiSupport.has(ctx, Role.ADMIN);
+        Principal who = Caller.principal(ctx);
+        boolean admin = Caller.has(ctx, Role.ADMIN);
         WorkspaceName name = new WorkspaceName(ws.name());
         Optional<Template> template = workspaces.template(ws);
 
@@ -122,9 +123,9 @@ public final class WorkspacePagesController {
         if (admin && ctx.queryParam("from") != null && diff == null) {
             chrome = chrome.withFlash("Those two versions cannot be compared: one is not retained, or a state is encrypted.", true);
         }
-        ui.render(ctx, HttpStatus.OK, "workspace.jte", new WorkspaceView(chrome, ws.name(), ws.template(), ws.tofuVersion(),
-                ws.createdBy(), UiSupport.when(ws.createdAt()), inputs(workspaces.maskedInputs(ws), template), deployment, UiSupport.has(ctx, Role.OPERATOR), admin,
-                runRows, current, versions, diff, files, lock));
+        ui.render(ctx, HttpStatus.OK, ui.pages().workspace(new WorkspaceView(chrome, ws.name(), ws.template(), ws.tofuVersion(),
+                ws.createdBy(), UiSupport.when(ws.createdAt()), inputs(workspaces.maskedInputs(ws), template), deployment, Caller.has(ctx, Role.OPERATOR), admin,
+                runRows, current, versions, diff, files, lock)));
     }
 
     public void queue(Context ctx) {
@@ -143,7 +144,7 @@ public final class WorkspacePagesController {
                     "Nothing was queued: " + String.join("; ", problems) + ".");
             return;
         }
-        Run run = runs.queue(ws, destroy, replace, Requests.principal(ctx));
+        Run run = runs.queue(ws, destroy, replace, Caller.principal(ctx));
         ctx.redirect("/runs/" + run.id() + "?done=queued", HttpStatus.SEE_OTHER);
     }
 
@@ -152,7 +153,7 @@ public final class WorkspacePagesController {
         if (ws == null) {
             return;
         }
-        UnlockOutcome outcome = state.forceUnlock(new WorkspaceName(ws.name()), Requests.principal(ctx));
+        UnlockOutcome outcome = state.forceUnlock(new WorkspaceName(ws.name()), Caller.principal(ctx));
         if (outcome instanceof UnlockOutcome.HeldByOther) {
             ui.message(ctx, HttpStatus.CONFLICT, UiSupport.chrome(ctx, ws.name()), "Lock changed",
                     "The lock of " + ws.name() + " changed while it was being released; look again and retry.");
@@ -172,7 +173,7 @@ public final class WorkspacePagesController {
                     "The rollback form did not say which version to roll back to.");
             return;
         }
-        switch (state.rollback(new WorkspaceName(ws.name()), version, Requests.principal(ctx))) {
+        switch (state.rollback(new WorkspaceName(ws.name()), version, Caller.principal(ctx))) {
             case UpdateOutcome.Accepted a -> ctx.redirect("/workspaces/" + ws.name() + "?done=rolledback", HttpStatus.SEE_OTHER);
             case UpdateOutcome.Unchanged u -> ctx.redirect("/workspaces/" + ws.name() + "?done=rolledback", HttpStatus.SEE_OTHER);
             case UpdateOutcome.Locked l -> ui.message(ctx, HttpStatus.LOCKED, UiSupport.chrome(ctx, ws.name()), "Locked",

@@ -1,12 +1,13 @@
-package dev.baozi.orchestrator.ui;
+package dev.baozi.orchestrator.workspace;
 
+import dev.baozi.orchestrator.web.UiSupport;
+import dev.baozi.orchestrator.auth.Caller;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.baozi.orchestrator.state.WorkspaceName;
+import dev.baozi.orchestrator.workspace.WorkspaceName;
 import dev.baozi.orchestrator.workspace.InvalidTemplateException;
-import dev.baozi.orchestrator.web.Requests;
 import dev.baozi.orchestrator.workspace.Template;
 import dev.baozi.orchestrator.workspace.TemplateVariable;
 import dev.baozi.orchestrator.workspace.VariableType;
@@ -69,7 +70,7 @@ public final class InputPagesController {
         HttpStatus status = HttpStatus.BAD_REQUEST;
         if (errors.isEmpty()) {
             switch (workspaces.create(name, template.name(), parsed.values(), null, provider.isEmpty() ? null : provider,
-                    Requests.principal(ctx))) {
+                    Caller.principal(ctx))) {
                 case WorkspaceService.CreateOutcome.Created c -> {
                     ctx.redirect("/workspaces/" + c.workspace().name() + "?done=created", HttpStatus.SEE_OTHER);
                     return;
@@ -125,7 +126,7 @@ public final class InputPagesController {
         List<String> problems = new ArrayList<>();
         HttpStatus status = HttpStatus.BAD_REQUEST;
         if (errors.isEmpty()) {
-            switch (workspaces.updateInputs(ws, parsed.values(), Requests.principal(ctx))) {
+            switch (workspaces.updateInputs(ws, parsed.values(), Caller.principal(ctx))) {
                 case WorkspaceService.UpdateOutcome.Updated u -> {
                     ctx.redirect("/workspaces/" + ws.name() + "?done=" + (u.changed().isEmpty() ? "unchanged" : "inputs"),
                             HttpStatus.SEE_OTHER);
@@ -134,7 +135,7 @@ public final class InputPagesController {
                 case WorkspaceService.UpdateOutcome.Invalid i -> assign(i.problems(), template, errors, problems);
                 case WorkspaceService.UpdateOutcome.Held h -> {
                     status = HttpStatus.CONFLICT;
-                    problems.add(RunPagesController.sentence(h.reason()));
+                    problems.add(UiSupport.sentence(h.reason()));
                 }
             }
         }
@@ -210,7 +211,7 @@ public final class InputPagesController {
             if (field != null && formVariables(template).stream().anyMatch(v -> v.name().equals(field))) {
                 errors.merge(field, p.substring(colon + 1).strip(), (a, b) -> a + "; " + b);
             } else {
-                general.add(RunPagesController.sentence(problem));
+                general.add(UiSupport.sentence(problem));
             }
         }
     }
@@ -249,14 +250,14 @@ public final class InputPagesController {
 
     private void renderNew(Context ctx, HttpStatus status, Template template, String name, String provider,
             List<InputsView.Field> fields, List<String> problems) {
-        ui.render(ctx, status, "inputs.jte", new InputsView(UiSupport.chrome(ctx, "New workspace"), null,
-                template == null ? null : template.name(), workspaces.templates().names(), name, provider, fields, problems));
+        ui.render(ctx, status, ui.pages().inputs(new InputsView(UiSupport.chrome(ctx, "New workspace"), null,
+                template == null ? null : template.name(), workspaces.templates().names(), name, provider, fields, problems)));
     }
 
     private void renderEdit(Context ctx, HttpStatus status, Workspace ws, Template template, List<InputsView.Field> fields,
             List<String> problems) {
-        ui.render(ctx, status, "inputs.jte", new InputsView(UiSupport.chrome(ctx, "Inputs of " + ws.name()), ws.name(),
-                template.name(), List.of(), ws.name(), orEmpty(ws.provider()), fields, problems));
+        ui.render(ctx, status, ui.pages().inputs(new InputsView(UiSupport.chrome(ctx, "Inputs of " + ws.name()), ws.name(),
+                template.name(), List.of(), ws.name(), orEmpty(ws.provider()), fields, problems)));
     }
 
     /** The template named, or a 400 page naming the templates there are (null then). */

@@ -1,4 +1,4 @@
-package dev.baozi.orchestrator.web;
+package dev.baozi.orchestrator.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
