@@ -1,5 +1,6 @@
 package dev.baozi.orchestrator.workspace;
 
+import dev.baozi.orchestrator.web.PageRefusedException;
 import dev.baozi.orchestrator.web.UiSupport;
 import dev.baozi.orchestrator.auth.Caller;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -51,17 +52,12 @@ public final class InputPagesController {
             renderNew(ctx, HttpStatus.OK, null, "", "", List.of(), List.of());
             return;
         }
-        Template template = template(ctx, templateName);
-        if (template != null) {
-            renderNew(ctx, HttpStatus.OK, template, "", "", fields(template, JSON.createObjectNode(), null, Map.of()), List.of());
-        }
+        Template template = template(templateName);
+        renderNew(ctx, HttpStatus.OK, template, "", "", fields(template, JSON.createObjectNode(), null, Map.of()), List.of());
     }
 
     public void create(Context ctx) {
-        Template template = template(ctx, ctx.formParam("template"));
-        if (template == null) {
-            return;
-        }
+        Template template = template(ctx.formParam("template"));
         String name = orEmpty(ctx.formParam("name")).strip();
         String provider = orEmpty(ctx.formParam("provider")).strip();
         Parsed parsed = parse(template, ctx, JSON.createObjectNode(), false);
@@ -90,37 +86,21 @@ public final class InputPagesController {
         renderNew(ctx, status, template, name, provider, fields(template, JSON.createObjectNode(), ctx, errors), problems);
     }
 
-    /** The workspace's template; null (and a page saying so) when it is gone from tf-modules. */
-    private Template template(Context ctx, Workspace ws) {
-        Template template = workspaces.template(ws).orElse(null);
-        if (template == null) {
-            ui.message(ctx, HttpStatus.CONFLICT, UiSupport.chrome(ctx, ws.name()), "Template gone",
-                    "The template " + ws.template() + " of workspace " + ws.name() + " is no longer in tf-modules.");
-        }
-        return template;
+    /** The workspace's template; refused with a page saying so when it is gone from tf-modules. */
+    private Template template(Workspace ws) {
+        return workspaces.template(ws).orElseThrow(() -> new PageRefusedException(HttpStatus.CONFLICT, "Template gone",
+                "The template " + ws.template() + " of workspace " + ws.name() + " is no longer in tf-modules."));
     }
 
     public void editForm(Context ctx) {
         Workspace ws = workspace(ctx);
-        if (ws == null) {
-            return;
-        }
-        Template template = template(ctx, ws);
-        if (template == null) {
-            return;
-        }
+        Template template = template(ws);
         renderEdit(ctx, HttpStatus.OK, ws, template, fields(template, workspaces.maskedInputs(ws), null, Map.of()), List.of());
     }
 
     public void update(Context ctx) {
         Workspace ws = workspace(ctx);
-        if (ws == null) {
-            return;
-        }
-        Template template = template(ctx, ws);
-        if (template == null) {
-            return;
-        }
+        Template template = template(ws);
         Parsed parsed = parse(template, ctx, ws.inputs(), true);
         Map<String, String> errors = new LinkedHashMap<>(parsed.errors());
         List<String> problems = new ArrayList<>();
@@ -260,21 +240,19 @@ public final class InputPagesController {
                 template.name(), List.of(), ws.name(), orEmpty(ws.provider()), fields, problems)));
     }
 
-    /** The template named, or a 400 page naming the templates there are (null then). */
-    private Template template(Context ctx, String name) {
+    /** The template named; refused with a 400 page naming the templates there are when there is none. */
+    private Template template(String name) {
         Optional<Template> template;
         try {
             template = name == null || name.isBlank() ? Optional.empty() : workspaces.templates().get(name.strip());
         } catch (InvalidTemplateException e) {
-            ui.message(ctx, HttpStatus.BAD_REQUEST, UiSupport.chrome(ctx, "Bad template"), "Bad template",
+            throw new PageRefusedException(HttpStatus.BAD_REQUEST, "Bad template",
                     "Template " + name + " cannot be used: " + e.getMessage());
-            return null;
         }
         if (template.isEmpty()) {
-            ui.message(ctx, HttpStatus.BAD_REQUEST, UiSupport.chrome(ctx, "No such template"), "No such template",
+            throw new PageRefusedException(HttpStatus.BAD_REQUEST, "No such template",
                     (name == null || name.isBlank() ? "The form named no template" : "There is no template named " + name)
                             + "; there are: " + String.join(", ", workspaces.templates().names()) + ".");
-            return null;
         }
         return template.get();
     }
@@ -283,9 +261,7 @@ public final class InputPagesController {
         String raw = ctx.pathParam("workspace");
         Optional<Workspace> ws = WorkspaceName.isValid(raw) ? workspaces.get(raw) : Optional.empty();
         if (ws.isEmpty()) {
-            ui.message(ctx, HttpStatus.NOT_FOUND, UiSupport.chrome(ctx, "No such workspace"), "No such workspace",
-                    "There is no workspace named " + raw + ".");
-            return null;
+            throw new PageRefusedException(HttpStatus.NOT_FOUND, "No such workspace", "There is no workspace named " + raw + ".");
         }
         return ws.get();
     }
