@@ -631,14 +631,21 @@ public final class BaoziCli {
         out.println("run " + id + " of workspace " + run.path("workspace").asText() + " is " + run.path("status").asText()
                 + (run.path("destroy").asBoolean() ? " (a destroy plan)" : ""));
         out.println();
-        PlanText.lines(JSON.readTree(planned.body()), run.path("dnsForceReason").asText(null)).forEach(out::println);
+        PlanText.lines(JSON.readTree(planned.body()), run.path("sidePlans")).forEach(out::println);
         if (run.path("status").asText().equals("planned")) {
             JsonNode summary = run.path("summary");
             boolean destructive = summary.path("destroys").asInt() + summary.path("replaces").asInt() > 0;
             err.println("approve with: baozi run approve --id " + id + (destructive ? " --confirm-destroy" : "")
-                    + (run.hasNonNull("dnsForceReason") ? " --force-dns" : "") + "; or discard with: baozi run discard --id " + id);
+                    + forceFlags(run) + "; or discard with: baozi run discard --id " + id);
         }
         return OK;
+    }
+
+    /** " --force-dns" for each side plan of {@code run} that needs force. */
+    private static String forceFlags(JsonNode run) {
+        var flags = new StringBuilder();
+        run.path("sidePlans").forEach(s -> flags.append(s.hasNonNull("forceReason") ? " --force-" + s.path("kind").asText() : ""));
+        return flags.toString();
     }
 
     private static String pretty(String body) {
