@@ -114,13 +114,13 @@ public final class RunExecutor {
                 + sides(context) + "; waiting for approval");
     }
 
-    /** "; 2 DNS change(s)", "; 13 DNS change(s) that need force (approve with force dns)". */
+    /** "; 2 DNS change(s)", "; 13 DNS change(s) that need force (…; approve with force: ["dns"])". */
     private String sides(RunContext context) {
         var text = new StringBuilder();
         for (SidePlan p : context.sidePlans) {
             text.append("; ").append(p.changes()).append(' ').append(SideApplyStep.label(parts.kinds(), p)).append(" change(s)");
             if (p.needsForce()) {
-                text.append(" that need force (").append(p.forceReason()).append("; approve with force ").append(p.kind()).append(')');
+                text.append(" that need force (").append(p.forceReason()).append("; approve with force: [\"").append(p.kind()).append("\"])");
             }
         }
         return text.toString();

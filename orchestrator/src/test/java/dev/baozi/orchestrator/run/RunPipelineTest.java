@@ -367,7 +367,7 @@ class RunPipelineTest {
         Run run = planning(false);
         executor.plan(run);
         assertThat(log(run)).last().asString().contains("1 memo change(s) that need force (over the memo's thresholds;"
-                + " approve with force memo)");
+                + " approve with force: [\"memo\"])");
         sidePlans.force(run.id(), java.util.Set.of("memo"));
         runs.decide(run.id(), RunStatus.APPROVED, "abe", "", false, OffsetDateTime.now());
         runs.transition(run.id(), RunStatus.APPROVED, RunStatus.APPLYING, OffsetDateTime.now());

@@ -27,7 +27,7 @@ final class MemoKind implements SidePlanner, SidePlanPresenter {
     final List<Written> notebook = new CopyOnWriteArrayList<>();
 
     /** The kind as the orchestrator's wiring takes it. */
-    SideKind kind() {
+    SideKind sideKind() {
         return new SideKind(this, this);
     }
 

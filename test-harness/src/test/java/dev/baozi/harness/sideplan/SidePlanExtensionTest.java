@@ -46,7 +46,7 @@ class SidePlanExtensionTest {
     static void start() {
         bao = OpenBaoServer.startDev(TestSupport.workDir());
         orchestrator = TestSupport.orchestrator(bao, Map.of(),
-                new Orchestrator.Extras(UnaryOperator.identity(), List.of(MEMO.kind()))); // the one registration line
+                new Orchestrator.Extras(UnaryOperator.identity(), List.of(MEMO.sideKind()))); // the one registration line
         var admin = new ApiClient(orchestrator.port(), TestStack.ADMIN_TOKEN);
         operator = admin.user("memo-op", "operator");
         approver = admin.user("memo-ap", "approver");
@@ -79,7 +79,7 @@ class SidePlanExtensionTest {
         assertThat(memo.path("table").path("rows").toString()).isEqualTo("[[\"write\",\"run " + id + " of memo-ws\"]]");
         assertThat(memo.path("document").path("note").asText()).isEqualTo("run " + id + " of memo-ws");
         assertThat(page).contains("<h2 id=\"memo-h\">Memo</h2>").contains("run " + id + " of memo-ws")
-                .contains("Memos are kept in the test&#39;s notebook.").contains("id=\"force-memo\"")
+                .contains("Memos are kept in the test's notebook.").contains("id=\"force-memo\"")
                 .contains("Write this memo by hand");
         assertThat(unforced.status()).isEqualTo(409);
         assertThat(unforced.error()).contains("changes memo past its safety thresholds (every memo is written by hand)")
