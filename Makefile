@@ -10,13 +10,16 @@ MVN := ./mvnw -B -ntp
 VERSION := 0.1.0-SNAPSHOT
 ORCHESTRATOR_JAR := orchestrator/target/orchestrator-$(VERSION).jar
 STACK_JAR := test-harness/target/test-harness-$(VERSION).jar
+BENCH_JAR := test-harness/bench/target/bench-$(VERSION).jar
+# The slow tiers (JUnit tags); make test-fast leaves them out. See docs/testing.md.
+SLOW_TIERS := tofu,netbox,browser,bench,slow
 
 .PHONY: help tools build run test test-fast bench clean
 
 help:
 	@echo "make run    start OpenBao and the orchestrator on http://127.0.0.1:8080 (data in ./var)"
 	@echo "make test   build the tools if needed, then run every test"
-	@echo "make test-fast  the fast tier alone (about a minute): unit and app tests, no tofu, OpenBao or browser"
+	@echo "make test-fast  the fast tier alone (about a minute): every module's tests without the tags $(SLOW_TIERS)"
 	@echo "make bench  measure the state backend (vs direct OpenBao KV v2) and runs (vs bare tofu plan); rewrites docs/benchmarks.md"
 	@echo "make tools  build/install tofu, bao, the providers and Debian packages into ~/.cache/baozi/tools"
 
@@ -32,14 +35,15 @@ run: tools build
 test: tools
 	$(MVN) verify
 
-# The fast tier: the modules whose tests need no tool (pure logic, and the real app on an in-memory H2).
+# The fast tier: every module's tests except the slow tiers' tags (pure logic, the real app on an
+# in-memory H2, a dev OpenBao). Run one tier alone with e.g. $(MVN) verify -Dgroups=tofu.
 test-fast:
-	$(MVN) -pl vars-backend,ui,orchestrator verify
+	$(MVN) verify -Dbaozi.exclude=$(SLOW_TIERS)
 
 bench: tools
 	$(MVN) -q -DskipTests package
-	$(JAVA_HOME)/bin/java -cp $(STACK_JAR) dev.baozi.harness.bench.StateBench docs/benchmarks.md test-harness/target/bench
-	$(JAVA_HOME)/bin/java -cp $(STACK_JAR) dev.baozi.harness.bench.RunBench docs/benchmarks.md
+	$(JAVA_HOME)/bin/java -cp $(BENCH_JAR) dev.baozi.harness.bench.StateBench docs/benchmarks.md test-harness/bench/target/bench
+	$(JAVA_HOME)/bin/java -cp $(BENCH_JAR) dev.baozi.harness.bench.RunBench docs/benchmarks.md
 
 clean:
 	$(MVN) -q clean

@@ -9,17 +9,13 @@ import dev.baozi.orchestrator.auth.PasswordHasher;
 import dev.baozi.orchestrator.auth.SessionRepository;
 import dev.baozi.orchestrator.auth.SessionService;
 import dev.baozi.orchestrator.auth.StateTokenRepository;
-import dev.baozi.orchestrator.auth.TokenController;
+import dev.baozi.orchestrator.state.TokenController;
 import dev.baozi.orchestrator.auth.UserController;
 import dev.baozi.orchestrator.auth.UserRepository;
 import dev.baozi.orchestrator.config.BaoziConfig;
 import dev.baozi.orchestrator.db.Database;
 import dev.baozi.orchestrator.health.HealthController;
 import dev.baozi.orchestrator.health.ReadinessService;
-import dev.baozi.orchestrator.openbao.OpenBaoHttp;
-import dev.baozi.orchestrator.openbao.OpenBaoKv;
-import dev.baozi.orchestrator.openbao.OpenBaoLoginException;
-import dev.baozi.orchestrator.openbao.OpenBaoSession;
 import dev.baozi.orchestrator.provider.ProviderController;
 import dev.baozi.orchestrator.provider.ProviderRepository;
 import dev.baozi.orchestrator.deployment.DeploymentRules;
@@ -47,6 +43,12 @@ import dev.baozi.orchestrator.run.Tofu;
 import dev.baozi.orchestrator.vars.VarsController;
 import dev.baozi.orchestrator.vars.VarsSteps;
 import dev.baozi.orchestrator.vars.WorkspaceVars;
+import dev.baozi.openbao.KvV2;
+import dev.baozi.openbao.OpenBaoClient;
+import dev.baozi.openbao.OpenBaoRefusedException;
+import dev.baozi.openbao.OpenBaoSession;
+import dev.baozi.openbao.OpenBaoUnavailableException;
+import dev.baozi.openbao.Transit;
 import dev.baozi.vars.VarsService;
 import dev.baozi.vars.delivery.DeliveryOptions;
 import dev.baozi.vars.delivery.VarsDelivery;
@@ -68,19 +70,19 @@ import dev.baozi.orchestrator.state.StateAdminController;
 import dev.baozi.orchestrator.state.StateController;
 import dev.baozi.orchestrator.state.StateRetirement;
 import dev.baozi.orchestrator.state.StateService;
-import dev.baozi.orchestrator.state.WorkspaceName;
-import dev.baozi.orchestrator.ui.AuditPageController;
-import dev.baozi.orchestrator.ui.InputPagesController;
-import dev.baozi.orchestrator.ui.PoolsPageController;
-import dev.baozi.orchestrator.ui.RunPagesController;
-import dev.baozi.orchestrator.ui.SessionController;
-import dev.baozi.orchestrator.ui.UiSupport;
-import dev.baozi.orchestrator.ui.WorkspacePagesController;
-import dev.baozi.orchestrator.web.AccessGuard;
+import dev.baozi.orchestrator.workspace.WorkspaceName;
+import dev.baozi.orchestrator.audit.AuditPageController;
+import dev.baozi.orchestrator.workspace.InputPagesController;
+import dev.baozi.orchestrator.netbox.PoolsPageController;
+import dev.baozi.orchestrator.run.RunPagesController;
+import dev.baozi.orchestrator.auth.SessionController;
+import dev.baozi.orchestrator.web.UiSupport;
+import dev.baozi.orchestrator.run.WorkspacePagesController;
+import dev.baozi.orchestrator.app.AccessGuard;
 import dev.baozi.orchestrator.web.SessionCookies;
 import dev.baozi.ui.Pages;
 import dev.baozi.ui.StaticAssets;
-import dev.baozi.orchestrator.web.BaoziApp;
+import dev.baozi.orchestrator.app.BaoziApp;
 import dev.baozi.orchestrator.workspace.TemplateCatalog;
 import dev.baozi.orchestrator.workspace.WorkspaceController;
 import dev.baozi.orchestrator.workspace.WorkspaceRepository;
@@ -147,24 +149,23 @@ public final class Orchestrator implements AutoCloseable {
         }
         OpenBaoSession openbao;
         try {
-            openbao = OpenBaoSession.login(config.openbao());
-        } catch (OpenBaoLoginException e) {
+            openbao = OpenBaoSession.login(config.openbao().connection(), config.openbao().appRole());
+        } catch (OpenBaoUnavailableException | OpenBaoRefusedException e) {
             database.close();
             throw new StartupException("openbao.approle: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            database.close();
+            throw new StartupException("openbao.ca-cert: " + e.getMessage(), e);
         }
         Clock clock = Clock.systemUTC();
         var selfUrl = new AtomicReference<String>();
         Wiring wiring;
         try {
-            wiring = wire(config, database, OpenBaoHttp.forSession(openbao), clock, selfUrl::get, tofuVersion, cliConfig, extras);
-        } catch (StartupException e) {
+            wiring = wire(config, database, openbao.client(), clock, selfUrl::get, tofuVersion, cliConfig, extras);
+        } catch (RuntimeException e) {
             openbao.close();
             database.close();
             throw e;
-        } catch (IllegalArgumentException e) {
-            openbao.close();
-            database.close();
-            throw new StartupException("dns.base-config: " + e.getMessage(), e);
         }
         if (config.ui().firstAdminPasswordFile().isPresent()) {
             try {
@@ -225,15 +226,15 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     /** Wires the domain services and controllers into the HTTP app (nothing is started or called here). */
-    public static Wiring wire(BaoziConfig config, Database database, OpenBaoHttp openbao, Clock clock, Supplier<String> selfUrl,
+    public static Wiring wire(BaoziConfig config, Database database, OpenBaoClient openbao, Clock clock, Supplier<String> selfUrl,
             String tofuVersion, Path cliConfig) {
         return wire(config, database, openbao, clock, selfUrl, tofuVersion, cliConfig, Extras.NONE);
     }
 
     /** As above, with a test's {@code extras}. */
-    public static Wiring wire(BaoziConfig config, Database database, OpenBaoHttp openbao, Clock clock, Supplier<String> selfUrl,
+    public static Wiring wire(BaoziConfig config, Database database, OpenBaoClient openbao, Clock clock, Supplier<String> selfUrl,
             String tofuVersion, Path cliConfig, Extras extras) {
-        var kv = new OpenBaoKv(openbao, config.openbao().kvMount());
+        var kv = new KvV2(openbao, config.openbao().kvMount());
         var audit = new AuditRepository(database.dsl(), clock);
         var users = new UserRepository(database.dsl());
         var auth = new AuthService(new StateTokenRepository(database.dsl()), users, config.auth().adminToken(), clock);
@@ -248,11 +249,11 @@ public final class Orchestrator implements AutoCloseable {
                 : "no provider named '" + name + "' (there are: "
                         + String.join(", ", providers.all().stream().map(p -> p.name()).toList()) + ")";
         var runRepository = new RunRepository(database.dsl());
-        var zones = new ManagedZones(config.dns().zones());
-        Optional<AddressReservations> reservations = config.netbox().url().map(url ->
-                new AddressReservations(NetBoxClient.connect(url, config.netbox().token().orElseThrow(), config.netbox().timeout())));
+        var zones = part("dns.zones", () -> new ManagedZones(config.dns().zones()));
+        Optional<AddressReservations> reservations = config.netbox().url().map(url -> part("netbox.url", () ->
+                new AddressReservations(NetBoxClient.connect(url, config.netbox().token().orElseThrow(), config.netbox().timeout()))));
         Optional<DnsService> dns = config.dns().enabled()
-                ? Optional.of(new DnsService(zones, OctoDnsConfig.load(config.dns().baseConfig()),
+                ? Optional.of(new DnsService(zones, part("dns.base-config", () -> OctoDnsConfig.load(config.dns().baseConfig())),
                         new OctoDnsSync(config.dns().octodnsSync(), config.dns().syncTimeout()), new DnsRecordRepository(database.dsl()),
                         config.dns().powerdnsUrl(), config.dns().powerdnsApiKey(), config.dns().defaultTtl()))
                 : Optional.empty();
@@ -267,9 +268,9 @@ public final class Orchestrator implements AutoCloseable {
         sideKinds.add(new SideKind(new DeploymentDns(workspaces, dns), new DnsPlanPresenter()));
         sideKinds.addAll(extras.sideKinds());
         var kinds = new SideKind.Registry(sideKinds);
-        var varsService = VarsService.create(openbao.api(), config.openbao().kvMount());
+        var varsService = VarsService.create(openbao, config.openbao().kvMount());
         var workspaceVars = new WorkspaceVars(varsService, workspaces, audit);
-        var varsSteps = new VarsSteps(workspaceVars, workspaces, new VarsDelivery(openbao.api(), varsService.store()), providers, state,
+        var varsSteps = new VarsSteps(workspaceVars, workspaces, new VarsDelivery(openbao, varsService.store()), providers, state,
                 config.vars().machineOpenBao(), new DeliveryOptions(config.vars().deliveryWrapTtl(), config.vars().deliveryTokenTtl()));
         RunCredentials runCredentials = new ProviderRunCredentials(providers, kv);
         if (config.netbox().enabled()) {
@@ -283,8 +284,8 @@ public final class Orchestrator implements AutoCloseable {
         var bus = new LogBus();
         var sidePlans = new SidePlanRepository(database.dsl());
         var executor = new RunExecutor(runRepository, sidePlans, logRepository, bus, RunWorkspaces.of(workspaces),
-                extras.tofu().apply(new ProcessTofu(settings)), new PlanVault(openbao, config.openbao().transitMount()), settings, clock,
-                runCredentials, RunSteps.all(List.of(deploymentSteps, varsSteps)), kinds);
+                extras.tofu().apply(new ProcessTofu(settings)), new PlanVault(new Transit(openbao, config.openbao().transitMount())),
+                settings, clock, runCredentials, RunSteps.all(List.of(deploymentSteps, varsSteps)), kinds);
         var scheduler = new RunScheduler(runRepository, executor, settings.maxConcurrent(), clock);
         var runs = new RunService(runRepository, sidePlans, kinds, logRepository, executor, scheduler, audit, settings, clock);
         var cookies = new SessionCookies(config.ui().secureCookies(), config.ui().sessionLifetime());
@@ -305,7 +306,21 @@ public final class Orchestrator implements AutoCloseable {
         return new Wiring(app, runs, scheduler, executor, sessions, workspaces);
     }
 
-    /** The web UI's pages, rendered with the ui module's compiled templates. */
+    /**
+     * One part of the orchestrator, built from its settings: a value the config loader accepted but
+     * the part refuses (an octoDNS base configuration that does not parse, a NetBox URL OkHttp
+     * cannot use) fails start-up under that part's own setting.
+     */
+    static <T> T part(String setting, Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (StartupException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new StartupException(setting + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Who must agree before a workspace is deleted, and let go after: its runs, its state, its DNS records. */
     private static List<WorkspaceService.Keeper> deletionKeepers(RunRepository runs, StateRetirement state, DnsRecordRepository dns) {
         return List.of(

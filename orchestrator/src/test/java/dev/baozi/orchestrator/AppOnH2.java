@@ -3,7 +3,7 @@ package dev.baozi.orchestrator;
 import dev.baozi.orchestrator.config.BaoziConfig;
 import dev.baozi.orchestrator.config.ConfigLoader;
 import dev.baozi.orchestrator.db.Database;
-import dev.baozi.orchestrator.openbao.OpenBaoHttp;
+import dev.baozi.openbao.OpenBaoClient;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -41,7 +41,7 @@ public final class AppOnH2 implements AutoCloseable {
         settings.putAll(extraSettings);
         BaoziConfig config = ConfigLoader.load(null, Map.copyOf(settings));
         Database database = Database.open(config.database());
-        var openbao = new OpenBaoHttp(config.openbao().address(), () -> "no-token", config.openbao().timeout());
+        var openbao = new OpenBaoClient(config.openbao().connection(), () -> "no-token");
         var wiring = Orchestrator.wire(config, database, openbao, Clock.systemUTC(), () -> "http://127.0.0.1:1", "1.12.6",
                 Path.of("unused.tfrc.json"));
         Javalin app = wiring.app().create("127.0.0.1", 0).start();

@@ -1,2 +1,2 @@
-/** Starts the real components Baozi runs against (OpenBao now; NetBox, PowerDNS, a Proxmox simulator later) for tests and {@code make run}. */
+/** Starts the real components Baozi runs against (OpenBao, NetBox, PowerDNS, PostgreSQL, Chromium, and the simulator from {@code proxmox-simulator}) for tests and {@code make run}, each child process through {@link dev.baozi.harness.ManagedProcess}. */
 package dev.baozi.harness;

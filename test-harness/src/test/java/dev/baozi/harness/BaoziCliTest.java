@@ -269,7 +269,7 @@ class BaoziCliTest {
         assertThat(cli(admin(), "workspace", "list").out()).doesNotContain("cli-del");
         assertThat(cli(admin(), "workspace", "show", "--name", "cli-del").exit()).isEqualTo(BaoziCli.REFUSED);
         assertThat(TestSupport.client(orchestrator).state("GET", "cli-del", stateToken, null, null).statusCode()).isEqualTo(401);
-        var kv = dev.baozi.orchestrator.openbao.OpenBaoKv.forSession(TestSupport.login(bao));
+        var kv = TestSupport.kv(TestSupport.login(bao));
         assertThat(kv.read("workspaces/cli-del/state-token")).isEmpty();
         Run kept = cli(admin(), "run", "show", "--id", applied);
         assertThat(kept.exit()).isEqualTo(BaoziCli.OK);

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baozi.harness.openbao.OpenBaoAdmin;
 import dev.baozi.harness.openbao.OpenBaoServer;
+import dev.baozi.openbao.OpenBaoSession;
 import dev.baozi.orchestrator.config.BaoziConfig;
-import dev.baozi.orchestrator.openbao.OpenBaoSession;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -35,8 +35,8 @@ class OpenBaoAccessTest {
         var access = TestStack.access(bao);
         var credentials = access.provisionAndIssue();
         BaoziConfig config = TestStack.config(bao, credentials);
-        try (var session = OpenBaoSession.login(config.openbao())) {
-            String token = session.client().auth().lookupSelf().getId();
+        try (var session = OpenBaoSession.login(config.openbao().connection(), config.openbao().appRole())) {
+            String token = session.token();
             var asOrchestrator = new OpenBaoAdmin(bao.address(), token);
 
             asOrchestrator.write("baozi/data/probe", JSON.valueToTree(Map.of("data", Map.of("k", "v"))));
@@ -60,12 +60,13 @@ class OpenBaoAccessTest {
         access.provision(Duration.ofSeconds(3), Duration.ofSeconds(6));
         var credentials = new dev.baozi.harness.openbao.OrchestratorAccess.AppRoleCredentials(access.roleId(), access.newSecretId());
         BaoziConfig config = TestStack.config(bao, credentials);
-        try (var session = OpenBaoSession.login(config.openbao())) {
+        try (var session = OpenBaoSession.login(config.openbao().connection(), config.openbao().appRole())) {
             // Two renewals and a fresh login mean the token outlived both its TTL and max TTL.
             Deadline.await("a renewal and a re-login", Duration.ofSeconds(30),
                     () -> session.renewalCount() >= 2 && session.loginCount() >= 2);
 
-            assertThat(session.client().auth().lookupSelf().getTTL()).isPositive();
+            assertThat(session.client().send("GET", "auth/token/lookup-self", null).requireOk("looking up the session's token")
+                    .data().path("ttl").asLong()).isPositive();
         } finally {
             access.provision(Duration.ofHours(1), Duration.ofHours(24));
         }

@@ -8,14 +8,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,6 +40,8 @@ import org.junit.jupiter.api.Test;
  * are what is running). Needs the orchestrator jar ({@code make build}, or Maven's
  * {@code verify}, which packages it before this module's tests) and the tools.
  */
+@Tag("tofu")
+@Tag("netbox")
 @Tag("slow")
 class ReadmeTest {
 
@@ -55,7 +58,7 @@ class ReadmeTest {
     private static final Map<String, Integer> DEFAULT_PORTS = Map.of("BAOZI_HTTP_PORT", 8080, "BAOZI_OPENBAO_PORT", 8200,
             "BAOZI_PDNS_PORT", 8053, "BAOZI_PDNS_API_PORT", 8081, "BAOZI_NETBOX_PORT", 8001, "BAOZI_PROXMOX_PORT", 8006);
     private static final Map<String, Integer> PORTS = new LinkedHashMap<>();
-    private static Process stack;
+    private static ManagedProcess stack;
 
     /** The {@code number}th block run, its opening fence on README.md's line {@code line}. */
     record Block(int number, int line, String text) {}
@@ -74,38 +77,27 @@ class ReadmeTest {
             Files.createSymbolicLink(CHECKOUT.resolve(linked), root.resolve(linked));
         }
         String java = ProcessHandle.current().info().command().orElseThrow();
-        var builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                LocalStackMain.class.getName(), "var", jar.toString())
-                .directory(CHECKOUT.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(STACK_LOG.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        builder.environment().keySet().removeIf(k -> k.startsWith("BAOZI_") && !k.equals("BAOZI_TOOLS_DIR")
-                && !k.equals("BAOZI_CACHE_DIR"));
+        var env = new HashMap<String, String>();
+        for (String kept : List.of("BAOZI_TOOLS_DIR", "BAOZI_CACHE_DIR")) {
+            Optional.ofNullable(System.getenv(kept)).ifPresent(value -> env.put(kept, value));
+        }
         for (String variable : DEFAULT_PORTS.keySet()) {
             int port = FreePort.pick();
             PORTS.put(variable, port);
-            builder.environment().put(variable, Integer.toString(port));
+            env.put(variable, Integer.toString(port));
         }
-        stack = builder.start();
+        // Stopped with SIGTERM: make run's shutdown hook stops the orchestrator and every server.
+        stack = ManagedProcess.command("make run's stack", List.of(java, "-cp", System.getProperty("java.class.path"),
+                        LocalStackMain.class.getName(), "var", jar.toString()))
+                .in(CHECKOUT).logTo(STACK_LOG).withoutEnv("BAOZI_").env(env).stopGrace(Duration.ofSeconds(60)).start();
         awaitProviderSim();
     }
 
     @AfterAll
     static void stopTheStack() {
-        if (stack == null) {
-            return;
+        if (stack != null) {
+            stack.close();
         }
-        List<ProcessHandle> children = stack.descendants().toList();
-        stack.destroy(); // SIGTERM: make run's shutdown hook stops the orchestrator and every server
-        try {
-            if (!stack.waitFor(60, TimeUnit.SECONDS)) {
-                stack.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
     @Test
@@ -215,41 +207,25 @@ class ReadmeTest {
     }
 
     /** make run registers the Proxmox simulator as provider sim once the orchestrator is ready: the last step of starting. */
-    private static void awaitProviderSim() throws IOException {
+    private static void awaitProviderSim() {
         var http = HttpClient.newHttpClient();
         Path adminToken = CHECKOUT.resolve("var/orchestrator/admin-token");
         URI providers = URI.create("http://127.0.0.1:" + PORTS.get("BAOZI_HTTP_PORT") + "/api/v1/providers");
-        try {
-            Deadline.await("make run's stack to register provider sim", STACK_START, () -> {
-                if (!stack.isAlive()) {
-                    throw new IllegalStateException("make run's stack exited with " + stack.exitValue() + ": " + tail(STACK_LOG));
-                }
-                try {
-                    if (!Files.isReadable(adminToken)) {
-                        return false;
-                    }
-                    var response = http.send(HttpRequest.newBuilder(providers)
-                            .header("Authorization", "Bearer " + Files.readString(adminToken).strip()).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    return response.statusCode() == 200 && response.body().contains("\"name\":\"sim\"");
-                } catch (IOException notYet) {
-                    return false;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        stack.awaitReady("make run's stack to register provider sim", STACK_START, () -> {
+            try {
+                if (!Files.isReadable(adminToken)) {
                     return false;
                 }
-            });
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException(e.getMessage() + "\n" + tail(STACK_LOG), e);
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+                var response = http.send(HttpRequest.newBuilder(providers)
+                        .header("Authorization", "Bearer " + Files.readString(adminToken).strip()).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                return response.statusCode() == 200 && response.body().contains("\"name\":\"sim\"");
+            } catch (IOException notYet) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
     }
 }

@@ -13,10 +13,13 @@ public final class TestStack {
 
     public static final String ADMIN_TOKEN = "test-admin-" + java.util.UUID.randomUUID();
 
+    /** The KV v2 mount the orchestrator uses (its default {@code openbao.kv-mount}). */
+    public static final String KV_MOUNT = "baozi";
+
     private TestStack() {}
 
     public static OrchestratorAccess access(OpenBaoServer bao) {
-        return new OrchestratorAccess(bao.rootAdmin(), "baozi", "baozi-transit");
+        return new OrchestratorAccess(bao.rootAdmin(), KV_MOUNT, "baozi-transit");
     }
 
     public static Map<String, String> env(OpenBaoServer bao, OrchestratorAccess.AppRoleCredentials credentials) {

@@ -1,8 +1,8 @@
 package dev.baozi.harness;
 
 import dev.baozi.harness.openbao.OpenBaoServer;
-import dev.baozi.orchestrator.openbao.OpenBaoLoginException;
-import dev.baozi.orchestrator.openbao.OpenBaoSession;
+import dev.baozi.openbao.KvV2;
+import dev.baozi.openbao.OpenBaoSession;
 import dev.baozi.orchestrator.Orchestrator;
 import dev.baozi.orchestrator.config.ConfigLoader;
 import java.nio.file.Path;
@@ -45,8 +45,14 @@ public final class TestSupport {
     }
 
     /** Provisions {@code bao} like make run does and logs in with the orchestrator's AppRole. */
-    public static OpenBaoSession login(OpenBaoServer bao) throws OpenBaoLoginException {
+    public static OpenBaoSession login(OpenBaoServer bao) {
         var credentials = TestStack.access(bao).provisionAndIssue();
-        return OpenBaoSession.login(TestStack.config(bao, credentials).openbao());
+        var settings = TestStack.config(bao, credentials).openbao();
+        return OpenBaoSession.login(settings.connection(), settings.appRole());
+    }
+
+    /** The orchestrator's KV v2 mount, with {@code session}'s token. */
+    public static KvV2 kv(OpenBaoSession session) {
+        return new KvV2(session.client(), TestStack.KV_MOUNT);
     }
 }

@@ -7,7 +7,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 import dev.baozi.orchestrator.audit.AuditRepository;
-import dev.baozi.orchestrator.web.Requests;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -135,7 +134,7 @@ public final class UserController {
                 changed.add("enabled");
             }
         }
-        audit.record(Requests.principal(ctx).name(), "user.update", "user:" + user.name(), "200",
+        audit.record(Caller.principal(ctx).name(), "user.update", "user:" + user.name(), "200",
                 changed.isEmpty() ? "nothing changed" : String.join("; ", changed));
         ctx.json(auth.users().byName(user.name()).orElseThrow());
     }
@@ -148,7 +147,7 @@ public final class UserController {
             return;
         }
         auth.users().delete(user.id());
-        audit.record(Requests.principal(ctx).name(), "user.delete", "user:" + user.name(), "200", "with its API tokens and sessions");
+        audit.record(Caller.principal(ctx).name(), "user.delete", "user:" + user.name(), "200", "with its API tokens and sessions");
         ctx.json(Map.of("deleted", user.name()));
     }
 
@@ -156,7 +155,7 @@ public final class UserController {
     public void revokeTokens(Context ctx) {
         AppUser user = user(ctx);
         int revoked = auth.users().revokeTokens(user.id(), OffsetDateTime.now(clock));
-        audit.record(Requests.principal(ctx).name(), "user.tokens.revoke", "user:" + user.name(), "200", revoked + " revoked");
+        audit.record(Caller.principal(ctx).name(), "user.tokens.revoke", "user:" + user.name(), "200", revoked + " revoked");
         ctx.json(Map.of("user", user.name(), "revoked", revoked));
     }
 
@@ -175,7 +174,7 @@ public final class UserController {
             throw new BadRequestResponse(problem);
         }
         sessions.setPassword(user.name(), given.asText(), true);
-        audit.record(Requests.principal(ctx).name(), "user.password.set", "user:" + user.name(), "200",
+        audit.record(Caller.principal(ctx).name(), "user.password.set", "user:" + user.name(), "200",
                 "to be changed at the next login; every session of this user was ended");
         ctx.json(Map.of("user", user.name(), "must_change_password", true));
     }
@@ -194,11 +193,11 @@ public final class UserController {
     }
 
     private static boolean isCaller(Context ctx, AppUser user) {
-        return Requests.principal(ctx) instanceof Principal.User u && u.id() == user.id();
+        return Caller.principal(ctx) instanceof Principal.User u && u.id() == user.id();
     }
 
     private void refuse(Context ctx, String action, AppUser user, String reason) {
-        audit.record(Requests.principal(ctx).name(), action, "user:" + user.name(), "409", reason);
+        audit.record(Caller.principal(ctx).name(), action, "user:" + user.name(), "409", reason);
         ctx.status(HttpStatus.CONFLICT).json(new ErrorBody(reason));
     }
 }

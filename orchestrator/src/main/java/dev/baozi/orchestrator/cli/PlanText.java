@@ -2,7 +2,7 @@ package dev.baozi.orchestrator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baozi.orchestrator.run.PlanJson;
-import dev.baozi.orchestrator.ui.PlanPresenter;
+import dev.baozi.orchestrator.run.PlanPresenter;
 import dev.baozi.ui.view.RunView;
 import java.util.ArrayList;
 import java.util.List;

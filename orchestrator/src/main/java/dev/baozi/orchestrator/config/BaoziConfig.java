@@ -106,6 +106,16 @@ public record BaoziConfig(Http http, Database database, OpenBao openbao, State s
             Optional<Path> caCert,
             Duration timeout) {
 
+        /** How to reach OpenBao (address, CA, timeout). */
+        public dev.baozi.openbao.OpenBaoConnection connection() {
+            return new dev.baozi.openbao.OpenBaoConnection(address, caCert, timeout);
+        }
+
+        /** The orchestrator's AppRole. */
+        public dev.baozi.openbao.AppRole appRole() {
+            return new dev.baozi.openbao.AppRole(appRoleMount, roleId, secretId);
+        }
+
         @Override
         public String toString() {
             return "OpenBao[address=" + address + ", appRoleMount=" + appRoleMount + ", roleId=" + roleId

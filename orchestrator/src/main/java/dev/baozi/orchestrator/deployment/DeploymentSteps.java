@@ -10,7 +10,7 @@ import dev.baozi.orchestrator.netbox.Pool;
 import dev.baozi.orchestrator.run.Run;
 import dev.baozi.orchestrator.run.RunSteps;
 import dev.baozi.orchestrator.state.StateService;
-import dev.baozi.orchestrator.state.WorkspaceName;
+import dev.baozi.orchestrator.workspace.WorkspaceName;
 import dev.baozi.orchestrator.workspace.Supplied;
 import dev.baozi.orchestrator.workspace.Template;
 import dev.baozi.orchestrator.workspace.Workspace;

@@ -2,8 +2,8 @@ package dev.baozi.orchestrator.health;
 
 import dev.baozi.orchestrator.config.BaoziConfig;
 import dev.baozi.orchestrator.db.Database;
-import dev.baozi.orchestrator.openbao.OpenBaoSession;
-import dev.baozi.orchestrator.openbao.SealState;
+import dev.baozi.openbao.OpenBaoSession;
+import dev.baozi.openbao.SealState;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +26,7 @@ public final class ReadinessService {
         checks.put("database", database.isReachable(DB_TIMEOUT)
                 ? new Readiness.Check(true, "reachable")
                 : new Readiness.Check(false, "no answer within " + DB_TIMEOUT.toSeconds() + "s"));
-        checks.put("openbao", switch (OpenBaoSession.sealState(openbao)) {
+        checks.put("openbao", switch (OpenBaoSession.sealState(openbao.connection())) {
             case SealState.Unsealed u -> new Readiness.Check(true, "reachable and unsealed");
             case SealState.Sealed s -> new Readiness.Check(false, "sealed");
             case SealState.Unreachable u -> new Readiness.Check(false, "unreachable: " + u.reason());

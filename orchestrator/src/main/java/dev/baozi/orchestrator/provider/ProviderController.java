@@ -1,12 +1,12 @@
 package dev.baozi.orchestrator.provider;
 
+import dev.baozi.orchestrator.auth.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baozi.orchestrator.proxmox.ProxmoxException;
 import dev.baozi.orchestrator.proxmox.ProxmoxNode;
 import dev.baozi.orchestrator.proxmox.TlsSettings;
 import dev.baozi.orchestrator.proxmox.Vm;
 import dev.baozi.orchestrator.web.ErrorBody;
-import dev.baozi.orchestrator.web.Requests;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -42,7 +42,7 @@ public final class ProviderController {
         } catch (RuntimeException e) {
             throw new BadRequestResponse("the body must be a JSON object with name, endpoint, token_id, token_secret and default_node");
         }
-        var outcome = service.create(ProviderRequest.parse(body), Requests.principal(ctx));
+        var outcome = service.create(ProviderRequest.parse(body), Caller.principal(ctx));
         switch (outcome) {
             case ProviderService.CreateOutcome.Created c -> {
                 Map<String, Object> view = view(c.provider());
@@ -63,7 +63,7 @@ public final class ProviderController {
     }
 
     public void delete(Context ctx) {
-        switch (service.delete(name(ctx), Requests.principal(ctx))) {
+        switch (service.delete(name(ctx), Caller.principal(ctx))) {
             case ProviderService.DeleteOutcome.Deleted d -> ctx.status(HttpStatus.NO_CONTENT);
             case ProviderService.DeleteOutcome.NotFound n -> throw new NotFoundResponse("no provider named " + n.name());
         }

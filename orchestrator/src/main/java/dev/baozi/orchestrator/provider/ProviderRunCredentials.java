@@ -1,7 +1,7 @@
 package dev.baozi.orchestrator.provider;
 
-import dev.baozi.orchestrator.openbao.KvEntry;
-import dev.baozi.orchestrator.openbao.OpenBaoKv;
+import dev.baozi.openbao.KvEntry;
+import dev.baozi.openbao.KvV2;
 import dev.baozi.orchestrator.proxmox.ApiToken;
 import dev.baozi.orchestrator.proxmox.ProxmoxClient;
 import dev.baozi.orchestrator.proxmox.ProxmoxException;
@@ -44,9 +44,9 @@ public final class ProviderRunCredentials implements RunCredentials {
     static final String CA_FILE = "proxmox-ca.pem";
 
     private final ProviderService providers;
-    private final OpenBaoKv kv;
+    private final KvV2 kv;
 
-    public ProviderRunCredentials(ProviderService providers, OpenBaoKv kv) {
+    public ProviderRunCredentials(ProviderService providers, KvV2 kv) {
         this.providers = providers;
         this.kv = kv;
     }

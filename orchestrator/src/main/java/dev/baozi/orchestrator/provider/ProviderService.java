@@ -3,7 +3,7 @@ package dev.baozi.orchestrator.provider;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baozi.orchestrator.audit.AuditRepository;
 import dev.baozi.orchestrator.auth.Principal;
-import dev.baozi.orchestrator.openbao.OpenBaoKv;
+import dev.baozi.openbao.KvV2;
 import dev.baozi.orchestrator.proxmox.ApiToken;
 import dev.baozi.orchestrator.proxmox.ProxmoxClient;
 import dev.baozi.orchestrator.proxmox.ProxmoxException;
@@ -27,12 +27,12 @@ public final class ProviderService {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ProviderRepository providers;
-    private final OpenBaoKv kv;
+    private final KvV2 kv;
     private final AuditRepository audit;
     private final Supplier<Set<String>> workspaceNames;
     private final Clock clock;
 
-    public ProviderService(ProviderRepository providers, OpenBaoKv kv, AuditRepository audit, Supplier<Set<String>> workspaceNames,
+    public ProviderService(ProviderRepository providers, KvV2 kv, AuditRepository audit, Supplier<Set<String>> workspaceNames,
             Clock clock) {
         this.providers = providers;
         this.kv = kv;
@@ -149,8 +149,6 @@ public final class ProviderService {
                 case ProxmoxException.TokenRefused t -> new CheckOutcome.Rejected(e.getMessage());
                 case ProxmoxException.BadRequest b -> new CheckOutcome.Rejected(e.getMessage());
                 case ProxmoxException.Refused r -> new CheckOutcome.Rejected(e.getMessage());
-                case ProxmoxException.TaskFailed t -> new CheckOutcome.Rejected(e.getMessage());
-                case ProxmoxException.TaskUnfinished t -> new CheckOutcome.Unreachable(e.getMessage());
             };
         }
     }
@@ -168,7 +166,7 @@ public final class ProviderService {
         if (!providers.delete(name)) {
             return new DeleteOutcome.NotFound(name);
         }
-        kv.destroyAll(secretPath(name));
+        kv.deleteAll(secretPath(name));
         audit.record(by.name(), "provider.delete", name, "204", "token secret destroyed in OpenBao");
         return new DeleteOutcome.Deleted(name);
     }

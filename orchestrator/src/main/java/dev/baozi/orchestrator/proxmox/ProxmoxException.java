@@ -1,7 +1,5 @@
 package dev.baozi.orchestrator.proxmox;
 
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -64,12 +62,12 @@ public abstract sealed class ProxmoxException extends RuntimeException {
         }
     }
 
-    /** Another 4xx: no permission (403), no such thing (404), … with PVE's reason. */
-    public static final class Refused extends ProxmoxException {
+    /** An HTTP status with PVE's reason for it. */
+    public abstract static sealed class WithStatus extends ProxmoxException {
         private final int status;
         private final String reason;
 
-        Refused(String message, int status, String reason) {
+        private WithStatus(String message, int status, String reason) {
             super(message, null);
             this.status = status;
             this.reason = reason;
@@ -84,23 +82,17 @@ public abstract sealed class ProxmoxException extends RuntimeException {
         }
     }
 
+    /** Another 4xx: no permission (403), no such thing (404), … with PVE's reason. */
+    public static final class Refused extends WithStatus {
+        Refused(String message, int status, String reason) {
+            super(message, status, reason);
+        }
+    }
+
     /** HTTP 5xx: PVE could not do it; {@link #reason()} is its message. */
-    public static final class ServerError extends ProxmoxException {
-        private final int status;
-        private final String reason;
-
+    public static final class ServerError extends WithStatus {
         ServerError(String message, int status, String reason) {
-            super(message, null);
-            this.status = status;
-            this.reason = reason;
-        }
-
-        public int status() {
-            return status;
-        }
-
-        public String reason() {
-            return reason;
+            super(message, status, reason);
         }
     }
 
@@ -108,53 +100,6 @@ public abstract sealed class ProxmoxException extends RuntimeException {
     public static final class UnexpectedAnswer extends ProxmoxException {
         UnexpectedAnswer(String message, Throwable cause) {
             super(message, cause);
-        }
-    }
-
-    /** A task ended with an exit status other than OK; its exit status and the last lines of its log. */
-    public static final class TaskFailed extends ProxmoxException {
-        private final Upid upid;
-        private final String exitStatus;
-        private final List<String> logTail;
-
-        TaskFailed(String message, Upid upid, String exitStatus, List<String> logTail) {
-            super(message, null);
-            this.upid = upid;
-            this.exitStatus = exitStatus;
-            this.logTail = List.copyOf(logTail);
-        }
-
-        public Upid upid() {
-            return upid;
-        }
-
-        /** PVE's exit status, e.g. {@code "unable to find configuration file for VM 900"}. */
-        public String exitStatus() {
-            return exitStatus;
-        }
-
-        public List<String> logTail() {
-            return logTail;
-        }
-    }
-
-    /** A task was still running when the wait ended (its deadline passed, or the waiting thread was interrupted). */
-    public static final class TaskUnfinished extends ProxmoxException {
-        private final Upid upid;
-        private final Duration waited;
-
-        TaskUnfinished(String message, Upid upid, Duration waited) {
-            super(message, null);
-            this.upid = upid;
-            this.waited = waited;
-        }
-
-        public Upid upid() {
-            return upid;
-        }
-
-        public Duration waited() {
-            return waited;
         }
     }
 }

@@ -92,27 +92,11 @@ final class TlsTrust {
         }
     }
 
-    /** Trusts exactly the leaf certificate with the pinned fingerprint, whoever issued it and whatever it names. */
-    static final class PinnedTrust extends X509ExtendedTrustManager {
-        private final TlsSettings.PinnedFingerprint pin;
-
-        PinnedTrust(TlsSettings.PinnedFingerprint pin) {
-            this.pin = pin;
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            if (chain == null || chain.length == 0) {
-                throw new CertificateException("the host sent no certificate");
-            }
-            String seen = fingerprint(chain[0]);
-            if (!MessageDigest.isEqual(seen.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                    pin.sha256().getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
-                throw new CertificateException("the host's certificate has SHA-256 fingerprint " + seen
-                        + ", not the pinned " + pin.sha256());
-            }
-        }
-
+    /**
+     * A trust manager for a client: it checks servers only, and the socket and engine variants
+     * check exactly as the plain one does.
+     */
+    abstract static class ServerTrust extends X509ExtendedTrustManager {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
             checkServerTrusted(chain, authType);
@@ -144,35 +128,31 @@ final class TlsTrust {
         }
     }
 
+    /** Trusts exactly the leaf certificate with the pinned fingerprint, whoever issued it and whatever it names. */
+    static final class PinnedTrust extends ServerTrust {
+        private final TlsSettings.PinnedFingerprint pin;
+
+        PinnedTrust(TlsSettings.PinnedFingerprint pin) {
+            this.pin = pin;
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            if (chain == null || chain.length == 0) {
+                throw new CertificateException("the host sent no certificate");
+            }
+            String seen = fingerprint(chain[0]);
+            if (!MessageDigest.isEqual(seen.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    pin.sha256().getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+                throw new CertificateException("the host's certificate has SHA-256 fingerprint " + seen
+                        + ", not the pinned " + pin.sha256());
+            }
+        }
+    }
+
     /** Trusts every certificate: {@code insecure: true}. */
-    static final class TrustAll extends X509ExtendedTrustManager {
+    static final class TrustAll extends ServerTrust {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("this trust manager checks servers only");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }

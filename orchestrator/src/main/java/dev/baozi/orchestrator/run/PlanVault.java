@@ -2,7 +2,7 @@ package dev.baozi.orchestrator.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.baozi.orchestrator.openbao.OpenBaoHttp;
+import dev.baozi.openbao.Transit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,27 +26,24 @@ public final class PlanVault implements SealedPlans {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final OpenBaoHttp openbao;
-    private final String transitMount;
+    private final Transit transit;
     private final AtomicBoolean keyReady = new AtomicBoolean();
 
-    public PlanVault(OpenBaoHttp openbao, String transitMount) {
-        this.openbao = openbao;
-        this.transitMount = transitMount;
+    public PlanVault(Transit transit) {
+        this.transit = transit;
     }
 
     /** Encrypts {@code plan} into {@code sealed} (ciphertext) and {@code sealed}.key.json (wrapped key, IV). */
     public void seal(byte[] plan, Path sealed) {
         ensureKey();
-        JsonNode key = openbao.send("POST", transitMount + "/datakey/plaintext/" + KEY, JSON.createObjectNode().put("bits", 256))
-                .requireOk("creating a data key for a plan file").body().path("data");
-        byte[] dataKey = Base64.getDecoder().decode(key.path("plaintext").asText());
+        Transit.DataKey key = transit.dataKey(KEY, 256, "a plan file");
+        byte[] dataKey = key.plaintext();
         byte[] iv = new byte[12];
         RANDOM.nextBytes(iv);
         try {
             RunFiles.writePrivate(sealed.getParent(), sealed.getFileName().toString(), aes(Cipher.ENCRYPT_MODE, dataKey, iv, plan));
             RunFiles.writePrivate(sealed.getParent(), keyFile(sealed).getFileName().toString(), JSON.createObjectNode()
-                    .put("wrapped_key", key.path("ciphertext").asText())
+                    .put("wrapped_key", key.wrapped())
                     .put("iv", Base64.getEncoder().encodeToString(iv))
                     .toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -59,10 +56,7 @@ public final class PlanVault implements SealedPlans {
     public byte[] open(Path sealed) {
         try {
             JsonNode meta = JSON.readTree(Files.readString(keyFile(sealed)));
-            JsonNode plain = openbao.send("POST", transitMount + "/decrypt/" + KEY,
-                            JSON.createObjectNode().put("ciphertext", meta.path("wrapped_key").asText()))
-                    .requireOk("unwrapping the data key of a plan file").body().path("data");
-            byte[] dataKey = Base64.getDecoder().decode(plain.path("plaintext").asText());
+            byte[] dataKey = transit.unwrap(KEY, meta.path("wrapped_key").asText(), "a plan file");
             try {
                 return aes(Cipher.DECRYPT_MODE, dataKey, Base64.getDecoder().decode(meta.path("iv").asText()),
                         Files.readAllBytes(sealed));
@@ -93,7 +87,7 @@ public final class PlanVault implements SealedPlans {
 
     private void ensureKey() {
         if (!keyReady.get()) {
-            openbao.send("POST", transitMount + "/keys/" + KEY, JSON.createObjectNode()).requireOk("creating transit key " + KEY);
+            transit.createKey(KEY);
             keyReady.set(true);
         }
     }

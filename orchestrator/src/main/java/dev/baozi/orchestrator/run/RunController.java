@@ -1,8 +1,9 @@
 package dev.baozi.orchestrator.run;
 
+import dev.baozi.orchestrator.workspace.WorkspaceName;
+import dev.baozi.orchestrator.auth.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baozi.orchestrator.web.ErrorBody;
-import dev.baozi.orchestrator.web.Requests;
 import dev.baozi.orchestrator.workspace.Workspace;
 import dev.baozi.orchestrator.workspace.WorkspaceService;
 import io.javalin.http.BadRequestResponse;
@@ -21,7 +22,7 @@ public final class RunController {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunController.class);
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = dev.baozi.orchestrator.web.BaoziApp.objectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = dev.baozi.orchestrator.web.StrictJsonMapper.objectMapper();
 
     private final RunService runs;
     private final WorkspaceService workspaces;
@@ -67,7 +68,7 @@ public final class RunController {
         if (!problems.isEmpty()) {
             throw new BadRequestResponse(String.join("; ", problems));
         }
-        ctx.status(HttpStatus.CREATED).json(runs.queue(ws, destroy, List.copyOf(replace), Requests.principal(ctx)));
+        ctx.status(HttpStatus.CREATED).json(runs.queue(ws, destroy, List.copyOf(replace), Caller.principal(ctx)));
     }
 
     public void list(Context ctx) {
@@ -109,7 +110,7 @@ public final class RunController {
 
     public void approve(Context ctx) {
         JsonNode body = body(ctx);
-        respond(ctx, runs.approve(id(ctx), Requests.principal(ctx), body.path("comment").asText(""),
+        respond(ctx, runs.approve(id(ctx), Caller.principal(ctx), body.path("comment").asText(""),
                 body.path("confirm_destroy").asBoolean(false), force(body)));
     }
 
@@ -145,11 +146,11 @@ public final class RunController {
     }
 
     public void discard(Context ctx) {
-        respond(ctx, runs.discard(id(ctx), Requests.principal(ctx), body(ctx).path("comment").asText("")));
+        respond(ctx, runs.discard(id(ctx), Caller.principal(ctx), body(ctx).path("comment").asText("")));
     }
 
     public void cancel(Context ctx) {
-        respond(ctx, runs.cancel(id(ctx), Requests.principal(ctx), body(ctx).path("force").asBoolean(false)));
+        respond(ctx, runs.cancel(id(ctx), Caller.principal(ctx), body(ctx).path("force").asBoolean(false)));
     }
 
     public void logs(Context ctx) {
@@ -231,7 +232,7 @@ public final class RunController {
     }
 
     private Workspace workspace(Context ctx) {
-        String name = Requests.workspace(ctx).value();
+        String name = WorkspaceName.fromPath(ctx).value();
         return workspaces.get(name).orElseThrow(() -> new NotFoundResponse("no workspace named " + name));
     }
 

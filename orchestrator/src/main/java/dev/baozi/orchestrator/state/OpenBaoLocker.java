@@ -1,15 +1,16 @@
 package dev.baozi.orchestrator.state;
 
+import dev.baozi.orchestrator.workspace.WorkspaceName;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.baozi.orchestrator.openbao.KvEntry;
-import dev.baozi.orchestrator.openbao.OpenBaoKv;
+import dev.baozi.openbao.CasWrite;
+import dev.baozi.openbao.KvEntry;
+import dev.baozi.openbao.KvV2;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * Locks as KV v2 entries ({@code locks/<workspace>}), changed only with check-and-set against
@@ -21,10 +22,10 @@ public final class OpenBaoLocker implements Locker {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int KEPT_VERSIONS = 20;
 
-    private final OpenBaoKv kv;
+    private final KvV2 kv;
     private final Clock clock;
 
-    public OpenBaoLocker(OpenBaoKv kv, Clock clock) {
+    public OpenBaoLocker(KvV2 kv, Clock clock) {
         this.kv = kv;
         this.clock = clock;
     }
@@ -37,7 +38,7 @@ public final class OpenBaoLocker implements Locker {
 
     /** The lock entry and its version from one read (two reads could straddle another's write). */
     private Current read(WorkspaceName workspace) {
-        OpenBaoKv.Latest latest = kv.latest(path(workspace));
+        KvV2.Latest latest = kv.latest(path(workspace));
         Optional<KvEntry> entry = latest.entry();
         if (entry.isEmpty()) {
             return new Current(latest.version(), Optional.empty());
@@ -65,8 +66,7 @@ public final class OpenBaoLocker implements Locker {
             var lock = new HeldLock(workspace.value(), info, holder, clock.instant());
             ObjectNode data = JSON.createObjectNode().put("held", true).put("holder", holder).put("since", lock.since().toString());
             data.set("info", JSON.valueToTree(info));
-            OptionalLong written = kv.write(path(workspace), data, current.version());
-            if (written.isPresent()) {
+            if (kv.write(path(workspace), data, current.version()) instanceof CasWrite.Written) {
                 if (current.version() == 0) {
                     kv.setMaxVersions(path(workspace), KEPT_VERSIONS);
                 }
@@ -97,7 +97,7 @@ public final class OpenBaoLocker implements Locker {
                 return new UnlockOutcome.HeldByOther(held);
             }
             ObjectNode data = JSON.createObjectNode().put("held", false).put("since", clock.instant().toString());
-            if (kv.write(path(workspace), data, current.version()).isPresent()) {
+            if (kv.write(path(workspace), data, current.version()) instanceof CasWrite.Written) {
                 return new UnlockOutcome.Released(held);
             }
         }

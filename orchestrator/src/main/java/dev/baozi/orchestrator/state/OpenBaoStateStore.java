@@ -1,11 +1,13 @@
 package dev.baozi.orchestrator.state;
 
+import dev.baozi.orchestrator.workspace.WorkspaceName;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.baozi.orchestrator.openbao.KvEntry;
-import dev.baozi.orchestrator.openbao.KvMetadata;
-import dev.baozi.orchestrator.openbao.OpenBaoKv;
+import dev.baozi.openbao.CasWrite;
+import dev.baozi.openbao.KvEntry;
+import dev.baozi.openbao.KvMetadata;
+import dev.baozi.openbao.KvV2;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,7 +23,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -55,14 +56,14 @@ public final class OpenBaoStateStore implements StateStore {
     /** Virtual threads for chunk reads and writes that run side by side; nothing to shut down. */
     private static final ExecutorService CALLS = Executors.newVirtualThreadPerTaskExecutor();
 
-    private final OpenBaoKv kv;
+    private final KvV2 kv;
     private final Clock clock;
     private final int retention;
     private final Set<String> retentionApplied = ConcurrentHashMap.newKeySet();
     /** The newest pointer record this process has seen per workspace; may be stale, check-and-set catches that. */
     private final ConcurrentHashMap<String, KvEntry> lastSeen = new ConcurrentHashMap<>();
 
-    public OpenBaoStateStore(OpenBaoKv kv, Clock clock, int retention) {
+    public OpenBaoStateStore(KvV2 kv, Clock clock, int retention) {
         if (retention < 1) {
             throw new IllegalArgumentException("retention must be at least 1");
         }
@@ -209,15 +210,14 @@ public final class OpenBaoStateStore implements StateStore {
             kv.setMaxVersions(pointer, retention); // once per workspace and process: follows a changed setting
             retentionApplied.add(workspace.value());
         }
-        OptionalLong version = kv.write(pointer, data, expectedHead);
-        if (version.isEmpty()) {
+        if (!(kv.write(pointer, data, expectedHead) instanceof CasWrite.Written version)) {
             lastSeen.remove(workspace.value());
             return new WriteOutcome.Moved();
         }
-        remember(workspace, new KvEntry(data, version.getAsLong()));
+        remember(workspace, new KvEntry(data, version.version()));
         leaving.filter(e -> !e.data().path("deleted").asBoolean()).ifPresent(e ->
                 deleteChunks(workspace, e.data().path("generation").asText(), e.data().path("chunks").asInt()));
-        return new WriteOutcome.Written(toVersion(new KvEntry(data, version.getAsLong())));
+        return new WriteOutcome.Written(toVersion(new KvEntry(data, version.version())));
     }
 
     @Override
@@ -300,7 +300,7 @@ public final class OpenBaoStateStore implements StateStore {
     private void deleteChunks(WorkspaceName workspace, String generation, int count) {
         for (int i = 0; i < count; i++) {
             try {
-                kv.destroyAll(chunk(workspace, generation, i));
+                kv.deleteAll(chunk(workspace, generation, i));
             } catch (RuntimeException e) {
                 log.warn("deleting state chunk {} of {}: {}", i, workspace, e.getMessage());
             }

@@ -1,11 +1,12 @@
 package dev.baozi.orchestrator.state;
 
+import dev.baozi.orchestrator.workspace.WorkspaceName;
+import dev.baozi.orchestrator.auth.Caller;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baozi.orchestrator.web.ErrorBody;
-import dev.baozi.orchestrator.web.Requests;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -34,7 +35,7 @@ public final class StateController {
      */
     public void get(Context ctx) {
         if (acceptsGzip(ctx.header("Accept-Encoding"))) {
-            Optional<CompressedState> state = service.currentCompressed(Requests.workspace(ctx), Requests.principal(ctx));
+            Optional<CompressedState> state = service.currentCompressed(WorkspaceName.fromPath(ctx), Caller.principal(ctx));
             if (state.isEmpty()) {
                 ctx.status(HttpStatus.NO_CONTENT);
                 return;
@@ -48,7 +49,7 @@ public final class StateController {
                     .result(state.get().gzip());
             return;
         }
-        Optional<StoredState> state = service.current(Requests.workspace(ctx), Requests.principal(ctx));
+        Optional<StoredState> state = service.current(WorkspaceName.fromPath(ctx), Caller.principal(ctx));
         if (state.isEmpty()) {
             ctx.status(HttpStatus.NO_CONTENT);
             return;
@@ -60,7 +61,7 @@ public final class StateController {
     }
 
     public void post(Context ctx) {
-        WorkspaceName ws = Requests.workspace(ctx);
+        WorkspaceName ws = WorkspaceName.fromPath(ctx);
         byte[] bytes = ctx.bodyAsBytes();
         if (bytes.length == 0) {
             throw new BadRequestResponse("the request has no state in its body");
@@ -74,7 +75,7 @@ public final class StateController {
         if (md5 != null && !md5.isBlank() && !md5.strip().equals(body.md5())) {
             throw new BadRequestResponse("the Content-MD5 header does not match the body; the state was damaged on the way");
         }
-        respond(ctx, ws, service.update(ws, body, ctx.queryParam("ID"), Requests.principal(ctx)));
+        respond(ctx, ws, service.update(ws, body, ctx.queryParam("ID"), Caller.principal(ctx)));
     }
 
     /** Whether {@code acceptEncoding} lists gzip (or *) without {@code q=0}. */
@@ -98,26 +99,26 @@ public final class StateController {
     }
 
     public void delete(Context ctx) {
-        WorkspaceName ws = Requests.workspace(ctx);
-        respond(ctx, ws, service.delete(ws, Requests.principal(ctx)));
+        WorkspaceName ws = WorkspaceName.fromPath(ctx);
+        respond(ctx, ws, service.delete(ws, Caller.principal(ctx)));
     }
 
     public void lock(Context ctx) {
-        WorkspaceName ws = Requests.workspace(ctx);
+        WorkspaceName ws = WorkspaceName.fromPath(ctx);
         LockInfo info = parseLockInfo(ctx.bodyAsBytes())
                 .orElseThrow(() -> new BadRequestResponse("LOCK needs a JSON body with the lock's ID"));
         String problem = lockInfoProblem(info);
         if (problem != null) {
             throw new BadRequestResponse(problem + "; nothing was locked");
         }
-        switch (service.lock(ws, info, Requests.principal(ctx))) {
+        switch (service.lock(ws, info, Caller.principal(ctx))) {
             case LockOutcome.Acquired a -> ctx.status(HttpStatus.OK).json(a.lock().info());
             case LockOutcome.HeldByOther h -> locked(ctx, ws, h.current());
         }
     }
 
     public void unlock(Context ctx) {
-        WorkspaceName ws = Requests.workspace(ctx);
+        WorkspaceName ws = WorkspaceName.fromPath(ctx);
         byte[] body = ctx.bodyAsBytes();
         // An empty body is `tofu force-unlock` (its client sends no lock info); otherwise the ID must match.
         String lockId = null;
@@ -125,7 +126,7 @@ public final class StateController {
             lockId = parseLockInfo(body).map(LockInfo::id)
                     .orElseThrow(() -> new BadRequestResponse("UNLOCK needs an empty body or a JSON body with the lock's ID"));
         }
-        switch (service.unlock(ws, lockId, Requests.principal(ctx))) {
+        switch (service.unlock(ws, lockId, Caller.principal(ctx))) {
             case UnlockOutcome.Released r -> ctx.status(HttpStatus.OK).json(Map.of("released", r.released().info()));
             case UnlockOutcome.NotLocked n -> ctx.status(HttpStatus.OK).json(Map.of("released", Map.of()));
             case UnlockOutcome.HeldByOther h -> locked(ctx, ws, h.current());

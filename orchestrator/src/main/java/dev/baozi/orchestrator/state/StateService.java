@@ -1,5 +1,6 @@
 package dev.baozi.orchestrator.state;
 
+import dev.baozi.orchestrator.workspace.WorkspaceName;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package dev.baozi.orchestrator.state;
 
+import dev.baozi.orchestrator.workspace.WorkspaceName;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,8 +1,9 @@
 package dev.baozi.orchestrator.vars;
 
+import dev.baozi.orchestrator.workspace.WorkspaceName;
+import dev.baozi.orchestrator.auth.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baozi.orchestrator.auth.Role;
-import dev.baozi.orchestrator.web.Requests;
 import dev.baozi.orchestrator.workspace.Workspace;
 import dev.baozi.orchestrator.workspace.WorkspaceService;
 import dev.baozi.vars.GenerateReport;
@@ -45,7 +46,7 @@ public final class VarsController {
     private record Target(Workspace ws, GeneratorSet set) {}
 
     private Target target(Context ctx) {
-        String name = Requests.workspace(ctx).value();
+        String name = WorkspaceName.fromPath(ctx).value();
         Workspace ws = workspaces.get(name).orElseThrow(() -> new NotFoundResponse("no workspace named " + name));
         GeneratorSet set = vars.generators(ws).orElseThrow(() ->
                 new NotFoundResponse("template " + ws.template() + " of workspace " + name + " declares no vars generators"));
@@ -128,7 +129,7 @@ public final class VarsController {
         if (body != null && body.path("regenerate").asBoolean(false)) {
             request = request.regenerating();
         }
-        GenerateReport report = vars.generate(t.ws(), t.set(), request, Requests.principal(ctx));
+        GenerateReport report = vars.generate(t.ws(), t.set(), request, Caller.principal(ctx));
         List<Map<String, Object>> outcomes = report.outcomes().stream().map(o -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("generator", o.generator().value());
@@ -157,11 +158,11 @@ public final class VarsController {
         Target t = target(ctx);
         GeneratorDefinition g = generator(t, ctx);
         FileSpec f = file(g, ctx);
-        Role role = Requests.principal(ctx).role();
+        Role role = Caller.principal(ctx).role();
         if (f.secret() && (role == null || !role.includes(Role.ADMIN))) {
             throw new ForbiddenResponse("file " + f.name() + " of generator " + g.name() + " is secret: only admins may read it");
         }
-        FileValue value = vars.get(t.ws(), t.set(), g.name(), f.name(), f.secret(), Requests.principal(ctx))
+        FileValue value = vars.get(t.ws(), t.set(), g.name(), f.name(), f.secret(), Caller.principal(ctx))
                 .orElseThrow(() -> new NotFoundResponse("generator " + g.name() + " has no committed " + f.name() + "; generate it"));
         ctx.json(Map.of("generator", g.name().value(), "file", f.name(), "secret", f.secret(), "value", value.text()));
     }
@@ -175,7 +176,7 @@ public final class VarsController {
         Target t = target(ctx);
         GeneratorDefinition g = generator(t, ctx);
         FileSpec f = file(g, ctx);
-        Role role = Requests.principal(ctx).role();
+        Role role = Caller.principal(ctx).role();
         if (!g.isPromptFile(f.name()) && (role == null || !role.includes(Role.ADMIN))) {
             throw new ForbiddenResponse("file " + f.name() + " of generator " + g.name() + " is generated, not a prompt's value: "
                     + "only admins may overwrite it (operators may set prompts, or regenerate it)");
@@ -185,7 +186,7 @@ public final class VarsController {
             throw new BadRequestResponse("the body must be {\"value\": \"...\"}");
         }
         CommitOutcome outcome = vars.set(t.ws(), t.set(), g.name(), f.name(), FileValue.of(body.path("value").asText()),
-                Requests.principal(ctx));
+                Caller.principal(ctx));
         if (outcome instanceof CommitOutcome.Conflict c) {
             throw new ConflictResponse(c.message());
         }
@@ -194,7 +195,7 @@ public final class VarsController {
 
     public void fix(Context ctx) {
         Target t = target(ctx);
-        List<Map<String, Object>> repairs = vars.fix(t.ws(), t.set(), Requests.principal(ctx)).stream().map(r -> {
+        List<Map<String, Object>> repairs = vars.fix(t.ws(), t.set(), Caller.principal(ctx)).stream().map(r -> {
             Map<String, Object> m = new LinkedHashMap<>();
             switch (r) {
                 case Repair.Dropped d -> {
@@ -221,7 +222,7 @@ public final class VarsController {
     public void rollback(Context ctx) {
         Target t = target(ctx);
         GeneratorDefinition g = generator(t, ctx);
-        switch (vars.rollback(t.ws(), t.set(), g.name(), Requests.principal(ctx))) {
+        switch (vars.rollback(t.ws(), t.set(), g.name(), Caller.principal(ctx))) {
             case RollbackOutcome.RolledBack r -> ctx.json(Map.of("generator", g.name().value(), "outcome", "rolled back",
                     "from", r.from(), "to", r.to()));
             case RollbackOutcome.NothingToRollBack n -> throw new ConflictResponse(n.reason());

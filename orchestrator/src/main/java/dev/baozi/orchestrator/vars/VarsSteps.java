@@ -10,7 +10,7 @@ import dev.baozi.orchestrator.proxmox.ProxmoxException;
 import dev.baozi.orchestrator.run.Run;
 import dev.baozi.orchestrator.run.RunSteps;
 import dev.baozi.orchestrator.state.StateService;
-import dev.baozi.orchestrator.state.WorkspaceName;
+import dev.baozi.orchestrator.workspace.WorkspaceName;
 import dev.baozi.orchestrator.workspace.Supplied;
 import dev.baozi.orchestrator.workspace.Workspace;
 import dev.baozi.orchestrator.workspace.WorkspaceService;

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.json.JavalinJackson;
 import io.javalin.json.JsonMapper;
@@ -27,12 +29,19 @@ import java.util.stream.Stream;
  * (integers beyond 64 bits, which would wrap, and floats beyond a double, which would become
  * "Infinity"), and values of the wrong type for the class asked for.
  */
-final class StrictJsonMapper implements JsonMapper {
+public final class StrictJsonMapper implements JsonMapper {
 
     private final ObjectMapper reader;
     private final JavalinJackson writer;
 
-    StrictJsonMapper(ObjectMapper mapper) {
+    /** The mapper answers are written with: Java times as ISO-8601 text, not numbers. */
+    public static ObjectMapper objectMapper() {
+        return new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    }
+
+    public StrictJsonMapper(ObjectMapper mapper) {
         this.writer = new JavalinJackson(mapper, false);
         this.reader = mapper.copy()
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)

@@ -1,9 +1,9 @@
 package dev.baozi.orchestrator.workspace;
 
+import dev.baozi.orchestrator.auth.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baozi.orchestrator.web.ErrorBody;
-import dev.baozi.orchestrator.web.Requests;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -65,7 +65,7 @@ public final class WorkspaceController {
         }
         var outcome = service.create(body.path("name").asText(null), body.path("template").asText(null),
                 body.get("inputs"), body.path("tofu_version").asText(null), body.path("provider").asText(null),
-                Requests.principal(ctx));
+                Caller.principal(ctx));
         switch (outcome) {
             case WorkspaceService.CreateOutcome.Created c -> ctx.status(HttpStatus.CREATED).json(view(c.workspace()));
             case WorkspaceService.CreateOutcome.Invalid i -> ctx.status(HttpStatus.BAD_REQUEST)
@@ -95,7 +95,7 @@ public final class WorkspaceController {
         if (!unknown.isEmpty()) {
             throw new BadRequestResponse("only inputs can be changed, not " + String.join(", ", unknown));
         }
-        switch (service.updateInputs(ws, body.get("inputs"), Requests.principal(ctx))) {
+        switch (service.updateInputs(ws, body.get("inputs"), Caller.principal(ctx))) {
             case WorkspaceService.UpdateOutcome.Updated u -> {
                 Map<String, Object> view = view(u.workspace());
                 view.put("changed", u.changed());
@@ -109,7 +109,7 @@ public final class WorkspaceController {
 
     /** {@code DELETE /api/v1/workspaces/{workspace}}: 409 saying what holds it, else the workspace is gone. */
     public void delete(Context ctx) {
-        switch (service.delete(workspace(ctx), Requests.principal(ctx))) {
+        switch (service.delete(workspace(ctx), Caller.principal(ctx))) {
             case WorkspaceService.DeleteOutcome.Deleted d -> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("deleted", d.workspace().name());
@@ -135,7 +135,7 @@ public final class WorkspaceController {
     }
 
     Workspace workspace(Context ctx) {
-        String name = Requests.workspace(ctx).value();
+        String name = WorkspaceName.fromPath(ctx).value();
         return service.get(name).orElseThrow(() -> new NotFoundResponse("no workspace named " + name));
     }
 

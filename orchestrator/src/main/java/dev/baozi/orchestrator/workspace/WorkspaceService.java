@@ -8,8 +8,7 @@ import dev.baozi.orchestrator.auth.AuthService;
 import dev.baozi.orchestrator.auth.IssuedToken;
 import dev.baozi.orchestrator.auth.Principal;
 import dev.baozi.orchestrator.auth.TokenAccess;
-import dev.baozi.orchestrator.openbao.OpenBaoKv;
-import dev.baozi.orchestrator.state.WorkspaceName;
+import dev.baozi.openbao.KvV2;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -31,7 +30,7 @@ public final class WorkspaceService {
     private final WorkspaceRepository workspaces;
     private final TemplateCatalog templates;
     private final AuthService auth;
-    private final OpenBaoKv kv;
+    private final KvV2 kv;
     private final AuditRepository audit;
     private final String tofuVersion;
     private final Supplier<String> baoziUrl;
@@ -42,18 +41,18 @@ public final class WorkspaceService {
     private final List<Keeper> keepers;
     private final PriorState priorState;
 
-    public WorkspaceService(WorkspaceRepository workspaces, TemplateCatalog templates, AuthService auth, OpenBaoKv kv,
+    public WorkspaceService(WorkspaceRepository workspaces, TemplateCatalog templates, AuthService auth, KvV2 kv,
             AuditRepository audit, String tofuVersion, Supplier<String> baoziUrl, Clock clock) {
         this(workspaces, templates, auth, kv, audit, tofuVersion, baoziUrl, clock, ProviderCheck.NONE, RunHold.NONE, TemplateRules.NONE);
     }
 
-    public WorkspaceService(WorkspaceRepository workspaces, TemplateCatalog templates, AuthService auth, OpenBaoKv kv,
+    public WorkspaceService(WorkspaceRepository workspaces, TemplateCatalog templates, AuthService auth, KvV2 kv,
             AuditRepository audit, String tofuVersion, Supplier<String> baoziUrl, Clock clock, ProviderCheck providers,
             RunHold holds, TemplateRules rules) {
         this(workspaces, templates, auth, kv, audit, tofuVersion, baoziUrl, clock, providers, holds, rules, List.of(), PriorState.NONE);
     }
 
-    public WorkspaceService(WorkspaceRepository workspaces, TemplateCatalog templates, AuthService auth, OpenBaoKv kv,
+    public WorkspaceService(WorkspaceRepository workspaces, TemplateCatalog templates, AuthService auth, KvV2 kv,
             AuditRepository audit, String tofuVersion, Supplier<String> baoziUrl, Clock clock, ProviderCheck providers,
             RunHold holds, TemplateRules rules, List<Keeper> keepers, PriorState priorState) {
         this.keepers = List.copyOf(keepers);
@@ -205,8 +204,8 @@ public final class WorkspaceService {
      * use and the values of its sensitive inputs.
      */
     private void deleteSecrets(Workspace workspace) {
-        kv.destroyAll(tokenPath(workspace.name()));
-        kv.destroyAll(sensitivePath(workspace.name()));
+        kv.deleteAll(tokenPath(workspace.name()));
+        kv.deleteAll(sensitivePath(workspace.name()));
     }
 
     /** What a change of inputs came to. Refusals are results, not errors. */
@@ -385,7 +384,7 @@ public final class WorkspaceService {
         ObjectNode shown = workspace.inputs().deepCopy();
         try {
             sensitiveInputs(workspace).fieldNames().forEachRemaining(name -> shown.put(name, "(sensitive)"));
-        } catch (dev.baozi.orchestrator.openbao.OpenBaoUnavailableException e) {
+        } catch (dev.baozi.openbao.OpenBaoUnavailableException e) {
             // which sensitive inputs are set is not known now; their values are never shown anyway
         }
         return Inputs.canonical(shown);

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baozi.orchestrator.AppOnH2;
+import dev.baozi.orchestrator.web.StrictJsonMapper;
 import dev.baozi.orchestrator.Orchestrator;
 import dev.baozi.orchestrator.db.Database;
-import dev.baozi.orchestrator.web.BaoziApp;
 import io.javalin.Javalin;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,7 +52,7 @@ class UserControllerTest {
     }
 
     private static String error(HttpResponse<String> response) throws Exception {
-        JsonNode body = BaoziApp.objectMapper().readTree(response.body());
+        JsonNode body = StrictJsonMapper.objectMapper().readTree(response.body());
         return body.path("error").asText();
     }
 

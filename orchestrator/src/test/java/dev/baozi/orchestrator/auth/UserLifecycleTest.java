@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baozi.orchestrator.AppOnH2;
+import dev.baozi.orchestrator.web.StrictJsonMapper;
 import dev.baozi.orchestrator.Orchestrator;
 import dev.baozi.orchestrator.db.Database;
-import dev.baozi.orchestrator.web.BaoziApp;
 import io.javalin.Javalin;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,7 +60,7 @@ class UserLifecycleTest {
     }
 
     private static JsonNode json(HttpResponse<String> response) throws Exception {
-        return BaoziApp.objectMapper().readTree(response.body());
+        return StrictJsonMapper.objectMapper().readTree(response.body());
     }
 
     private String tokenOf(String name, Role role) {

@@ -3,6 +3,7 @@ package dev.baozi.orchestrator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baozi.orchestrator.AppOnH2;
+import dev.baozi.orchestrator.web.StrictJsonMapper;
 import dev.baozi.orchestrator.Orchestrator;
 import dev.baozi.orchestrator.auth.LoginOutcome;
 import dev.baozi.orchestrator.auth.UserRepository;
@@ -11,7 +12,6 @@ import dev.baozi.orchestrator.run.PlanJson;
 import dev.baozi.orchestrator.run.Run;
 import dev.baozi.orchestrator.run.RunRepository;
 import dev.baozi.orchestrator.run.RunStatus;
-import dev.baozi.orchestrator.web.BaoziApp;
 import dev.baozi.orchestrator.workspace.Workspace;
 import dev.baozi.orchestrator.workspace.WorkspaceRepository;
 import io.javalin.Javalin;
@@ -123,7 +123,7 @@ class BaoziCliAppTest {
     }
 
     private Workspace workspace() {
-        return new WorkspaceRepository(database.dsl()).insert("web", "demo", BaoziApp.objectMapper().createObjectNode(), "1.12.6",
+        return new WorkspaceRepository(database.dsl()).insert("web", "demo", StrictJsonMapper.objectMapper().createObjectNode(), "1.12.6",
                 "admin", OffsetDateTime.now(), null);
     }
 

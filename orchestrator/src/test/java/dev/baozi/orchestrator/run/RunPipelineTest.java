@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baozi.orchestrator.config.BaoziConfig;
 import dev.baozi.orchestrator.db.Database;
-import dev.baozi.orchestrator.web.BaoziApp;
 import dev.baozi.orchestrator.workspace.GeneratedFiles;
 import dev.baozi.orchestrator.workspace.Supplied;
 import dev.baozi.orchestrator.workspace.Workspace;
@@ -81,7 +80,7 @@ class RunPipelineTest {
     void workspace() {
         tofu = new FakeTofu();
         workspace = new WorkspaceRepository(database.dsl()).insert("pipe-" + ++workspaces, "demo",
-                BaoziApp.objectMapper().createObjectNode(), "1.12.6", "admin", OffsetDateTime.now(), null);
+                new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode(), "1.12.6", "admin", OffsetDateTime.now(), null);
     }
 
     // --- fakes ---

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baozi.orchestrator.AppOnH2;
+import dev.baozi.orchestrator.web.StrictJsonMapper;
 import dev.baozi.orchestrator.Orchestrator;
 import dev.baozi.orchestrator.auth.Principal;
 import dev.baozi.orchestrator.db.Database;
-import dev.baozi.orchestrator.web.BaoziApp;
 import dev.baozi.orchestrator.workspace.Workspace;
 import dev.baozi.orchestrator.workspace.WorkspaceRepository;
 import io.javalin.Javalin;
@@ -46,7 +46,7 @@ class RunWaitingTest {
         app = h2.app();
         base = h2.base();
         runs = new RunRepository(database.dsl());
-        web = new WorkspaceRepository(database.dsl()).insert("web", "demo", BaoziApp.objectMapper().createObjectNode(), "1.12.6",
+        web = new WorkspaceRepository(database.dsl()).insert("web", "demo", StrictJsonMapper.objectMapper().createObjectNode(), "1.12.6",
                 "admin", OffsetDateTime.now(), null);
     }
 
@@ -59,7 +59,7 @@ class RunWaitingTest {
         var request = HttpRequest.newBuilder(URI.create(base + "/api/v1" + path)).header("Authorization", "Bearer " + ADMIN_TOKEN).build();
         var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return BaoziApp.objectMapper().readTree(response.body());
+        return StrictJsonMapper.objectMapper().readTree(response.body());
     }
 
     private Run planned() {

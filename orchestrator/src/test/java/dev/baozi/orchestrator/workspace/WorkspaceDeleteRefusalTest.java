@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baozi.orchestrator.AppOnH2;
+import dev.baozi.orchestrator.web.StrictJsonMapper;
 import dev.baozi.orchestrator.db.Database;
 import dev.baozi.orchestrator.run.RunRepository;
-import dev.baozi.orchestrator.web.BaoziApp;
 import io.javalin.Javalin;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,12 +54,12 @@ class WorkspaceDeleteRefusalTest {
     @Test
     void a_workspace_with_a_queued_run_is_not_deleted_and_the_409_names_the_run() throws Exception {
         var workspaces = new WorkspaceRepository(database.dsl());
-        Workspace web = workspaces.insert("web", "demo", BaoziApp.objectMapper().createObjectNode(), "1.12.6", "admin",
+        Workspace web = workspaces.insert("web", "demo", StrictJsonMapper.objectMapper().createObjectNode(), "1.12.6", "admin",
                 OffsetDateTime.now(), null);
         var run = new RunRepository(database.dsl()).insert(web.id(), false, "olga", OffsetDateTime.now());
 
         var response = delete("web");
-        JsonNode body = BaoziApp.objectMapper().readTree(response.body());
+        JsonNode body = StrictJsonMapper.objectMapper().readTree(response.body());
 
         assertThat(response.statusCode()).isEqualTo(409);
         assertThat(body.path("error").asText())
@@ -78,7 +78,7 @@ class WorkspaceDeleteRefusalTest {
     void a_workspace_is_not_marked_deleted_while_a_run_of_it_is_queued_and_a_run_queued_after_never_starts() {
         var workspaces = new WorkspaceRepository(database.dsl());
         var runs = new RunRepository(database.dsl());
-        Workspace web = workspaces.insert("web", "demo", BaoziApp.objectMapper().createObjectNode(), "1.12.6", "admin",
+        Workspace web = workspaces.insert("web", "demo", StrictJsonMapper.objectMapper().createObjectNode(), "1.12.6", "admin",
                 OffsetDateTime.now(), null);
         var queued = runs.insert(web.id(), false, "olga", OffsetDateTime.now());
 
@@ -90,7 +90,7 @@ class WorkspaceDeleteRefusalTest {
 
         assertThat(runs.startable()).extracting(r -> r.id()).doesNotContain(late.id());
         assertThat(workspaces.byName("web")).isEmpty();
-        assertThat(workspaces.insert("web", "demo", BaoziApp.objectMapper().createObjectNode(), "1.12.6", "admin",
+        assertThat(workspaces.insert("web", "demo", StrictJsonMapper.objectMapper().createObjectNode(), "1.12.6", "admin",
                 OffsetDateTime.now(), null).id()).isNotEqualTo(web.id());
     }
 }

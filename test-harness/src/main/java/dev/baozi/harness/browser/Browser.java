@@ -1,6 +1,7 @@
 package dev.baozi.harness.browser;
 
 import dev.baozi.harness.Deadline;
+import dev.baozi.harness.StopAtExit;
 import dev.baozi.harness.Tools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,15 +80,14 @@ public final class Browser implements AutoCloseable {
     private final Path home;
     private final ChromeDriverService service;
     private final ChromeDriver driver;
-    private final Thread quitAtExit;
+    private final StopAtExit quitAtExit;
     private String axeSource;
-    private boolean closed;
 
     private Browser(Path home, ChromeDriverService service, ChromeDriver driver) {
         this.home = home;
         this.service = service;
         this.driver = driver;
-        this.quitAtExit = new Thread(this::close, "chromium-quit-" + home.getFileName());
+        this.quitAtExit = new StopAtExit("chromium-quit-" + home.getFileName(), this::close);
     }
 
     /** Starts ChromeDriver on a free loopback port and a headless Chromium with a fresh profile. */
@@ -127,7 +127,7 @@ public final class Browser implements AutoCloseable {
             throw failure;
         }
         var browser = new Browser(home, service, driver);
-        Runtime.getRuntime().addShutdownHook(browser.quitAtExit);
+        browser.quitAtExit.arm();
         return browser;
     }
 
@@ -204,14 +204,8 @@ public final class Browser implements AutoCloseable {
     /** Quits Chromium, stops ChromeDriver, ends any Chromium process of this profile still running, deletes the profile. */
     @Override
     public synchronized void close() {
-        if (closed) {
+        if (!quitAtExit.disarm()) {
             return;
-        }
-        closed = true;
-        try {
-            Runtime.getRuntime().removeShutdownHook(quitAtExit);
-        } catch (IllegalStateException | IllegalArgumentException alreadyExitingOrNeverAdded) {
-            // Either we run inside the hook, or start() failed before adding it.
         }
         var failure = new IllegalStateException("closing Chromium");
         List<ProcessHandle> started = processesOf(home);

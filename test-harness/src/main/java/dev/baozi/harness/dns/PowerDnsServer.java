@@ -1,8 +1,9 @@
 package dev.baozi.harness.dns;
 
-import dev.baozi.harness.Deadline;
 import dev.baozi.harness.Folders;
 import dev.baozi.harness.FreePort;
+import dev.baozi.harness.ManagedProcess;
+import dev.baozi.harness.StopAtExit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -30,15 +31,15 @@ public final class PowerDnsServer implements AutoCloseable {
     static final Path SQLITE_SCHEMA = Path.of("/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
-    private final Process process;
+    private final ManagedProcess process;
     private final Path home;
     private final boolean temporary;
     private final int dnsPort;
     private final int apiPort;
     private final String apiKey;
-    private final Thread stopAtExit = new Thread(this::close, "pdns-stop");
+    private final StopAtExit stopAtExit = new StopAtExit("pdns-stop", this::close);
 
-    private PowerDnsServer(Process process, Path home, boolean temporary, int dnsPort, int apiPort, String apiKey) {
+    private PowerDnsServer(ManagedProcess process, Path home, boolean temporary, int dnsPort, int apiPort, String apiKey) {
         this.process = process;
         this.home = home;
         this.temporary = temporary;
@@ -99,41 +100,22 @@ public final class PowerDnsServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("starting PowerDNS: preparing " + home, e);
         }
-        Process process;
-        try {
-            process = new ProcessBuilder(PDNS_SERVER.toString(), "--config-dir=" + conf)
-                    .redirectErrorStream(true).redirectOutput(home.resolve("pdns.log").toFile()).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("starting PowerDNS: " + e.getMessage(), e);
-        }
+        ManagedProcess process = ManagedProcess.command("PowerDNS", List.of(PDNS_SERVER.toString(), "--config-dir=" + conf))
+                .in(home).logTo(home.resolve("pdns.log")).secret(apiKey).start();
         var server = new PowerDnsServer(process, home, temporary, dnsPort, apiPort, apiKey);
         try {
-            Deadline.await("PowerDNS's API on 127.0.0.1:" + apiPort, START_TIMEOUT, () -> {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("PowerDNS exited with " + process.exitValue() + ": " + server.logTail());
-                }
-                return server.answers();
-            });
+            process.awaitReady("PowerDNS's API on 127.0.0.1:" + apiPort, START_TIMEOUT, server::answers);
         } catch (RuntimeException e) {
             server.close();
             throw e;
         }
-        Runtime.getRuntime().addShutdownHook(server.stopAtExit);
+        server.stopAtExit.arm();
         return server;
     }
 
     private static void createDatabase(Path db, Path home) throws IOException {
-        try {
-            Process sqlite = new ProcessBuilder("sqlite3", db.toString()).redirectInput(SQLITE_SCHEMA.toFile())
-                    .redirectErrorStream(true).redirectOutput(home.resolve("sqlite3.log").toFile()).start();
-            if (!sqlite.waitFor(30, TimeUnit.SECONDS) || sqlite.exitValue() != 0) {
-                throw new IllegalStateException("starting PowerDNS: creating its database with sqlite3 failed: "
-                        + Files.readString(home.resolve("sqlite3.log")));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating PowerDNS's database", e);
-        }
+        ManagedProcess.command("starting PowerDNS: creating its database", List.of("sqlite3", db.toString()))
+                .in(home).logTo(home.resolve("sqlite3.log")).input(Files.readString(SQLITE_SCHEMA)).run(Duration.ofSeconds(30));
     }
 
     public int dnsPort() {
@@ -196,32 +178,12 @@ public final class PowerDnsServer implements AutoCloseable {
         }
     }
 
-    private String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(home.resolve("pdns.log"));
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
     @Override
     public synchronized void close() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(stopAtExit);
-        } catch (IllegalStateException | IllegalArgumentException alreadyExitingOrNeverAdded) {
-            // inside the hook, or never added
+        if (!stopAtExit.disarm()) {
+            return;
         }
-        if (process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        process.close();
         if (temporary) {
             Folders.delete(home);
         }

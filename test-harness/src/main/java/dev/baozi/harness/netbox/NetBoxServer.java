@@ -3,9 +3,10 @@ package dev.baozi.harness.netbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.baozi.harness.Deadline;
 import dev.baozi.harness.Folders;
 import dev.baozi.harness.FreePort;
+import dev.baozi.harness.ManagedProcess;
+import dev.baozi.harness.StopAtExit;
 import dev.baozi.harness.Tools;
 import dev.baozi.harness.postgres.PostgresServer;
 import java.io.IOException;
@@ -29,7 +30,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real NetBox, installed by {@code make tools} from PyPI into its own virtualenv, on a
@@ -54,16 +54,15 @@ public final class NetBoxServer implements AutoCloseable {
     private final boolean temporary;
     private final PostgresServer postgres;
     private final RedisServer redis;
-    private final Process gunicorn;
+    private final ManagedProcess gunicorn;
     private final int port;
     private final String v2Token;
     private final String v1Token;
     private final String adminPassword;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final Thread stopAtExit = new Thread(this::close, "netbox-stop");
-    private boolean closed;
+    private final StopAtExit stopAtExit = new StopAtExit("netbox-stop", this::close);
 
-    private NetBoxServer(Path home, boolean temporary, PostgresServer postgres, RedisServer redis, Process gunicorn, int port,
+    private NetBoxServer(Path home, boolean temporary, PostgresServer postgres, RedisServer redis, ManagedProcess gunicorn, int port,
             String v2Token, String v1Token, String adminPassword) {
         this.home = home;
         this.temporary = temporary;
@@ -78,7 +77,7 @@ public final class NetBoxServer implements AutoCloseable {
 
     /** One NetBox for all tests of this JVM, started on first use and stopped when the JVM exits. */
     public static synchronized NetBoxServer shared() {
-        if (shared == null || shared.closed) {
+        if (shared == null || shared.stopAtExit.closed()) {
             shared = startTemporary();
         }
         return shared;
@@ -123,11 +122,10 @@ public final class NetBoxServer implements AutoCloseable {
             credentials.put("BAOZI_NETBOX_V1", v1);
             command(home, "setting NetBox's admin password and API tokens", List.of(venv.resolve("bin/netbox").toString(),
                     "nbshell", "--command", resource("set-credentials.py")), credentials, COMMAND_TIMEOUT);
-            var builder = new ProcessBuilder(venv.resolve("bin/gunicorn").toString(), "--bind", "127.0.0.1:" + port,
-                    "--workers", "2", "--threads", "4", "--timeout", "120", "--preload", "--no-control-socket", "netbox.wsgi")
-                    .directory(home.toFile()).redirectErrorStream(true).redirectOutput(home.resolve("gunicorn.log").toFile());
-            builder.environment().putAll(env);
-            Process gunicorn = builder.start();
+            ManagedProcess gunicorn = ManagedProcess.command("NetBox's gunicorn", List.of(venv.resolve("bin/gunicorn").toString(),
+                            "--bind", "127.0.0.1:" + port, "--workers", "2", "--threads", "4", "--timeout", "120", "--preload",
+                            "--no-control-socket", "netbox.wsgi"))
+                    .in(home).logTo(home.resolve("gunicorn.log")).env(env).stopGrace(Duration.ofSeconds(5)).start();
             var server = new NetBoxServer(home, temporary, postgres, redis, gunicorn, port, "nbt_" + v2Key + "." + v2Secret, v1,
                     adminPassword);
             return server.awaitReady();
@@ -141,12 +139,9 @@ public final class NetBoxServer implements AutoCloseable {
     }
 
     private NetBoxServer awaitReady() {
-        Runtime.getRuntime().addShutdownHook(stopAtExit);
+        stopAtExit.arm();
         try {
-            Deadline.await("NetBox to answer /api/status/ on 127.0.0.1:" + port, START_TIMEOUT, () -> {
-                if (!gunicorn.isAlive()) {
-                    throw new IllegalStateException("NetBox's gunicorn exited with " + gunicorn.exitValue() + ": " + tail("gunicorn.log"));
-                }
+            gunicorn.awaitReady("NetBox to answer /api/status/ on 127.0.0.1:" + port, START_TIMEOUT, () -> {
                 try {
                     return api("GET", "/api/status/", null).statusCode() == 200;
                 } catch (UncheckedIOException notYet) {
@@ -242,27 +237,8 @@ public final class NetBoxServer implements AutoCloseable {
     }
 
     /** Runs a command in {@code home} with {@code env} added; its output goes to a log there, quoted when it fails. */
-    private static void command(Path home, String doing, List<String> command, Map<String, String> env, Duration timeout)
-            throws IOException {
-        Path log = home.resolve("commands.log");
-        var builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().putAll(env);
-        Process p = builder.start();
-        try {
-            if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                throw new IllegalStateException(doing + ": did not finish within " + timeout.toMinutes() + " min; " + log);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new IllegalStateException(doing + ": interrupted", e);
-        }
-        if (p.exitValue() != 0) {
-            throw new IllegalStateException(doing + ": " + command.getFirst() + " exited " + p.exitValue() + ":\n" + tailOf(log));
-        }
+    private static void command(Path home, String doing, List<String> command, Map<String, String> env, Duration timeout) {
+        ManagedProcess.command(doing, command).in(home).logTo(home.resolve("commands.log")).env(env).run(timeout);
     }
 
     public URI url() {
@@ -332,19 +308,6 @@ public final class NetBoxServer implements AutoCloseable {
         return all;
     }
 
-    private String tail(String file) {
-        return tailOf(home.resolve(file));
-    }
-
-    private static String tailOf(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(no log " + file + ")";
-        }
-    }
-
     private static String resource(String name) {
         try (InputStream in = NetBoxServer.class.getResourceAsStream(name)) {
             if (in == null) {
@@ -384,26 +347,11 @@ public final class NetBoxServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (closed) {
+        if (!stopAtExit.disarm()) {
             return;
         }
-        closed = true;
-        try {
-            Runtime.getRuntime().removeShutdownHook(stopAtExit);
-        } catch (IllegalStateException | IllegalArgumentException alreadyExitingOrNeverAdded) {
-            // inside the hook, or never added
-        }
-        // gunicorn's master lingers a few seconds after INT; its workers go with it or are killed.
-        gunicorn.toHandle().descendants().forEach(ProcessHandle::destroy);
-        gunicorn.destroy();
-        try {
-            if (!gunicorn.waitFor(5, TimeUnit.SECONDS)) {
-                gunicorn.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-                gunicorn.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // gunicorn's master lingers a few seconds after TERM; its workers go with it or are killed.
+        gunicorn.close();
         stopQuietly(redis, postgres);
         if (temporary) {
             Folders.delete(home);

@@ -2,9 +2,12 @@ package dev.baozi.harness.openbao;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.baozi.harness.Deadline;
 import dev.baozi.harness.FreePort;
+import dev.baozi.harness.ManagedProcess;
 import dev.baozi.harness.Tools;
+import dev.baozi.openbao.OpenBaoClient;
+import dev.baozi.openbao.OpenBaoConnection;
+import dev.baozi.openbao.OpenBaoUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,7 +18,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code bao server} process on a loopback port: either a dev server (in memory,
@@ -25,16 +27,16 @@ public final class OpenBaoServer implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
-    private final Process process;
+    private final ManagedProcess process;
     private final URI address;
     private final Optional<String> devRootToken;
-    private final Path log;
+    private final Optional<Path> caCert;
 
-    private OpenBaoServer(Process process, URI address, Optional<String> devRootToken, Path log) {
+    private OpenBaoServer(ManagedProcess process, URI address, Optional<String> devRootToken, Optional<Path> caCert) {
         this.process = process;
         this.address = address;
         this.devRootToken = devRootToken;
-        this.log = log;
+        this.caCert = caCert;
     }
 
     /** A dev server: in-memory storage, already initialised and unsealed, root token known. */
@@ -46,7 +48,30 @@ public final class OpenBaoServer implements AutoCloseable {
                 "-dev-root-token-id=" + rootToken,
                 "-dev-no-store-token",
                 "-log-level=warn");
-        return launch(command, workDir, port, Optional.of(rootToken));
+        return launch(command, workDir, port, Optional.of(rootToken), Optional.empty());
+    }
+
+    /**
+     * A dev server over HTTPS ({@code -dev-tls}) with a certificate for 127.0.0.1 from a CA it
+     * generates, at {@link #caCert()}. {@link #rootAdmin()} does not trust that CA; use
+     * {@code dev.baozi.openbao.OpenBaoClient} with it.
+     */
+    public static OpenBaoServer startDevTls(Path workDir) {
+        int port = FreePort.pick();
+        String rootToken = "root-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+        Path certs = workDir.toAbsolutePath().resolve("openbao-tls-" + port);
+        try {
+            Files.createDirectories(certs);
+        } catch (IOException e) {
+            throw new UncheckedIOException("creating " + certs + " for the dev server's TLS files", e);
+        }
+        List<String> command = List.of(Tools.bao().toString(), "server", "-dev", "-dev-tls",
+                "-dev-tls-cert-dir=" + certs,
+                "-dev-listen-address=127.0.0.1:" + port,
+                "-dev-root-token-id=" + rootToken,
+                "-dev-no-store-token",
+                "-log-level=warn");
+        return launch(command, workDir, port, Optional.of(rootToken), Optional.of(certs.resolve("vault-ca.pem")));
     }
 
     /** A server with file storage under {@code dataDir}, listening on {@code port}; may need init and unseal. */
@@ -67,41 +92,44 @@ public final class OpenBaoServer implements AutoCloseable {
             throw new UncheckedIOException("writing the OpenBao server config " + configFile, e);
         }
         List<String> command = List.of(Tools.bao().toString(), "server", "-config=" + configFile, "-log-level=warn");
-        return launch(command, workDir, port, Optional.empty());
+        return launch(command, workDir, port, Optional.empty(), Optional.empty());
     }
 
-    private static OpenBaoServer launch(List<String> command, Path workDir, int port, Optional<String> rootToken) {
+    private static OpenBaoServer launch(List<String> command, Path workDir, int port, Optional<String> rootToken,
+            Optional<Path> caCert) {
         Path log = workDir.toAbsolutePath().resolve("openbao-" + port + ".log");
-        Process process;
-        try {
-            Files.createDirectories(workDir);
-            var builder = new ProcessBuilder(command)
-                    .directory(workDir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            builder.environment().keySet().removeIf(k -> k.startsWith("BAO_") || k.startsWith("VAULT_"));
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("starting " + command.getFirst(), e);
+        var spec = ManagedProcess.command("OpenBao", command).in(workDir).logTo(log).withoutEnv("BAO_", "VAULT_");
+        if (rootToken.isPresent()) {
+            spec = spec.secret(rootToken.get());
         }
-        var server = new OpenBaoServer(process, URI.create("http://127.0.0.1:" + port), rootToken, log);
-        var admin = new OpenBaoAdmin(server.address, null);
-        try {
-            Deadline.await("OpenBao to answer on " + server.address, START_TIMEOUT, () -> {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("bao server exited with " + process.exitValue() + "; see " + log);
-                }
-                return admin.answers();
-            });
-        } catch (RuntimeException e) {
-            server.close();
-            throw e;
+        ManagedProcess process = spec.start();
+        var address = URI.create((caCert.isPresent() ? "https" : "http") + "://127.0.0.1:" + port);
+        var admin = new OpenBaoAdmin(address, null);
+        process.awaitReady("OpenBao to answer on " + address, START_TIMEOUT,
+                () -> caCert.isEmpty() ? admin.answers() : answersOverTls(address, caCert.get()));
+        return new OpenBaoServer(process, address, rootToken, caCert);
+    }
+
+    private static boolean answersOverTls(URI address, Path caCert) {
+        if (!Files.exists(caCert)) {
+            return false;
         }
-        return server;
+        try {
+            new OpenBaoClient(new OpenBaoConnection(address, Optional.of(caCert), Duration.ofSeconds(2)), () -> null)
+                    .send("GET", "sys/health", null);
+            return true;
+        } catch (OpenBaoUnavailableException | IllegalArgumentException e) {
+            return false; // not listening yet, or the CA file is still being written
+        }
     }
 
     public URI address() {
         return address;
+    }
+
+    /** The CA certificate (PEM) of a {@link #startDevTls} server. */
+    public Path caCert() {
+        return caCert.orElseThrow(() -> new IllegalStateException("not a TLS dev server: no generated CA"));
     }
 
     /** The root token of a dev server. */
@@ -115,7 +143,7 @@ public final class OpenBaoServer implements AutoCloseable {
     }
 
     public Path log() {
-        return log;
+        return process.log();
     }
 
     public boolean isRunning() {
@@ -125,14 +153,6 @@ public final class OpenBaoServer implements AutoCloseable {
     /** Stops the server (SIGTERM, then SIGKILL after 10s). */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        process.close();
     }
 }

@@ -1,9 +1,9 @@
 package dev.baozi.harness.postgres;
 
 import com.sun.security.auth.module.UnixSystem;
+import dev.baozi.harness.ManagedProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -21,7 +20,6 @@ import java.util.stream.Stream;
 final class ClusterOwner {
 
     static final String OS_USER = "postgres";
-    private static final int TAIL_LINES = 15;
 
     private final List<String> prefix;
 
@@ -66,62 +64,22 @@ final class ClusterOwner {
      */
     void run(String doing, List<String> command, Path workDir, Path log, Duration timeout, Optional<String> stdin,
             Optional<String> secret) {
-        String program = Path.of(command.getFirst()).getFileName().toString();
         List<String> full = new ArrayList<>(prefix);
         full.addAll(command);
-        var builder = new ProcessBuilder(full)
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        if (stdin.isEmpty()) {
-            builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        }
+        String name = prefix.isEmpty() ? doing : doing + " (" + Path.of(command.getFirst()).getFileName() + ")";
         // Our PG* settings (PGDATA, PGPORT, PGHOST...) would point the programs at another cluster.
-        builder.environment().keySet().removeIf(k -> k.startsWith("PG"));
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(doing + ": running " + program, e);
+        var spec = ManagedProcess.command(name, full).in(workDir).logTo(log).withoutEnv("PG");
+        if (stdin.isPresent()) {
+            spec = spec.input(stdin.get());
         }
-        try {
-            if (stdin.isPresent()) {
-                try (var in = process.getOutputStream()) {
-                    in.write(stdin.get().getBytes(StandardCharsets.UTF_8));
-                }
-            }
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(doing + ": " + program + " did not finish within "
-                        + timeout.toSeconds() + "s: " + tail(log, secret));
-            }
-        } catch (IOException e) {
-            process.destroyForcibly();
-            throw new IllegalStateException(doing + ": writing to " + program + ": " + e.getMessage() + ": "
-                    + tail(log, secret), e);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(doing + ": interrupted while waiting for " + program, e);
+        if (secret.isPresent()) {
+            spec = spec.secret(secret.get());
         }
-        if (process.exitValue() != 0) {
-            throw new IllegalStateException(doing + ": " + program + " exited " + process.exitValue() + ": "
-                    + tail(log, secret));
-        }
+        spec.run(timeout);
     }
 
-    /** The last lines of {@code file}, on one line, with {@code secret} blanked out. */
+    /** The last lines of {@code file}, with {@code secret} blanked out. */
     static String tail(Path file, Optional<String> secret) {
-        List<String> lines;
-        try {
-            lines = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
-        } catch (IOException e) {
-            return "(could not read " + file + ": " + e.getMessage() + ")";
-        }
-        if (lines.isEmpty()) {
-            return "(no output)";
-        }
-        String text = String.join(" | ", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size())).strip();
-        return secret.filter(s -> !s.isEmpty()).map(s -> text.replace(s, "(secret)")).orElse(text);
+        return ManagedProcess.tail(file, secret.stream().toList());
     }
 }

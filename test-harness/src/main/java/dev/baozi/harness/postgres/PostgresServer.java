@@ -2,6 +2,7 @@ package dev.baozi.harness.postgres;
 
 import dev.baozi.harness.Folders;
 import dev.baozi.harness.FreePort;
+import dev.baozi.harness.StopAtExit;
 import dev.baozi.orchestrator.config.BaoziConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,10 +37,9 @@ public final class PostgresServer implements AutoCloseable {
     private final Path home;
     private final Path data;
     private final String password;
-    private final Thread stopAtExit;
+    private final StopAtExit stopAtExit;
     private int port;
     private boolean running;
-    private boolean closed;
 
     private final boolean keep;
 
@@ -50,7 +50,7 @@ public final class PostgresServer implements AutoCloseable {
         this.data = home.resolve("data");
         this.password = password;
         this.keep = keep;
-        this.stopAtExit = new Thread(this::close, "postgres-stop-" + home.getFileName());
+        this.stopAtExit = new StopAtExit("postgres-stop-" + home.getFileName(), this::close);
     }
 
     private PostgresServer(PostgresBinaries binaries, ClusterOwner owner, Path home) {
@@ -102,7 +102,7 @@ public final class PostgresServer implements AutoCloseable {
             }
             throw e;
         }
-        Runtime.getRuntime().addShutdownHook(stopAtExit);
+        stopAtExit.arm();
         return this;
     }
 
@@ -216,14 +216,8 @@ public final class PostgresServer implements AutoCloseable {
     /** Stops the cluster (pg_ctl stop -m fast; immediate if that fails) and deletes its folder. */
     @Override
     public synchronized void close() {
-        if (closed) {
+        if (!stopAtExit.disarm()) {
             return;
-        }
-        closed = true;
-        try {
-            Runtime.getRuntime().removeShutdownHook(stopAtExit);
-        } catch (IllegalStateException | IllegalArgumentException alreadyExitingOrNeverAdded) {
-            // Either we run inside the hook, or start() failed before adding it.
         }
         RuntimeException failure = null;
         if (running) {

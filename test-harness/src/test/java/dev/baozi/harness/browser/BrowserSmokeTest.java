@@ -18,10 +18,12 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 
 /** The browser harness against small pages of its own: typing and clicking, screenshots, axe-core, waiting. */
+@Tag("browser")
 class BrowserSmokeTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);

@@ -23,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.Test;
  * 32 deployments plan at the same moment against a /27 (30 addresses). Reserving happens before
  * a run waits for a tofu slot, so the 32 reservations really race.
  */
+@Tag("tofu")
+@Tag("netbox")
 class AddressAllocationTest {
 
     private static final String POOL = "10.30.0.0/27";

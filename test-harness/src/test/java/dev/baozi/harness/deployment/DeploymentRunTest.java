@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +27,9 @@ import org.junit.jupiter.api.Test;
  * the Proxmox simulator (VMs) driven by the real bpg provider, OpenBao and tofu. One plan shows the
  * VM, the concrete address and the DNS records; one approval applies them in order.
  */
+@Tag("tofu")
+@Tag("netbox")
+@Tag("slow")
 class DeploymentRunTest {
 
     private static final Duration WAIT = Duration.ofMinutes(3);

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link DnsService} with the real octoDNS (octodns-powerdns) against a real PowerDNS: plans are
  * octoDNS dry runs, applies happen only under the planned checksum, drift shows in the next plan.
  */
+@Tag("slow")
 class DnsServiceTest {
 
     private static PowerDnsServer pdns;

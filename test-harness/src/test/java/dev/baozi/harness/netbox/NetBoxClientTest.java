@@ -11,9 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@link NetBoxClient} and {@link AddressReservations} against the real NetBox 4.7. */
+@Tag("netbox")
 class NetBoxClientTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);

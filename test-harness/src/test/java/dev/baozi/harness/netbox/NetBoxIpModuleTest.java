@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * provider against NetBox 4.7: allocating from a prefix, taking over an address NetBox holds, a
  * second plan with no changes, destroy giving the address back.
  */
+@Tag("tofu")
+@Tag("netbox")
 class NetBoxIpModuleTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -8,9 +8,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The harness's NetBox: the real NetBox 4.7 from PyPI answers with both kinds of token and allocates addresses. */
+@Tag("netbox")
 class NetBoxServerTest {
 
     private static int status(String path, String authorization) throws Exception {

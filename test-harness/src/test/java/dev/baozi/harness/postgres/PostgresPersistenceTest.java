@@ -7,9 +7,11 @@ import dev.baozi.orchestrator.db.Database;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The persistence contract on a real PostgreSQL (one throwaway cluster for the class), same migrations. */
+@Tag("slow")
 class PostgresPersistenceTest extends PersistenceContract {
 
     private static PostgresServer postgres;

@@ -14,9 +14,11 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The throwaway PostgreSQL cluster itself: who may log in, where it listens, what close leaves behind. */
+@Tag("slow")
 class PostgresServerTest {
 
     private static PostgresServer postgres;

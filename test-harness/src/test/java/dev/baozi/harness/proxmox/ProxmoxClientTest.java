@@ -9,6 +9,7 @@ import dev.baozi.orchestrator.proxmox.CloneRequest;
 import dev.baozi.orchestrator.proxmox.ProxmoxClient;
 import dev.baozi.orchestrator.proxmox.ProxmoxException;
 import dev.baozi.orchestrator.proxmox.ProxmoxNode;
+import dev.baozi.orchestrator.proxmox.ProxmoxVmClient;
 import dev.baozi.orchestrator.proxmox.Storage;
 import dev.baozi.orchestrator.proxmox.StorageVolume;
 import dev.baozi.orchestrator.proxmox.Task;
@@ -23,19 +24,19 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The orchestrator's Proxmox client against the real simulator, over TLS, started in this JVM. */
+/** The orchestrator's Proxmox client (and the test-side VM client on its transport) against the real simulator, over TLS, started in this JVM. */
 class ProxmoxClientTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final int TEMPLATE = 9000;
 
     private static ProxmoxSimulator sim;
-    private static ProxmoxClient pve;
+    private static ProxmoxVmClient pve;
 
     @BeforeAll
     static void start() {
         sim = ProxmoxSimulator.start(ProxmoxSimulator.Options.defaults().withTaskDuration(Duration.ofMillis(50)));
-        pve = client(TlsSettings.fingerprint(sim.tls().fingerprint()));
+        pve = new ProxmoxVmClient(client(TlsSettings.fingerprint(sim.tls().fingerprint())));
     }
 
     @AfterAll
@@ -54,7 +55,7 @@ class ProxmoxClientTest {
 
     @Test
     void the_version_is_the_release_the_simulator_claims() {
-        var version = pve.version();
+        var version = pve.client().version();
 
         assertThat(version.version()).isEqualTo(ClusterController.VERSION);
         assertThat(version.release()).isEqualTo(ClusterController.RELEASE);
@@ -62,7 +63,7 @@ class ProxmoxClientTest {
 
     @Test
     void the_nodes_are_listed_online_with_their_cpus_and_memory() {
-        var nodes = pve.nodes();
+        var nodes = pve.client().nodes();
 
         assertThat(nodes).extracting(ProxmoxNode::name).containsExactly("pve1", "pve2");
         assertThat(nodes).allSatisfy(n -> {
@@ -180,7 +181,7 @@ class ProxmoxClientTest {
         sim.failNextTask("qmstart", "start failed: QEMU exited with code 1");
 
         Upid upid = pve.start("pve1", 306);
-        var failed = catchThrowableOfType(ProxmoxException.TaskFailed.class, () -> pve.await(upid, WAIT));
+        var failed = catchThrowableOfType(ProxmoxVmClient.TaskFailed.class, () -> pve.await(upid, WAIT));
 
         assertThat(failed.upid()).isEqualTo(upid);
         assertThat(failed.exitStatus()).isEqualTo("start failed: QEMU exited with code 1");
@@ -195,7 +196,7 @@ class ProxmoxClientTest {
         sim.taskDuration(Duration.ofMillis(1500));
         try {
             Upid upid = pve.start("pve1", 307);
-            var unfinished = catchThrowableOfType(ProxmoxException.TaskUnfinished.class,
+            var unfinished = catchThrowableOfType(ProxmoxVmClient.TaskUnfinished.class,
                     () -> pve.await(upid, Duration.ofMillis(300)));
 
             assertThat(unfinished.upid()).isEqualTo(upid);

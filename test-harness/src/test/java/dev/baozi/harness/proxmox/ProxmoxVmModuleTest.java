@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code tf-modules/proxmox-vm} with the real tofu and the real bpg/proxmox provider (offline mirror)
  * against the simulator: create, a plan with no changes, an update in place, a replacement, destroy.
  */
+@Tag("tofu")
 class ProxmoxVmModuleTest {
 
     private static final String ADDRESS = "module.vm.proxmox_virtual_environment_vm.vm";

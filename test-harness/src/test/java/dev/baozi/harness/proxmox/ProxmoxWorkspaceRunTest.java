@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * create, no changes, an update in place, a requested replacement, destroy; and the provider's
  * token secret nowhere but in OpenBao and tofu's environment.
  */
+@Tag("tofu")
 class ProxmoxWorkspaceRunTest {
 
     private static final Duration WAIT = Duration.ofMinutes(3);

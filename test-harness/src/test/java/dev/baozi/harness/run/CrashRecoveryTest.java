@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.Test;
  * on the same PostgreSQL and OpenBao marks the run errored, and the lock tofu held stays
  * visible until an admin releases it.
  */
+@Tag("tofu")
+@Tag("slow")
 class CrashRecoveryTest {
 
     private static final Duration WAIT = Duration.ofMinutes(2);

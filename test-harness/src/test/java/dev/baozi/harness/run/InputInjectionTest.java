@@ -24,6 +24,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * kept in OpenBao and nowhere else; and a tofu step runs in a sandbox that cannot see the
  * orchestrator's files, environment or other runs.
  */
+@Tag("tofu")
 class InputInjectionTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -246,7 +248,7 @@ class InputInjectionTest {
     void deleting_a_workspace_deletes_its_sensitive_inputs_from_openbao() throws Exception {
         assertThat(operator.post("/workspaces", Map.of("name", "short-lived", "template", "echo", "inputs", hostileInputs())).status())
                 .isEqualTo(201);
-        var kv = dev.baozi.orchestrator.openbao.OpenBaoKv.forSession(TestSupport.login(bao));
+        var kv = TestSupport.kv(TestSupport.login(bao));
         assertThat(kv.read("workspaces/short-lived/sensitive-inputs")).isPresent();
 
         var deleted = admin.call("DELETE", "/workspaces/short-lived", null);

@@ -16,9 +16,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Runs through their life with the real tofu, the real OpenBao and Baozi's own state backend. */
+@Tag("tofu")
 class RunEngineTest {
 
     private static final Duration WAIT = Duration.ofMinutes(2);

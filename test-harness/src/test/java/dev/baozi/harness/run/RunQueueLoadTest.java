@@ -17,9 +17,11 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** 30 runs over 10 workspaces queued at once, with the global cap at 2 tofu processes. */
+@Tag("tofu")
 class RunQueueLoadTest {
 
     private static final Set<String> FINAL = Set.of("applied", "planned_no_changes", "discarded", "canceled", "errored");

@@ -10,9 +10,11 @@ import dev.baozi.harness.openbao.OpenBaoServer;
 import dev.baozi.orchestrator.Orchestrator;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** No run stays in progress forever: a step past its timeout is stopped and the run errors, saying why. */
+@Tag("tofu")
 class RunTimeoutTest {
 
     @Test

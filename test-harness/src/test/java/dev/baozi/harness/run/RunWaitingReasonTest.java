@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** With one tofu slot taken by a slow apply, a plan of another workspace says it waits for the slot. */
+@Tag("tofu")
 class RunWaitingReasonTest {
 
     private static OpenBaoServer bao;

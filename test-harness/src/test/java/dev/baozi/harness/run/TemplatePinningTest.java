@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A run applies the module it planned with: a template edited in between makes the apply refuse. */
+@Tag("tofu")
 class TemplatePinningTest {
 
     @Test

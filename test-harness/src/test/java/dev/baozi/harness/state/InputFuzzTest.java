@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Test;
  * workspace's state and lock (checked after requests to {@code /state} or that workspace's API). The seed and count can be set with {@code -Dbaozi.fuzz.seed} and
  * {@code -Dbaozi.fuzz.requests}; a failure names the seed and the request.
  */
+@Tag("slow")
 class InputFuzzTest {
 
     private static final long SEED = Long.getLong("baozi.fuzz.seed", 13L);

@@ -18,9 +18,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Two orchestrators on one OpenBao (and one database) racing for the same workspace lock. */
+@Tag("slow")
 class LockRaceTest {
 
     private static final int ROUNDS = 200;

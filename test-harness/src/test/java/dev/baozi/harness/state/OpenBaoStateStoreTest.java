@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baozi.harness.TestSupport;
 import dev.baozi.harness.openbao.OpenBaoServer;
-import dev.baozi.orchestrator.openbao.OpenBaoKv;
-import dev.baozi.orchestrator.openbao.OpenBaoSession;
+import dev.baozi.openbao.KvV2;
+import dev.baozi.openbao.OpenBaoSession;
 import dev.baozi.orchestrator.state.OpenBaoStateStore;
 import dev.baozi.orchestrator.state.StateFacts;
 import dev.baozi.orchestrator.state.StateStore;
-import dev.baozi.orchestrator.state.WorkspaceName;
+import dev.baozi.orchestrator.workspace.WorkspaceName;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,13 +20,13 @@ class OpenBaoStateStoreTest extends StateStoreContract {
 
     private static OpenBaoServer bao;
     private static OpenBaoSession session;
-    private static OpenBaoKv kv;
+    private static KvV2 kv;
 
     @BeforeAll
     static void start() throws Exception {
         bao = OpenBaoServer.startDev(TestSupport.workDir());
         session = TestSupport.login(bao);
-        kv = OpenBaoKv.forSession(session);
+        kv = TestSupport.kv(session);
     }
 
     @AfterAll

@@ -6,7 +6,7 @@ import dev.baozi.orchestrator.state.StateFacts;
 import dev.baozi.orchestrator.state.StateStore;
 import dev.baozi.orchestrator.state.StateVersion;
 import dev.baozi.orchestrator.state.StoredState;
-import dev.baozi.orchestrator.state.WorkspaceName;
+import dev.baozi.orchestrator.workspace.WorkspaceName;
 import dev.baozi.orchestrator.state.WriteOutcome;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;

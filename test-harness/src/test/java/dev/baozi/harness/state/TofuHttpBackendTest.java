@@ -19,10 +19,12 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real tofu binary with {@code backend "http"} pointed at the real orchestrator on a real OpenBao. */
+@Tag("tofu")
 class TofuHttpBackendTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
@@ -41,6 +42,8 @@ import org.openqa.selenium.WebElement;
  * and sees the run applied. A viewer gets no Approve button and a forged POST is refused.
  * Screenshots land in target/screenshots for a reviewer.
  */
+@Tag("tofu")
+@Tag("browser")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ApprovalUiTest {
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -27,6 +28,10 @@ import org.openqa.selenium.WebDriver;
  * page shows who holds the address; the workspace page shows the deployment's provider, address,
  * DNS names and VM. Real NetBox, PowerDNS and the Proxmox simulator behind it.
  */
+@Tag("tofu")
+@Tag("netbox")
+@Tag("browser")
+@Tag("slow")
 class DeploymentUiTest {
 
     private static final Duration WAIT = Duration.ofMinutes(2);

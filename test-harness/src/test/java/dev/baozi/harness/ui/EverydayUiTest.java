@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
@@ -35,6 +36,8 @@ import org.openqa.selenium.support.ui.Select;
  * comment after a refusal; state versions link to their runs; statuses read the same everywhere.
  * Screenshots land in target/screenshots.
  */
+@Tag("tofu")
+@Tag("browser")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EverydayUiTest {
 

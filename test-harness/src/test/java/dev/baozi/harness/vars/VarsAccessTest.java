@@ -12,7 +12,7 @@ import dev.baozi.vars.definition.GeneratorSet;
 import dev.baozi.vars.delivery.DeliveryOptions;
 import dev.baozi.vars.delivery.DeliveryOutcome;
 import dev.baozi.vars.delivery.VarsDelivery;
-import dev.baozi.vars.openbao.OpenBaoResponse;
+import dev.baozi.openbao.OpenBaoResponse;
 import dev.baozi.vars.store.DeploymentName;
 import dev.baozi.vars.store.GeneratorStatus;
 import dev.baozi.vars.store.RollbackOutcome;
@@ -62,7 +62,7 @@ class VarsAccessTest {
         vars.generate(shop, set, GenerateRequest.only(GeneratorName.of("web")).regenerating());
         assertThat(vars.rollback(shop, set, GeneratorName.of("web"))).isInstanceOf(RollbackOutcome.RolledBack.class);
         String path = "vars/per-deployment/" + shop + "/web/key.pem";
-        fx.rootKv().write(path, JSON.createObjectNode().put("value", "crash left-over"), -1);
+        fx.rootKv().put(path, JSON.createObjectNode().put("value", "crash left-over"));
         // After the rollback the committed cert.pem is version 1; someone deletes it.
         fx.root.send("POST", "baozi/delete/vars/per-deployment/" + shop + "/web/cert.pem",
                 JSON.createObjectNode().set("versions", JSON.createArrayNode().add(1))).requireOk("deleting version 1");

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * template load when wrong (naming the generator), generated before a plan (public values flowing
  * into the plan as an input, secret ones nowhere), and the verbs over the API with their roles.
  */
+@Tag("tofu")
 class VarsApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -19,7 +19,7 @@ import dev.baozi.orchestrator.vars.VarsSteps;
 import dev.baozi.vars.delivery.DeliveryPlan;
 import dev.baozi.vars.delivery.MachineFetch;
 import dev.baozi.vars.generate.FileValue;
-import dev.baozi.vars.openbao.OpenBaoRefusedException;
+import dev.baozi.openbao.OpenBaoRefusedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 
@@ -41,6 +42,9 @@ import org.openqa.selenium.By;
  * or shows anything is searched for every secret value: the tofu state (every version), the run
  * logs, every table of the database, the API's answers, the UI's pages, and what the VM was given.
  */
+@Tag("tofu")
+@Tag("netbox")
+@Tag("browser")
 class VarsCanaryTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -2,12 +2,13 @@ package dev.baozi.harness.vars;
 
 import dev.baozi.harness.TestSupport;
 import dev.baozi.harness.openbao.OpenBaoServer;
-import dev.baozi.orchestrator.openbao.OpenBaoSession;
+import dev.baozi.openbao.KvV2;
+import dev.baozi.openbao.OpenBaoClient;
+import dev.baozi.openbao.OpenBaoConnection;
+import dev.baozi.openbao.OpenBaoSession;
 import dev.baozi.vars.VarsService;
 import dev.baozi.vars.definition.DefinitionLoader;
 import dev.baozi.vars.definition.GeneratorSet;
-import dev.baozi.vars.openbao.HttpOpenBaoApi;
-import dev.baozi.vars.openbao.KvV2;
 import dev.baozi.vars.store.DeploymentName;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,14 +25,14 @@ final class VarsFixture implements AutoCloseable {
 
     final OpenBaoServer bao;
     final OpenBaoSession session;
-    final HttpOpenBaoApi orchestrator;
-    final HttpOpenBaoApi root;
+    final OpenBaoClient orchestrator;
+    final OpenBaoClient root;
 
     private VarsFixture(OpenBaoServer bao, OpenBaoSession session) {
         this.bao = bao;
         this.session = session;
-        this.orchestrator = new HttpOpenBaoApi(bao.address(), session::token, Duration.ofSeconds(5));
-        this.root = new HttpOpenBaoApi(bao.address(), bao::devRootToken, Duration.ofSeconds(5));
+        this.orchestrator = session.client();
+        this.root = new OpenBaoClient(OpenBaoConnection.of(bao.address(), Duration.ofSeconds(5)), bao::devRootToken);
     }
 
     static VarsFixture start() throws Exception {

@@ -11,7 +11,8 @@ import dev.baozi.vars.definition.GeneratorName;
 import dev.baozi.vars.definition.GeneratorSet;
 import dev.baozi.vars.generate.Certificates;
 import dev.baozi.vars.generate.FileValue;
-import dev.baozi.vars.openbao.KvV2;
+import dev.baozi.openbao.KvMetadata;
+import dev.baozi.openbao.KvV2;
 import dev.baozi.vars.store.CommitOutcome;
 import dev.baozi.vars.store.DeploymentName;
 import dev.baozi.vars.store.GeneratorCheck;
@@ -229,8 +230,8 @@ class VarsVerbsTest {
         KvV2 kv = fx.rootKv();
         String base = "vars/per-deployment/" + shop + "/";
         // A crash after writing files: a first generation of tls never committed, a regeneration of db half-done.
-        kv.write(base + "tls/key.pem", JSON.createObjectNode().put("value", "left-over key"), -1);
-        kv.write(base + "db/password", JSON.createObjectNode().put("value", "uncommitted"), -1);
+        kv.put(base + "tls/key.pem", JSON.createObjectNode().put("value", "left-over key"));
+        kv.put(base + "db/password", JSON.createObjectNode().put("value", "uncommitted"));
         // Someone deleted the committed version of api's token.
         kv.deleteLatest(base + "api/token");
 
@@ -242,7 +243,7 @@ class VarsVerbsTest {
         assertThat(found.get(name("db"))).isEqualTo(new GeneratorStatus.Partial(List.of(
                 new StoreProblem.Uncommitted(base + "db/password", List.of(2L)))));
         assertThat(found.get(name("api"))).isEqualTo(new GeneratorStatus.Partial(List.of(
-                new StoreProblem.VersionGone(base + "api/token", 1, KvV2.VersionState.DELETED))));
+                new StoreProblem.VersionGone(base + "api/token", 1, KvMetadata.VersionState.DELETED))));
         assertThat(get(shop, set, "db", "password")).as("readers go through the manifest").isEqualTo(committedDb);
 
         List<Repair> repairs = vars.fix(shop, set);
@@ -255,7 +256,7 @@ class VarsVerbsTest {
         assertThat(after.get(name("db"))).isEqualTo(new GeneratorStatus.Ok());
         assertThat(after.get(name("api"))).isEqualTo(new GeneratorStatus.Ok());
         assertThat(after.get(name("tls"))).isEqualTo(new GeneratorStatus.Missing());
-        assertThat(kv.metadata(base + "db/password").orElseThrow().state(2)).isEqualTo(KvV2.VersionState.DESTROYED);
+        assertThat(kv.metadata(base + "db/password").orElseThrow().state(2)).isEqualTo(KvMetadata.VersionState.DESTROYED);
         assertThat(get(shop, set, "db", "password")).isEqualTo(committedDb);
         assertThat(vars.generate(shop, set, GenerateRequest.all()).generated())
                 .containsExactlyInAnyOrder(name("tls"), name("never"));
@@ -356,7 +357,7 @@ class VarsVerbsTest {
         assertThat(late).isInstanceOf(CommitOutcome.Conflict.class);
         assertThat(get(shop, set, "db", "password")).isEqualTo(winner);
         assertThat(fx.rootKv().metadata(placement.file(name("db"), "password")).orElseThrow().state(2))
-                .isEqualTo(KvV2.VersionState.DESTROYED);
+                .isEqualTo(KvMetadata.VersionState.DESTROYED);
         assertThat(vars.check(shop, set)).extracting(GeneratorCheck::status).containsExactly(new GeneratorStatus.Ok());
     }
 

@@ -1,9 +1,10 @@
 package dev.baozi.vars.delivery;
 
 import dev.baozi.vars.generate.FileValue;
-import dev.baozi.vars.openbao.HttpOpenBaoApi;
-import dev.baozi.vars.openbao.OpenBaoApi;
-import dev.baozi.vars.openbao.OpenBaoResponse;
+import dev.baozi.openbao.OpenBaoApi;
+import dev.baozi.openbao.OpenBaoClient;
+import dev.baozi.openbao.OpenBaoConnection;
+import dev.baozi.openbao.OpenBaoResponse;
 import dev.baozi.vars.store.OpenBaoVarsStore;
 import java.net.URI;
 import java.time.Duration;
@@ -31,7 +32,8 @@ public final class MachineFetch {
     }
 
     public static MachineFetch over(URI address, Duration timeout) {
-        return new MachineFetch(token -> new HttpOpenBaoApi(address, () -> token, timeout));
+        var client = new OpenBaoClient(OpenBaoConnection.of(address, timeout), () -> null);
+        return new MachineFetch(client::withToken);
     }
 
     /** The token inside a wrapping token, with how long it lives and how many uses it has. */

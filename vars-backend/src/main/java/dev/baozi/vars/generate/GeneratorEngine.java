@@ -4,7 +4,7 @@ import dev.baozi.vars.definition.FileSpec;
 import dev.baozi.vars.definition.GeneratorDefinition;
 import dev.baozi.vars.definition.Kind;
 import dev.baozi.vars.definition.PromptSpec;
-import dev.baozi.vars.openbao.OpenBaoApi;
+import dev.baozi.openbao.OpenBaoApi;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.LinkedHashMap;

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baozi.vars.definition.Kind;
-import dev.baozi.vars.openbao.OpenBaoApi;
-import dev.baozi.vars.openbao.OpenBaoRefusedException;
-import dev.baozi.vars.openbao.OpenBaoResponse;
+import dev.baozi.openbao.OpenBaoApi;
+import dev.baozi.openbao.OpenBaoRefusedException;
+import dev.baozi.openbao.OpenBaoResponse;
 import java.util.Map;
 
 /** Certificates from an OpenBao PKI mount: {@code POST <mount>/issue/<role>}, the key coming back once. */

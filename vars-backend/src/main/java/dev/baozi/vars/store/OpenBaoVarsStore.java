@@ -7,7 +7,10 @@ import dev.baozi.vars.definition.FileSpec;
 import dev.baozi.vars.definition.GeneratorDefinition;
 import dev.baozi.vars.definition.GeneratorName;
 import dev.baozi.vars.generate.FileValue;
-import dev.baozi.vars.openbao.KvV2;
+import dev.baozi.openbao.CasWrite;
+import dev.baozi.openbao.KvEntry;
+import dev.baozi.openbao.KvMetadata;
+import dev.baozi.openbao.KvV2;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -15,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -78,10 +80,10 @@ public final class OpenBaoVarsStore {
         long manifestVersion = committed.map(CommittedManifest::version).orElse(0L);
         boolean manifestDeleted = false;
         if (committed.isEmpty()) {
-            Optional<KvV2.Metadata> meta = kv.metadata(manifestPath);
+            Optional<KvMetadata> meta = kv.metadata(manifestPath);
             if (meta.isPresent()) {
                 manifestVersion = meta.get().currentVersion();
-                if (meta.get().state(manifestVersion) == KvV2.VersionState.DELETED) {
+                if (meta.get().state(manifestVersion) == KvMetadata.VersionState.DELETED) {
                     problems.add(new StoreProblem.ManifestDeleted(manifestPath, manifestVersion));
                     manifestDeleted = true;
                 }
@@ -90,15 +92,15 @@ public final class OpenBaoVarsStore {
         List<String> unmanifested = new ArrayList<>();
         for (FileSpec f : g.files()) {
             String path = placement.file(g.name(), f.name());
-            Optional<KvV2.Metadata> meta = kv.metadata(path);
+            Optional<KvMetadata> meta = kv.metadata(path);
             if (committed.isPresent()) {
                 Manifest m = committed.get().manifest();
                 Long version = m.files().get(f.name());
                 if (version == null) {
                     problems.add(new StoreProblem.NotCommitted(path));
                 } else {
-                    KvV2.VersionState state = meta.map(md -> md.state(version)).orElse(KvV2.VersionState.DESTROYED);
-                    if (state != KvV2.VersionState.LIVE) {
+                    KvMetadata.VersionState state = meta.map(md -> md.state(version)).orElse(KvMetadata.VersionState.DESTROYED);
+                    if (state != KvMetadata.VersionState.LIVE) {
                         problems.add(new StoreProblem.VersionGone(path, version, state));
                     }
                 }
@@ -117,9 +119,9 @@ public final class OpenBaoVarsStore {
         return new Inspection(committed, manifestVersion, problems);
     }
 
-    private static List<Long> liveAbove(KvV2.Metadata meta, long version) {
+    private static List<Long> liveAbove(KvMetadata meta, long version) {
         return meta.versions().entrySet().stream()
-                .filter(e -> e.getKey() > version && e.getValue() == KvV2.VersionState.LIVE)
+                .filter(e -> e.getKey() > version && e.getValue().state() == KvMetadata.VersionState.LIVE)
                 .map(Map.Entry::getKey).toList();
     }
 
@@ -137,7 +139,7 @@ public final class OpenBaoVarsStore {
                 throw new IllegalArgumentException("generator " + g.name() + " declares no file " + e.getKey());
             }
             String path = placement.file(g.name(), e.getKey());
-            written.put(e.getKey(), kv.write(path, encode(e.getValue()), -1).getAsLong());
+            written.put(e.getKey(), kv.put(path, encode(e.getValue())));
         }
         Map<String, Long> versions = new TreeMap<>();
         Map<String, Long> highWater = new TreeMap<>();
@@ -153,13 +155,12 @@ public final class OpenBaoVarsStore {
         written.forEach((f, v) -> highWater.merge(f, v, Math::max));
         Manifest manifest = new Manifest(hash, g.definitionHash(), dependencyDigests, versions, highWater,
                 before.committed().map(CommittedManifest::version).orElse(0L), clock.instant(), cause);
-        OptionalLong version = kv.write(placement.manifest(g.name()), manifest.toJson(), before.manifestVersion());
-        if (version.isEmpty()) {
+        if (!(kv.write(placement.manifest(g.name()), manifest.toJson(), before.manifestVersion()) instanceof CasWrite.Written version)) {
             written.forEach((f, v) -> kv.destroy(placement.file(g.name(), f), List.of(v)));
             return new CommitOutcome.Conflict("another writer committed generator " + g.name() + " (" + placement
                     + ") first; the versions this write made were destroyed");
         }
-        return new CommitOutcome.Committed(new CommittedManifest(manifest, version.getAsLong()));
+        return new CommitOutcome.Committed(new CommittedManifest(manifest, version.version()));
     }
 
     /**
@@ -175,7 +176,7 @@ public final class OpenBaoVarsStore {
         if (now.replaces() == 0) {
             return new RollbackOutcome.NothingToRollBack("generator " + g.name() + " (" + placement + ") has no earlier generation");
         }
-        Optional<KvV2.Entry> earlierEntry = kv.read(placement.manifest(g.name()), now.replaces());
+        Optional<KvEntry> earlierEntry = kv.read(placement.manifest(g.name()), now.replaces());
         if (earlierEntry.isEmpty()) {
             return new RollbackOutcome.NothingToRollBack("the earlier generation of " + g.name() + " (manifest version "
                     + now.replaces() + ") is no longer kept");
@@ -183,8 +184,8 @@ public final class OpenBaoVarsStore {
         Manifest earlier = Manifest.fromJson(earlierEntry.get().data());
         for (var f : earlier.files().entrySet()) {
             String path = placement.file(g.name(), f.getKey());
-            KvV2.VersionState state = kv.metadata(path).map(m -> m.state(f.getValue())).orElse(KvV2.VersionState.DESTROYED);
-            if (state != KvV2.VersionState.LIVE) {
+            KvMetadata.VersionState state = kv.metadata(path).map(m -> m.state(f.getValue())).orElse(KvMetadata.VersionState.DESTROYED);
+            if (state != KvMetadata.VersionState.LIVE) {
                 return new RollbackOutcome.NothingToRollBack("version " + f.getValue() + " of " + path + ", which the earlier "
                         + "generation names, is no longer kept");
             }
@@ -193,11 +194,10 @@ public final class OpenBaoVarsStore {
         earlier.files().forEach((f, v) -> highWater.merge(f, v, Math::max));
         Manifest back = new Manifest(earlier.hash(), earlier.definitionHash(), earlier.dependencies(), earlier.files(),
                 highWater, earlier.replaces(), clock.instant(), Manifest.Cause.ROLLBACK);
-        OptionalLong version = kv.write(placement.manifest(g.name()), back.toJson(), current.get().version());
-        if (version.isEmpty()) {
+        if (!(kv.write(placement.manifest(g.name()), back.toJson(), current.get().version()) instanceof CasWrite.Written version)) {
             return new RollbackOutcome.Conflict("another writer committed generator " + g.name() + " during the rollback; nothing changed");
         }
-        return new RollbackOutcome.RolledBack(now.files(), earlier.files(), new CommittedManifest(back, version.getAsLong()));
+        return new RollbackOutcome.RolledBack(now.files(), earlier.files(), new CommittedManifest(back, version.version()));
     }
 
     /** Repairs what it can of {@code problems} (from {@link #inspect}) and says what it did. */
@@ -217,7 +217,7 @@ public final class OpenBaoVarsStore {
                     kv.undelete(d.path(), List.of(d.version()));
                     done.add(new Repair.Restored(d.path(), List.of(d.version())));
                 }
-                case StoreProblem.VersionGone gone when gone.state() == KvV2.VersionState.DELETED -> {
+                case StoreProblem.VersionGone gone when gone.state() == KvMetadata.VersionState.DELETED -> {
                     kv.undelete(gone.path(), List.of(gone.version()));
                     done.add(new Repair.Restored(gone.path(), List.of(gone.version())));
                 }

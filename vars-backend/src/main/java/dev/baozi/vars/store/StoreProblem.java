@@ -1,6 +1,6 @@
 package dev.baozi.vars.store;
 
-import dev.baozi.vars.openbao.KvV2;
+import dev.baozi.openbao.KvMetadata;
 import java.util.List;
 
 /** Something in the store that does not match a clean commit, as {@code check} finds it and {@code fix} repairs it. */
@@ -41,10 +41,10 @@ public sealed interface StoreProblem {
     }
 
     /** The manifest names a file version OpenBao no longer serves. */
-    record VersionGone(String path, long version, KvV2.VersionState state) implements StoreProblem {
+    record VersionGone(String path, long version, KvMetadata.VersionState state) implements StoreProblem {
         public String describe() {
             return "the manifest names version " + version + " of " + path + ", which is "
-                    + (state == KvV2.VersionState.DELETED ? "deleted" : "destroyed or no longer kept");
+                    + (state == KvMetadata.VersionState.DELETED ? "deleted" : "destroyed or no longer kept");
         }
     }
 

@@ -7,7 +7,7 @@ import dev.baozi.vars.definition.DefinitionLoader;
 import dev.baozi.vars.definition.GeneratorDefinition;
 import dev.baozi.vars.definition.GeneratorName;
 import dev.baozi.vars.definition.GeneratorSet;
-import dev.baozi.vars.openbao.OpenBaoApi;
+import dev.baozi.openbao.OpenBaoApi;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
