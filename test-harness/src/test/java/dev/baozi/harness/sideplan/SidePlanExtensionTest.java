@@ -22,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * one line, planned beside tofu's plan, shown in the run's JSON and on the run page, forced on
  * approval, and applied as planned, before tofu. Real OpenBao and tofu, the demo-data template.
  */
+@Tag("tofu")
 class SidePlanExtensionTest {
 
     private static final Duration WAIT = Duration.ofMinutes(2);
