@@ -41,10 +41,10 @@ final class RunPrinter {
         return BaoziCli.OK;
     }
 
-    /** " --force-dns" for each side plan of {@code run} that needs force. */
+    /** " --force dns" for each side plan of {@code run} that needs force. */
     private static String forceFlags(JsonNode run) {
         var flags = new StringBuilder();
-        run.path("sidePlans").forEach(s -> flags.append(s.hasNonNull("forceReason") ? " --force-" + s.path("kind").asText() : ""));
+        run.path("sidePlans").forEach(s -> flags.append(s.hasNonNull("forceReason") ? " --force " + s.path("kind").asText() : ""));
         return flags.toString();
     }
 
