@@ -19,8 +19,10 @@ import dev.baozi.orchestrator.health.ReadinessService;
 import dev.baozi.orchestrator.provider.ProviderController;
 import dev.baozi.orchestrator.provider.ProviderRepository;
 import dev.baozi.orchestrator.deployment.DeploymentRules;
+import dev.baozi.orchestrator.deployment.DeploymentDns;
 import dev.baozi.orchestrator.deployment.DeploymentSteps;
 import dev.baozi.orchestrator.deployment.NetBoxRunCredentials;
+import dev.baozi.orchestrator.dns.DnsPlanPresenter;
 import dev.baozi.orchestrator.dns.DnsRecordRepository;
 import dev.baozi.orchestrator.dns.DnsService;
 import dev.baozi.orchestrator.dns.ManagedZones;
@@ -32,7 +34,12 @@ import dev.baozi.orchestrator.netbox.PoolController;
 import dev.baozi.orchestrator.netbox.PoolsService;
 import dev.baozi.orchestrator.provider.ProviderRunCredentials;
 import dev.baozi.orchestrator.run.RunCredentials;
+import dev.baozi.orchestrator.run.ProcessTofu;
 import dev.baozi.orchestrator.run.RunSteps;
+import dev.baozi.orchestrator.run.RunWorkspaces;
+import dev.baozi.orchestrator.run.SideKind;
+import dev.baozi.orchestrator.run.SidePlanRepository;
+import dev.baozi.orchestrator.run.Tofu;
 import dev.baozi.orchestrator.vars.VarsController;
 import dev.baozi.orchestrator.vars.VarsSteps;
 import dev.baozi.orchestrator.vars.WorkspaceVars;
@@ -84,7 +91,9 @@ import io.javalin.Javalin;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -108,12 +117,25 @@ public final class Orchestrator implements AutoCloseable {
         this.app = app;
     }
 
+    /**
+     * What a test adds to the wiring: a wrapper around the tofu port (to watch its calls), and
+     * side plan kinds of its own, registered after the orchestrator's.
+     */
+    public record Extras(UnaryOperator<Tofu> tofu, List<SideKind> sideKinds) {
+        public static final Extras NONE = new Extras(UnaryOperator.identity(), List.of());
+    }
+
     /** The parts {@link #wire} builds. */
     public record Wiring(BaoziApp app, RunService runs, RunScheduler scheduler, RunExecutor executor, SessionService sessions,
             WorkspaceService workspaces) {}
 
     /** Starts everything in order; on failure, closes what was opened and throws {@link StartupException}. */
     public static Orchestrator start(BaoziConfig config) {
+        return start(config, Extras.NONE);
+    }
+
+    /** As {@link #start(BaoziConfig)}, with a test's {@code extras} in the wiring. */
+    public static Orchestrator start(BaoziConfig config, Extras extras) {
         if (!Files.isExecutable(config.tofu().binary())) {
             throw new StartupException("tofu.binary: " + config.tofu().binary() + " is missing or not executable; run `make tools`");
         }
@@ -139,7 +161,7 @@ public final class Orchestrator implements AutoCloseable {
         var selfUrl = new AtomicReference<String>();
         Wiring wiring;
         try {
-            wiring = wire(config, database, openbao.client(), clock, selfUrl::get, tofuVersion, cliConfig);
+            wiring = wire(config, database, openbao.client(), clock, selfUrl::get, tofuVersion, cliConfig, extras);
         } catch (RuntimeException e) {
             openbao.close();
             database.close();
@@ -206,6 +228,12 @@ public final class Orchestrator implements AutoCloseable {
     /** Wires the domain services and controllers into the HTTP app (nothing is started or called here). */
     public static Wiring wire(BaoziConfig config, Database database, OpenBaoClient openbao, Clock clock, Supplier<String> selfUrl,
             String tofuVersion, Path cliConfig) {
+        return wire(config, database, openbao, clock, selfUrl, tofuVersion, cliConfig, Extras.NONE);
+    }
+
+    /** As above, with a test's {@code extras}. */
+    public static Wiring wire(BaoziConfig config, Database database, OpenBaoClient openbao, Clock clock, Supplier<String> selfUrl,
+            String tofuVersion, Path cliConfig, Extras extras) {
         var kv = new KvV2(openbao, config.openbao().kvMount());
         var audit = new AuditRepository(database.dsl(), clock);
         var users = new UserRepository(database.dsl());
@@ -235,7 +263,11 @@ public final class Orchestrator implements AutoCloseable {
                 auth, kv, audit, tofuVersion, selfUrl, clock, providerCheck, runRepository::holder, rules,
                 deletionKeepers(runRepository, new StateRetirement(state), new DnsRecordRepository(database.dsl())),
                 state::describeExisting);
-        var deploymentSteps = new DeploymentSteps(workspaces, reservations, dns, state, config.dns().defaultTtl());
+        var deploymentSteps = new DeploymentSteps(workspaces, reservations, state, config.dns().defaultTtl());
+        var sideKinds = new ArrayList<SideKind>();
+        sideKinds.add(new SideKind(new DeploymentDns(workspaces, dns), new DnsPlanPresenter()));
+        sideKinds.addAll(extras.sideKinds());
+        var kinds = new SideKind.Registry(sideKinds);
         var varsService = VarsService.create(openbao, config.openbao().kvMount());
         var workspaceVars = new WorkspaceVars(varsService, workspaces, audit);
         var varsSteps = new VarsSteps(workspaceVars, workspaces, new VarsDelivery(openbao, varsService.store()), providers, state,
@@ -250,11 +282,12 @@ public final class Orchestrator implements AutoCloseable {
                 sandbox(config, cliConfig));
         var logRepository = new RunLogRepository(database.dsl());
         var bus = new LogBus();
-        var executor = new RunExecutor(runRepository, logRepository, bus, workspaces,
-                new PlanVault(new Transit(openbao, config.openbao().transitMount())), settings, clock, runCredentials,
-                RunSteps.all(List.of(deploymentSteps, varsSteps)));
+        var sidePlans = new SidePlanRepository(database.dsl());
+        var executor = new RunExecutor(runRepository, sidePlans, logRepository, bus, RunWorkspaces.of(workspaces),
+                extras.tofu().apply(new ProcessTofu(settings)), new PlanVault(new Transit(openbao, config.openbao().transitMount())),
+                settings, clock, runCredentials, RunSteps.all(List.of(deploymentSteps, varsSteps)), kinds);
         var scheduler = new RunScheduler(runRepository, executor, settings.maxConcurrent(), clock);
-        var runs = new RunService(runRepository, logRepository, executor, scheduler, audit, settings, clock);
+        var runs = new RunService(runRepository, sidePlans, kinds, logRepository, executor, scheduler, audit, settings, clock);
         var cookies = new SessionCookies(config.ui().secureCookies(), config.ui().sessionLifetime());
         var controllers = new BaoziApp.Controllers(
                 new HealthController(new ReadinessService(database, config.openbao())),

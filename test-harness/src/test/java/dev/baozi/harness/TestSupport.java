@@ -19,10 +19,15 @@ public final class TestSupport {
 
     /** An orchestrator on a free port, an in-memory H2 and {@code bao} (provisioned here); {@code extraEnv} overrides settings. */
     public static Orchestrator orchestrator(OpenBaoServer bao, Map<String, String> extraEnv) {
+        return orchestrator(bao, extraEnv, Orchestrator.Extras.NONE);
+    }
+
+    /** As above, with {@code extras} (a wrapper around tofu, side plan kinds of the test's own) in the wiring. */
+    public static Orchestrator orchestrator(OpenBaoServer bao, Map<String, String> extraEnv, Orchestrator.Extras extras) {
         var credentials = TestStack.access(bao).provisionAndIssue();
         var env = TestStack.env(bao, credentials);
         env.putAll(extraEnv);
-        return Orchestrator.start(ConfigLoader.load(null, env));
+        return Orchestrator.start(ConfigLoader.load(null, env), extras);
     }
 
     /** Registers {@code sim} as provider {@code name} (pinned to its certificate, default node pve1) through {@code admin}. */

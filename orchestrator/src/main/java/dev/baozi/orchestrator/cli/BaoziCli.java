@@ -181,14 +181,14 @@ public final class BaoziCli {
 
     /**
      * A refusal's text with each API field it names followed by the CLI flag that sets it:
-     * "confirm_destroy: true (--confirm-destroy)".
+     * "confirm_destroy: true (--confirm-destroy)", "force: [\"dns\"] (--force dns)".
      */
     static String withFlags(String message) {
         String text = message;
         for (var field : FLAGS.entrySet()) {
             text = text.replaceAll("\\b" + field.getKey() + "(: true)?\\b", "$0 (" + field.getValue() + ")");
         }
-        return text;
+        return text.replaceAll("\\bforce: \\[\"([a-z0-9_-]+)\"]", "$0 (--force $1)");
     }
 
     /** "baozi 0.1.0", from the jar's manifest; "baozi (development build)" when run from classes. */

@@ -10,14 +10,15 @@ import java.util.List;
 /**
  * A stored plan (GET /api/v1/runs/{id}/plan) as text, in the shape of {@code tofu plan}'s
  * summary: each resource with its action symbol and the attributes it changes (all of them for a
- * create or destroy), outputs, DNS changes, then the counts. Values the plan masked stay
+ * create or destroy), outputs, what extensions planned beside tofu (DNS changes, say), then the counts. Values the plan masked stay
  * "(sensitive)"; nothing here unmasks.
  */
 final class PlanText {
 
     private PlanText() {}
 
-    static List<String> lines(JsonNode plan, String dnsForceReason) {
+    /** {@code plan} as text, then {@code sidePlans} (the run JSON's): each row of each kind's table, and what needs force. */
+    static List<String> lines(JsonNode plan, JsonNode sidePlans) {
         RunView.Plan p = PlanPresenter.present(plan);
         List<String> out = new ArrayList<>();
         for (RunView.Group group : p.groups()) {
@@ -36,14 +37,16 @@ final class PlanText {
         for (RunView.Output o : p.outputs()) {
             out.add("  output " + o.name() + ": " + symbol(o.action()) + " " + change(o.action(), o.before(), o.after()));
         }
-        RunView.Dns dns = PlanPresenter.dns(plan.path("dns"), dnsForceReason);
-        if (dns != null) {
-            for (RunView.DnsChange c : dns.changes()) {
-                out.add("  dns " + c.zone() + ": " + c.action() + " " + c.name() + " " + c.type() + ": "
-                        + (c.before().isEmpty() ? "" : c.before() + " -> ") + c.after());
+        for (JsonNode side : sidePlans) {
+            String kind = side.path("kind").asText();
+            for (JsonNode row : side.path("table").path("rows")) {
+                List<String> cells = new ArrayList<>();
+                row.forEach(cell -> cells.add(cell.asText()));
+                out.add("  " + kind + ": " + String.join("  ", cells));
             }
-            if (dns.forceReason() != null) {
-                out.add("  dns changes over octoDNS's safety thresholds (" + dns.forceReason() + "): approve with --force-dns");
+            side.path("table").path("notes").forEach(note -> out.add("  " + kind + ": " + note.asText()));
+            if (side.hasNonNull("forceReason")) {
+                out.add("  " + kind + " changes need force (" + side.path("forceReason").asText() + "): approve with --force-" + kind);
             }
         }
         out.add("Plan: " + p.adds() + " to add, " + p.changes() + " to change, " + p.replaces() + " to replace, "

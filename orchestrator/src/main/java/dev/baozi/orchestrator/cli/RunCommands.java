@@ -61,12 +61,18 @@ record RunCommands(BaoziCli cli) {
     int approve(@Mixin RunOption run, @Option(names = "--comment", paramLabel = "C", description = COMMENT) String comment,
             @Option(names = "--confirm-destroy", arity = "0", description = "Needed when the plan destroys or replaces anything.")
             boolean confirmDestroy,
-            @Option(names = "--force-dns", arity = "0", description = "Needed when DNS changes exceed octoDNS's safety thresholds.")
+            @Option(names = "--force", paramLabel = "KIND",
+                    description = "Force the run's side plan of KIND (dns, ...) past its safety thresholds; repeatable.")
+            java.util.List<String> force,
+            @Option(names = "--force-dns", arity = "0", description = "The same as --force dns.")
             boolean forceDns) throws UsageException, IOException, InterruptedException {
-        return cli.send("POST", run.path() + "/approve", OrchestratorClient.JSON.createObjectNode()
+        var body = OrchestratorClient.JSON.createObjectNode()
                 .put("comment", comment == null ? "" : comment)
                 .put("confirm_destroy", confirmDestroy)
-                .put("force_dns", forceDns).toString());
+                .put("force_dns", forceDns);
+        var kinds = body.putArray("force");
+        (force == null ? java.util.List.<String>of() : force).forEach(kinds::add);
+        return cli.send("POST", run.path() + "/approve", body.toString());
     }
 
     @Command(name = "discard", description = "Discard a planned run.")

@@ -31,14 +31,21 @@ final class RunPrinter {
         api.out.println("run " + id + " of workspace " + run.path("workspace").asText() + " is " + run.path("status").asText()
                 + (run.path("destroy").asBoolean() ? " (a destroy plan)" : ""));
         api.out.println();
-        PlanText.lines(OrchestratorClient.json(planned), run.path("dnsForceReason").asText(null)).forEach(api.out::println);
+        PlanText.lines(OrchestratorClient.json(planned), run.path("sidePlans")).forEach(api.out::println);
         if (run.path("status").asText().equals("planned")) {
             JsonNode summary = run.path("summary");
             boolean destructive = summary.path("destroys").asInt() + summary.path("replaces").asInt() > 0;
             api.err.println("approve with: baozi run approve --id " + id + (destructive ? " --confirm-destroy" : "")
-                    + (run.hasNonNull("dnsForceReason") ? " --force-dns" : "") + "; or discard with: baozi run discard --id " + id);
+                    + forceFlags(run) + "; or discard with: baozi run discard --id " + id);
         }
         return BaoziCli.OK;
+    }
+
+    /** " --force dns" for each side plan of {@code run} that needs force. */
+    private static String forceFlags(JsonNode run) {
+        var flags = new StringBuilder();
+        run.path("sidePlans").forEach(s -> flags.append(s.hasNonNull("forceReason") ? " --force " + s.path("kind").asText() : ""));
+        return flags.toString();
     }
 
     /** On stderr, why the run waits, when it does ("run 7 is queued: waiting behind run 6, …"). */

@@ -29,44 +29,6 @@ public final class PlanPresenter {
 
     private PlanPresenter() {}
 
-    /**
-     * The DNS changes a run planned ({@code dns} as the run's plan shows it: octoDNS's plan per zone),
-     * or null when the run has none to show. Ownership markers are counted, not listed.
-     */
-    public static RunView.Dns dns(JsonNode dns, String forceReason) {
-        if (dns == null || dns.isMissingNode() || dns.isNull()) {
-            return null;
-        }
-        List<RunView.DnsChange> changes = new ArrayList<>();
-        int markers = 0;
-        for (JsonNode zone : dns.path("zones")) {
-            String z = zone.path("zone").asText();
-            for (JsonNode c : zone.path("changes")) {
-                String name = c.path("name").asText();
-                if (name.startsWith("_owner")) {
-                    markers++;
-                    continue;
-                }
-                changes.add(new RunView.DnsChange(z, c.path("type").asText(), name.isEmpty() ? z : name + "." + z,
-                        c.path("record_type").asText(), dnsValue(c.path("existing")), dnsValue(c.path("new"))));
-            }
-        }
-        return new RunView.Dns(List.copyOf(changes), markers, forceReason);
-    }
-
-    private static String dnsValue(JsonNode record) {
-        if (record.isMissingNode() || record.isNull()) {
-            return "";
-        }
-        List<String> values = new ArrayList<>();
-        if (record.has("values")) {
-            record.path("values").forEach(v -> values.add(v.asText()));
-        } else if (record.has("value")) {
-            values.add(record.path("value").asText());
-        }
-        return String.join(", ", values) + " (TTL " + record.path("ttl").asText("?") + ")";
-    }
-
     public static RunView.Plan present(JsonNode plan) {
         JsonNode summary = plan.path("summary");
         List<RunView.Group> groups = new ArrayList<>();

@@ -20,7 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
  * data key per plan from {@code datakey/plaintext/baozi-plans}, AES-256-GCM here, and only the
  * transit-wrapped data key stored beside the ciphertext. Opening needs OpenBao to unwrap it.
  */
-public final class PlanVault {
+public final class PlanVault implements SealedPlans {
 
     static final String KEY = "baozi-plans";
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -5,9 +5,8 @@ import java.util.List;
 
 /**
  * A run of a workspace, as stored. {@code summary} is null until the plan is done; {@code replace}
- * lists the resource addresses the plan was asked to replace (empty for none); {@code dnsChanges}
- * is null until a plan of a workspace with DNS records counted its DNS changes, and
- * {@code dnsForceReason} says why those need force on approval (null if they do not).
+ * lists the resource addresses the plan was asked to replace (empty for none). What extensions
+ * planned beside tofu is stored apart ({@link SidePlan}).
  */
 public record Run(
         long id,
@@ -28,13 +27,4 @@ public record Run(
         String decisionComment,
         Boolean destroyConfirmed,
         String canceledBy,
-        String error,
-        Integer dnsChanges,
-        String dnsForceReason,
-        Boolean dnsForced) {
-
-    /** Whether the plan changes DNS records as well as (or instead of) resources. */
-    public boolean changesDns() {
-        return dnsChanges != null && dnsChanges > 0;
-    }
-}
+        String error) {}

@@ -79,10 +79,26 @@ public final class RunController {
         ctx.json(view(run(ctx)));
     }
 
-    /** The run as stored, and for a run that waits, {@code waiting}: why ("waiting behind run 19, which awaits approval"). */
+    /**
+     * The run as stored; for a run that waits, {@code waiting}: why ("waiting behind run 19, which
+     * awaits approval"); and {@code sidePlans}: what extensions planned beside tofu, each with
+     * its kind's presenter's table and its document.
+     */
     private JsonNode view(Run run) {
         var node = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.valueToTree(run);
         runs.waiting(run).ifPresent(why -> node.put("waiting", why));
+        var sides = node.putArray("sidePlans");
+        for (RunService.ShownSidePlan shown : runs.sidePlans(run.id())) {
+            SidePlan p = shown.plan();
+            var side = sides.addObject().put("kind", p.kind()).put("label", shown.label()).put("changes", p.changes())
+                    .put("forceReason", p.forceReason()).put("forced", p.forced());
+            side.set("table", JSON.valueToTree(shown.table()));
+            try {
+                side.set("document", JSON.readTree(p.document()));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("the stored " + p.kind() + " plan of run " + run.id() + " is not JSON", e);
+            }
+        }
         return node;
     }
 
@@ -95,7 +111,38 @@ public final class RunController {
     public void approve(Context ctx) {
         JsonNode body = body(ctx);
         respond(ctx, runs.approve(id(ctx), Caller.principal(ctx), body.path("comment").asText(""),
-                body.path("confirm_destroy").asBoolean(false), body.path("force_dns").asBoolean(false)));
+                body.path("confirm_destroy").asBoolean(false), force(body)));
+    }
+
+    /**
+     * The side plan kinds an approval forces: {@code force: ["dns"]}; {@code force_<kind>: true}
+     * ({@code force_dns}, as clients wrote it before) is the same as naming the kind.
+     */
+    static java.util.Set<String> force(JsonNode body) {
+        var kinds = new java.util.TreeSet<String>();
+        JsonNode force = body.path("force");
+        if (!force.isMissingNode()) {
+            if (!force.isArray()) {
+                throw new BadRequestResponse("force must be a list of side plan kinds, like [\"dns\"]");
+            }
+            for (JsonNode kind : force) {
+                if (!kind.isTextual()) {
+                    throw new BadRequestResponse("force must be a list of side plan kinds (strings), like [\"dns\"]");
+                }
+                kinds.add(kind.asText());
+            }
+        }
+        for (var field : body.properties()) {
+            if (field.getKey().startsWith("force_") && !field.getKey().equals("force_")) {
+                if (!field.getValue().isBoolean()) {
+                    throw new BadRequestResponse(field.getKey() + " must be true or false");
+                }
+                if (field.getValue().asBoolean()) {
+                    kinds.add(field.getKey().substring("force_".length()));
+                }
+            }
+        }
+        return kinds;
     }
 
     public void discard(Context ctx) {

@@ -57,7 +57,7 @@ public final class RunPagesController {
         String done;
         if ("approve".equals(decision)) {
             outcome = runs.approve(run.id(), who, comment, "true".equals(ctx.formParam("confirm_destroy")),
-                    "true".equals(ctx.formParam("force_dns")));
+                    Set.copyOf(ctx.formParams("force")));
             done = "approved";
         } else if ("discard".equals(decision)) {
             outcome = runs.discard(run.id(), who, comment);
@@ -90,9 +90,9 @@ public final class RunPagesController {
             case RunService.Decision.Forbidden f -> render(ctx, HttpStatus.FORBIDDEN, run, chrome.withFlash(UiSupport.sentence(f.reason()), true),
                     comment);
             case RunService.Decision.NeedsConfirmation c -> render(ctx, HttpStatus.CONFLICT, c.run(), chrome.withFlash(
-                    c.reason().contains("force_dns")
-                            ? "This plan changes DNS past octoDNS's safety thresholds: tick the force box to approve it."
-                            : "This plan destroys or replaces resources: tick the confirmation box to approve it.", true),
+                    c.run().summary() != null && c.run().summary().destructive() && !"true".equals(ctx.formParam("confirm_destroy"))
+                            ? "This plan destroys or replaces resources: tick the confirmation box to approve it."
+                            : "This plan changes something past its safety thresholds: tick its force box to approve it.", true),
                     comment);
         }
     }
@@ -110,25 +110,23 @@ public final class RunPagesController {
         boolean approver = Caller.has(ctx, Role.APPROVER);
         String whyNot = approver ? runs.mayNotApprove(run, Caller.principal(ctx)).map(UiSupport::sentence).orElse(null)
                 : null;
-        ui.render(ctx, status, ui.pages().run(new RunView(chrome, run.id(), run.workspace(), status(run.status()),
-                run.destroy(), run.replace() == null ? List.of() : run.replace(), run.queuedBy(), UiSupport.when(run.queuedAt()),
+        var header = new RunView.Header(run.id(), run.workspace(), status(run.status()), run.destroy(),
+                run.replace() == null ? List.of() : run.replace(), run.queuedBy(), UiSupport.when(run.queuedAt()),
                 UiSupport.when(run.startedAt()), UiSupport.when(run.finishedAt()), ws.map(Workspace::template).orElse("?"),
                 ws.map(w -> WorkspacePagesController.inputs(workspaces.maskedInputs(w), workspaces.template(w))).orElse(List.of()),
-                plan,
-                runs.plan(run.id()).map(p -> PlanPresenter.dns(p.path("dns"), run.dnsForceReason())).orElse(null),
-                LogPresenter.present(lines),
-                lines.isEmpty() ? 0 : lines.getLast().seq(),
-                LIVE.contains(run.status()),
-                LogPresenter.HIDDEN_LINE,
-                planned && approver && whyNot == null,
-                planned ? whyNot : null,
-                planned && approver,
-                CANCELABLE.contains(run.status()) && Caller.has(ctx, Role.OPERATOR),
-                planned,
-                comment,
-                decision(run),
-                run.error(),
-                runs.waiting(run).map(UiSupport::sentence).orElse(null))));
+                run.error(), runs.waiting(run).map(UiSupport::sentence).orElse(null));
+        var actions = new RunView.Actions(planned, planned && approver && whyNot == null, planned ? whyNot : null, planned && approver,
+                CANCELABLE.contains(run.status()) && Caller.has(ctx, Role.OPERATOR), comment);
+        var log = new RunView.Log(LogPresenter.present(lines), lines.isEmpty() ? 0 : lines.getLast().seq(), LIVE.contains(run.status()),
+                LogPresenter.HIDDEN_LINE);
+        ui.render(ctx, status, ui.pages().run(new RunView(chrome, header, plan, sidePlans(run), actions, decision(run), log)));
+    }
+
+    /** What extensions planned beside tofu, each as its kind's presenter shows it. */
+    private List<RunView.SidePlan> sidePlans(Run run) {
+        return runs.sidePlans(run.id()).stream().map(s -> new RunView.SidePlan(s.plan().kind(), s.table().title(),
+                s.table().noChanges(), s.table().columns(), s.table().rows(), s.table().notes(), s.plan().forceReason(),
+                s.table().forceLabel())).toList();
     }
 
     private static RunView.Decision decision(Run run) {

@@ -151,30 +151,13 @@ public final class RunRepository {
         return Optional.ofNullable(dsl.select(RUN.SUPPLIED_JSON).from(RUN).where(RUN.ID.eq(id)).fetchOne(RUN.SUPPLIED_JSON));
     }
 
-    /** The DNS changes planned with the run. */
-    public void recordDnsPlan(long id, String dnsPlanJson, int changes, String forceReason) {
-        dsl.update(RUN).set(RUN.DNS_PLAN_JSON, dnsPlanJson).set(RUN.DNS_CHANGES, changes).set(RUN.DNS_FORCE_REASON, forceReason)
-                .where(RUN.ID.eq(id)).execute();
-    }
-
-    public Optional<String> dnsPlanJson(long id) {
-        return Optional.ofNullable(dsl.select(RUN.DNS_PLAN_JSON).from(RUN).where(RUN.ID.eq(id)).fetchOne(RUN.DNS_PLAN_JSON));
-    }
-
     public Optional<String> planJson(long id) {
         return Optional.ofNullable(dsl.select(RUN.PLAN_JSON).from(RUN).where(RUN.ID.eq(id)).fetchOne(RUN.PLAN_JSON));
     }
 
     /** Records an approval or a discard, moving the run out of {@code planned}; false if it was not planned. */
     public boolean decide(long id, RunStatus to, String by, String comment, boolean destroyConfirmed, OffsetDateTime at) {
-        return decide(id, to, by, comment, destroyConfirmed, false, at);
-    }
-
-    /** As above, recording also whether DNS changes over octoDNS's thresholds were forced. */
-    public boolean decide(long id, RunStatus to, String by, String comment, boolean destroyConfirmed, boolean dnsForced,
-            OffsetDateTime at) {
         var update = dsl.update(RUN)
-                .set(RUN.DNS_FORCED, dnsForced)
                 .set(RUN.STATUS, to.wire())
                 .set(RUN.DECIDED_BY, by)
                 .set(RUN.DECIDED_AT, at)
@@ -209,8 +192,7 @@ public final class RunRepository {
         return new Run(r.get(RUN.ID), r.get(RUN.WORKSPACE_ID), r.get(WORKSPACE.NAME), RunStatus.fromWire(r.get(RUN.STATUS)),
                 r.get(RUN.DESTROY), addresses(r.get(RUN.REPLACE_ADDRS)), r.get(RUN.QUEUED_BY), r.get(RUN.QUEUED_AT), r.get(RUN.STARTED_AT), r.get(RUN.FINISHED_AT),
                 r.get(RUN.CONFIG_SHA256), r.get(RUN.MODULE_SHA256), summary, r.get(RUN.DECIDED_BY), r.get(RUN.DECIDED_AT),
-                r.get(RUN.DECISION_COMMENT), r.get(RUN.DESTROY_CONFIRMED), r.get(RUN.CANCELED_BY), r.get(RUN.ERROR),
-                r.get(RUN.DNS_CHANGES), r.get(RUN.DNS_FORCE_REASON), r.get(RUN.DNS_FORCED));
+                r.get(RUN.DECISION_COMMENT), r.get(RUN.DESTROY_CONFIRMED), r.get(RUN.CANCELED_BY), r.get(RUN.ERROR));
     }
 
     private static String addresses(List<String> replace) {

@@ -114,11 +114,12 @@ public final class RunScheduler implements AutoCloseable {
     }
 
     /** One run's hold on a tofu slot: taken at most once, given back once. */
-    final class Slot {
+    final class Slot implements TofuSlot {
         private boolean held;
 
         /** Waits for a slot; false when {@code stop} said so first (the run was canceled meanwhile). */
-        boolean take(java.util.function.BooleanSupplier stop) throws InterruptedException {
+        @Override
+        public boolean take(java.util.function.BooleanSupplier stop) throws InterruptedException {
             while (!stopped) {
                 if (slots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
                     held = true;
@@ -132,7 +133,8 @@ public final class RunScheduler implements AutoCloseable {
         }
 
         /** As {@link RunScheduler#slotsFull()}, for the run about to wait. */
-        java.util.Optional<String> full() {
+        @Override
+        public java.util.Optional<String> full() {
             return held ? java.util.Optional.empty() : slotsFull();
         }
 

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Queues runs and carries out people's decisions on them: approve, discard, cancel. */
 public final class RunService {
@@ -17,6 +18,8 @@ public final class RunService {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RunRepository runs;
+    private final SidePlanRepository sidePlans;
+    private final SideKind.Registry kinds;
     private final RunLogRepository logs;
     private final RunExecutor executor;
     private final RunScheduler scheduler;
@@ -24,9 +27,11 @@ public final class RunService {
     private final RunSettings settings;
     private final Clock clock;
 
-    public RunService(RunRepository runs, RunLogRepository logs, RunExecutor executor, RunScheduler scheduler,
-            AuditRepository audit, RunSettings settings, Clock clock) {
+    public RunService(RunRepository runs, SidePlanRepository sidePlans, SideKind.Registry kinds, RunLogRepository logs,
+            RunExecutor executor, RunScheduler scheduler, AuditRepository audit, RunSettings settings, Clock clock) {
         this.runs = runs;
+        this.sidePlans = sidePlans;
+        this.kinds = kinds;
         this.logs = logs;
         this.executor = executor;
         this.scheduler = scheduler;
@@ -108,23 +113,27 @@ public final class RunService {
         return runs.forWorkspace(workspace.id(), 100);
     }
 
-    /**
-     * The run's plan as shown for approval: tofu's masked plan, and under {@code dns} the DNS
-     * changes octoDNS planned with it (per zone: changes, and why force is needed), if any.
-     */
+    /** The run's plan as shown for approval: tofu's plan, masked. */
     public Optional<JsonNode> plan(long id) {
         return runs.planJson(id).map(text -> {
             try {
-                JsonNode plan = JSON.readTree(text);
-                Optional<String> dns = runs.dnsPlanJson(id);
-                if (dns.isPresent() && plan.isObject()) {
-                    ((com.fasterxml.jackson.databind.node.ObjectNode) plan).set("dns", JSON.readTree(dns.get()));
-                }
-                return plan;
+                return JSON.readTree(text);
             } catch (IOException e) {
                 throw new IllegalStateException("the stored plan of run " + id + " is not JSON", e);
             }
         });
+    }
+
+    /** A side plan as shown: the plan, its kind's label ("DNS"), and its presenter's table. */
+    public record ShownSidePlan(SidePlan plan, String label, SidePlanPresenter.Table table) {}
+
+    /** What extensions planned beside tofu for run {@code id}, each shown by its kind's presenter. */
+    public List<ShownSidePlan> sidePlans(long id) {
+        return sidePlans.ofRun(id).stream().map(p -> kinds.of(p.kind())
+                .map(k -> new ShownSidePlan(p, k.planner().label(), k.presenter().table(p)))
+                .orElseGet(() -> new ShownSidePlan(p, p.kind(), new SidePlanPresenter.Table(p.kind() + " changes", "", List.of(),
+                        List.of(), List.of("no extension of this orchestrator shows plans of kind " + p.kind()), "Force them"))))
+                .toList();
     }
 
     public List<LogLine> logs(long id, int afterSeq) {
@@ -132,20 +141,21 @@ public final class RunService {
     }
 
     public Decision approve(long id, Principal by, String comment, boolean confirmDestroy) {
-        return approve(id, by, comment, confirmDestroy, false);
+        return approve(id, by, comment, confirmDestroy, Set.of());
     }
 
     /**
-     * Approves a planned run. Destroying or replacing needs {@code confirmDestroy}; DNS changes
-     * over octoDNS's safety thresholds need {@code forceDns}.
+     * Approves a planned run. Destroying or replacing needs {@code confirmDestroy}; a side plan
+     * that needs force (DNS changes over octoDNS's safety thresholds, say) needs its kind in {@code force}.
      */
-    public Decision approve(long id, Principal by, String comment, boolean confirmDestroy, boolean forceDns) {
+    public Decision approve(long id, Principal by, String comment, boolean confirmDestroy, Set<String> force) {
         Optional<Run> found = runs.get(id);
         if (found.isEmpty()) {
             return new Decision.NotFound(id);
         }
         Run run = found.get();
         Optional<String> barred = mayNotApprove(run, by);
+        Optional<ShownSidePlan> unforced = unforced(id, force);
         Decision decision;
         if (run.status() != RunStatus.PLANNED) {
             decision = new Decision.WrongState(run, "run " + id + " is " + run.status().wire() + "; only a planned run can be approved");
@@ -154,18 +164,26 @@ public final class RunService {
         } else if (run.summary() != null && run.summary().destructive() && !confirmDestroy) {
             decision = new Decision.NeedsConfirmation(run, "run " + id + " destroys " + run.summary().destroys() + " and replaces "
                     + run.summary().replaces() + " resources; approve with confirm_destroy: true if that is intended");
-        } else if (run.dnsForceReason() != null && !forceDns) {
-            decision = new Decision.NeedsConfirmation(run, "run " + id + " changes DNS over octoDNS's safety thresholds ("
-                    + run.dnsForceReason() + "); approve with force_dns: true if that is intended");
-        } else if (runs.decide(id, RunStatus.APPROVED, by.name(), comment, confirmDestroy, forceDns && run.dnsForceReason() != null,
-                OffsetDateTime.now(clock))) {
-            decision = new Decision.Done(runs.get(id).orElseThrow());
-            scheduler.wake();
+        } else if (unforced.isPresent()) {
+            ShownSidePlan s = unforced.get();
+            decision = new Decision.NeedsConfirmation(run, "run " + id + " changes " + s.label() + " past its safety thresholds ("
+                    + s.plan().forceReason() + "); approve with force: [\"" + s.plan().kind() + "\"] if that is intended");
         } else {
-            decision = new Decision.WrongState(runs.get(id).orElseThrow(), "run " + id + " changed while it was being approved");
+            sidePlans.force(id, force); // before the approval: once approved, the run may start applying at once
+            if (runs.decide(id, RunStatus.APPROVED, by.name(), comment, confirmDestroy, OffsetDateTime.now(clock))) {
+                decision = new Decision.Done(runs.get(id).orElseThrow());
+                scheduler.wake();
+            } else {
+                decision = new Decision.WrongState(runs.get(id).orElseThrow(), "run " + id + " changed while it was being approved");
+            }
         }
         audit.record(by.name(), "run.approve", run.workspace(), outcome(decision), "run " + id);
         return decision;
+    }
+
+    /** The first side plan of run {@code id} that needs force and is not in {@code force}. */
+    private Optional<ShownSidePlan> unforced(long id, Set<String> force) {
+        return sidePlans(id).stream().filter(s -> s.plan().needsForce() && !force.contains(s.plan().kind())).findFirst();
     }
 
     /**

@@ -1,2 +1,5 @@
-/** Runs: queue, plan with tofu, wait for a person's approval, apply exactly the approved plan, and keep the logs. */
+/**
+ * Runs: queue, plan with tofu and the side plans of extensions in a pipeline of small steps, wait
+ * for a person's approval, apply exactly the approved plans, and keep the logs.
+ */
 package dev.baozi.orchestrator.run;

@@ -121,6 +121,8 @@ class BaoziCliUsageTest {
                 .isEqualTo("run 7 destroys 1 and replaces 0 resources; approve with confirm_destroy: true (--confirm-destroy) if that is intended");
         assertThat(BaoziCli.withFlags("approve with force_dns: true if that is intended"))
                 .isEqualTo("approve with force_dns: true (--force-dns) if that is intended");
+        assertThat(BaoziCli.withFlags("run 7 changes DNS past its safety thresholds (too many); approve with force: [\"dns\"] if that is intended"))
+                .isEqualTo("run 7 changes DNS past its safety thresholds (too many); approve with force: [\"dns\"] (--force dns) if that is intended");
         assertThat(BaoziCli.withFlags("no run 7")).isEqualTo("no run 7");
     }
 

@@ -58,7 +58,7 @@ class PagePartsTest {
 
     private static Run run(long id, OffsetDateTime started, OffsetDateTime finished) {
         return new Run(id, 1, "shop", RunStatus.APPLIED, false, List.of(), "user:olga", started, started, finished, null, null,
-                null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
     }
 
     private static OffsetDateTime at(int minute) {

@@ -87,9 +87,9 @@ class RunPartsTest {
 
     @Test
     void timeouts_read_as_people_write_them() {
-        assertThat(RunExecutor.human(Duration.ofSeconds(3))).isEqualTo("3s");
-        assertThat(RunExecutor.human(Duration.ofMinutes(30))).isEqualTo("30min");
-        assertThat(RunExecutor.human(Duration.ofMinutes(90))).isEqualTo("1h30min");
-        assertThat(RunExecutor.human(Duration.ofHours(1))).isEqualTo("1h");
+        assertThat(RunContext.human(Duration.ofSeconds(3))).isEqualTo("3s");
+        assertThat(RunContext.human(Duration.ofMinutes(30))).isEqualTo("30min");
+        assertThat(RunContext.human(Duration.ofMinutes(90))).isEqualTo("1h30min");
+        assertThat(RunContext.human(Duration.ofHours(1))).isEqualTo("1h");
     }
 }

@@ -115,6 +115,16 @@ class DeploymentRunTest {
         return plan.path("resource_changes").toString();
     }
 
+    /** The run's DNS side plan, as its JSON shows it. */
+    private static JsonNode dns(JsonNode run) {
+        for (JsonNode side : run.path("sidePlans")) {
+            if (side.path("kind").asText().equals("dns")) {
+                return side;
+            }
+        }
+        throw new AssertionError("run " + run.path("id").asText() + " has no DNS side plan: " + run);
+    }
+
     @Test
     void one_plan_shows_the_vm_the_address_and_the_records_and_one_approval_applies_and_later_destroys_them() {
         var created = deployment("shop", Map.of("hostname", "shop.example.test", "aliases", List.of("www.example.test"),
@@ -131,10 +141,10 @@ class DeploymentRunTest {
         assertThat(address).startsWith("10.20.0.").endsWith("/24");
         assertThat(reservedStatus).isEqualTo("reserved");
         assertThat(planned.path("summary").path("adds").asInt()).as(planned.toString()).isEqualTo(1);
-        assertThat(planned.path("dnsChanges").asInt()).isEqualTo(2);
+        assertThat(dns(planned).path("changes").asInt()).isEqualTo(2);
         assertThat(changes(plan)).contains("module.deployment.module.ip.netbox_ip_address.this[0]").contains(address)
                 .contains("module.deployment.module.vm.proxmox_virtual_environment_vm.vm");
-        assertThat(plan.path("dns").toString()).contains("\"name\":\"shop\"").contains(ip).contains("\"name\":\"www\"")
+        assertThat(dns(planned).path("document").toString()).contains("\"name\":\"shop\"").contains(ip).contains("\"name\":\"www\"")
                 .contains("shop.example.test.");
         assertThat(operator.get("/runs/" + id + "/logs").body().toString()).contains("reserved " + address)
                 .doesNotContain(netbox.token()).doesNotContain(pdns.apiKey());
@@ -150,14 +160,14 @@ class DeploymentRunTest {
         assertThat(nb.path("dns_name").asText()).isEqualTo("shop.example.test");
         assertThat(nb.path("tags").findValuesAsText("slug")).contains("baozi", "baozi-shop");
         assertThat(vm.config()).containsEntry("ipconfig0", "gw=10.20.0.254,ip=" + address);
-        assertThat(operator.awaitRun(queue("shop", Map.of()), WAIT, "planned_no_changes").path("dnsChanges").asInt()).isZero();
+        assertThat(dns(operator.awaitRun(queue("shop", Map.of()), WAIT, "planned_no_changes")).path("changes").asInt()).isZero();
 
         long destroy = queue("shop", Map.of("destroy", true));
         JsonNode destroyPlan = operator.awaitRun(destroy, WAIT, "planned");
         approveAndApply(destroy, Map.of("confirm_destroy", true));
 
         assertThat(destroyPlan.path("summary").path("destroys").asInt()).isEqualTo(2);
-        assertThat(destroyPlan.path("dnsChanges").asInt()).isEqualTo(2);
+        assertThat(dns(destroyPlan).path("changes").asInt()).isEqualTo(2);
         assertThat(pdns.dig("shop.example.test", "A")).isEmpty();
         assertThat(pdns.dig("www.example.test", "CNAME")).isEmpty();
         assertThat(tagged("shop")).isEmpty();
@@ -182,8 +192,8 @@ class DeploymentRunTest {
         JsonNode errored = operator.awaitRun(id, WAIT, "errored");
 
         assertThat(planned.path("summary").path("adds").asInt() + planned.path("summary").path("changes").asInt()).isZero();
-        assertThat(planned.path("dnsChanges").asInt()).isEqualTo(1);
-        assertThat(operator.get("/runs/" + id + "/plan").body().path("dns").toString()).contains("198.51.100.1").contains(ip);
+        assertThat(dns(planned).path("changes").asInt()).isEqualTo(1);
+        assertThat(dns(planned).path("document").toString()).contains("198.51.100.1").contains(ip);
         assertThat(errored.path("error").asText()).startsWith("the DNS step failed (tofu had nothing to do)")
                 .contains("zone second.test changed since the plan");
         assertThat(pdns.dig("drift.second.test", "A")).as("nothing was changed").containsExactly("198.51.100.2");
@@ -218,7 +228,7 @@ class DeploymentRunTest {
         assertThat(vmMade).as("tofu's part was applied").isTrue();
         assertThat(pdns.dig("b.third.test", "A")).as("converged").hasSize(1);
         assertThat(converging.path("summary").path("adds").asInt()).as("tofu has nothing left to do").isZero();
-        assertThat(converging.path("dnsChanges").asInt()).isEqualTo(2); // b created, a's drift put back
+        assertThat(dns(converging).path("changes").asInt()).isEqualTo(2); // b created, a's drift put back
         assertThat(pdns.dig("a.third.test", "A")).containsExactly(aIp);
         assertThat(operator.awaitRun(queue("half-b", Map.of()), WAIT, "planned_no_changes").path("status").asText())
                 .isEqualTo("planned_no_changes");
@@ -239,11 +249,11 @@ class DeploymentRunTest {
         var unforced = approver.post("/runs/" + id + "/approve", Map.of());
         JsonNode applied = approveAndApply(id, Map.of("force_dns", true));
 
-        assertThat(planned.path("dnsChanges").asInt()).isEqualTo(13);
-        assertThat(planned.path("dnsForceReason").asText()).contains("Too many updates");
+        assertThat(dns(planned).path("changes").asInt()).isEqualTo(13);
+        assertThat(dns(planned).path("forceReason").asText()).contains("Too many updates");
         assertThat(unforced.status()).isEqualTo(409);
-        assertThat(unforced.error()).contains("changes DNS over octoDNS's safety thresholds").contains("force_dns");
-        assertThat(applied.path("dnsForced").asBoolean()).isTrue();
+        assertThat(unforced.error()).contains("changes DNS past its safety thresholds").contains("approve with force: [\"dns\"]");
+        assertThat(dns(applied).path("forced").asBoolean()).isTrue();
         assertThat(pdns.api("GET", "/zones/many.test.", null).body()).contains("\"ttl\": 900");
     }
 

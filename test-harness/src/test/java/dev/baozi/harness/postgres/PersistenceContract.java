@@ -197,6 +197,63 @@ public abstract class PersistenceContract {
         assertThat(before).isNotEmpty();
     }
 
+    @Test
+    void the_side_plan_migration_moves_each_runs_dns_plan_into_its_own_table_and_drops_the_old_columns() throws Exception {
+        String schema = "move_" + UUID.randomUUID().toString().substring(0, 8);
+        // in a schema of its own: to V11, rows written as the old columns held them, then the rest
+        Flyway.configure().dataSource(settings().url(), settings().user(), settings().password()).locations("classpath:db/migration")
+                .schemas(schema).createSchemas(true).target("11").load().migrate();
+        try (var c = java.sql.DriverManager.getConnection(settings().url(), settings().user(), settings().password())) {
+            c.setSchema(flywaySchema(c, schema));
+            var dsl = org.jooq.impl.DSL.using(c);
+            dsl.execute("insert into workspace (name, template, inputs_json, tofu_version, created_by, created_at)"
+                    + " values ('shop', 'deployment', '{}', '1.12.6', 'admin', current_timestamp)");
+            long ws = ((Number) dsl.fetchValue("select id from workspace where name = 'shop'")).longValue();
+            for (String dns : List.of("with", "without")) {
+                dsl.execute("insert into run (workspace_id, status, destroy, queued_by, queued_at, dns_plan_json, dns_changes,"
+                        + " dns_force_reason, dns_forced) values (?, 'applied', false, 'olga', current_timestamp, ?, ?, ?, ?)", ws,
+                        dns.equals("with") ? "{\"zones\":[]}" : null, dns.equals("with") ? 13 : null,
+                        dns.equals("with") ? "Too many updates" : null, dns.equals("with") ? true : null);
+            }
+        }
+        Flyway.configure().dataSource(settings().url(), settings().user(), settings().password()).locations("classpath:db/migration")
+                .schemas(schema).load().migrate();
+
+        try (var c = java.sql.DriverManager.getConnection(settings().url(), settings().user(), settings().password())) {
+            String created = flywaySchema(c, schema);
+            c.setSchema(created);
+            var moved = org.jooq.impl.DSL.using(c).fetch("select kind, document, changes, force_reason, forced from run_side_plan");
+            List<String> runColumns = new java.util.ArrayList<>();
+            try (var columns = c.getMetaData().getColumns(null, created, null, null)) {
+                while (columns.next()) {
+                    if (columns.getString("TABLE_NAME").equalsIgnoreCase("run")) {
+                        runColumns.add(columns.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+            }
+
+            assertThat(moved).hasSize(1);
+            assertThat(moved.get(0).get(0, String.class)).isEqualTo("dns");
+            assertThat(moved.get(0).get(1, String.class)).isEqualTo("{\"zones\":[]}");
+            assertThat(moved.get(0).get(2, Integer.class)).isEqualTo(13);
+            assertThat(moved.get(0).get(3, String.class)).isEqualTo("Too many updates");
+            assertThat(moved.get(0).get(4, Boolean.class)).isTrue();
+            assertThat(runColumns).contains("plan_json").noneMatch(name -> name.startsWith("dns_"));
+        }
+    }
+
+    /** {@code schema} as Flyway created it on this database (H2 keeps the case it was given quoted; PostgreSQL too). */
+    private static String flywaySchema(java.sql.Connection c, String schema) throws java.sql.SQLException {
+        try (var schemas = c.getMetaData().getSchemas()) {
+            while (schemas.next()) {
+                if (schemas.getString("TABLE_SCHEM").equalsIgnoreCase(schema)) {
+                    return schemas.getString("TABLE_SCHEM");
+                }
+            }
+        }
+        throw new AssertionError("Flyway created no schema " + schema);
+    }
+
     /** Each applied migration as version, installation rank and time, from Flyway's own history table. */
     private List<String> applied() {
         var flyway = Flyway.configure()

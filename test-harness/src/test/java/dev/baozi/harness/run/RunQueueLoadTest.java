@@ -9,7 +9,6 @@ import dev.baozi.harness.TestStack;
 import dev.baozi.harness.TestSupport;
 import dev.baozi.harness.openbao.OpenBaoServer;
 import dev.baozi.orchestrator.Orchestrator;
-import dev.baozi.orchestrator.run.ConcurrencyGauge;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,11 +28,13 @@ class RunQueueLoadTest {
 
     private static OpenBaoServer bao;
     private static Orchestrator orchestrator;
+    private static TofuGauge gauge;
 
     @BeforeAll
     static void start() {
         bao = OpenBaoServer.startDev(TestSupport.workDir());
-        orchestrator = TestSupport.orchestrator(bao, Map.of("BAOZI_RUNS_MAX_CONCURRENT", "2"));
+        orchestrator = TestSupport.orchestrator(bao, Map.of("BAOZI_RUNS_MAX_CONCURRENT", "2"),
+                new Orchestrator.Extras(tofu -> gauge = new TofuGauge(tofu), List.of()));
     }
 
     @AfterAll
@@ -72,7 +73,6 @@ class RunQueueLoadTest {
             return finished.size() == ids.size();
         });
 
-        ConcurrencyGauge gauge = orchestrator.wiring().executor().gauge();
         List<String> statuses = ids.stream().map(id -> operator.get("/runs/" + id).body().path("status").asText()).toList();
         assertThat(statuses).filteredOn("applied"::equals).hasSize(10);
         assertThat(statuses).filteredOn("planned_no_changes"::equals).hasSize(20);

@@ -3,14 +3,30 @@ package dev.baozi.ui.view;
 import java.util.List;
 
 /**
- * A run: header, the plan grouped by action with attribute-level diffs, the log (followed live
- * while the run moves), the decision forms the viewer may use, and the decision once made.
+ * A run: its header, the plan grouped by action with attribute-level diffs (null before there is
+ * one), what extensions planned beside it, the actions the viewer may take, the decision once
+ * made (null before), and the log (followed live while the run moves).
  */
-public record RunView(Chrome chrome, long id, String workspace, Status status, boolean destroy, List<String> replace,
-                      String queuedBy, String queuedAt, String startedAt, String finishedAt, String template,
-                      List<WorkspaceView.Input> inputs, Plan plan, Dns dns, List<LogLine> log, int lastSeq, boolean live,
-                      String hiddenLog, boolean canApprove, String whyNoApprove, boolean canDiscard, boolean canCancel,
-                      boolean awaitingDecision, String comment, Decision decision, String error, String waiting) {
+public record RunView(Chrome chrome, Header header, Plan plan, List<SidePlan> sidePlans, Actions actions, Decision decision,
+                      Log log) {
+
+    /**
+     * Which run of which workspace, where it is, how it was queued, started and finished; its
+     * inputs; its error, and why it waits (null when it does not).
+     */
+    public record Header(long id, String workspace, Status status, boolean destroy, List<String> replace, String queuedBy,
+                         String queuedAt, String startedAt, String finishedAt, String template, List<WorkspaceView.Input> inputs,
+                         String error, String waiting) {}
+
+    /**
+     * What the viewer may do: decide a planned run ({@code awaitingDecision}; approve, or why not;
+     * discard), cancel it; {@code comment} is what the decision form held.
+     */
+    public record Actions(boolean awaitingDecision, boolean canApprove, String whyNoApprove, boolean canDiscard, boolean canCancel,
+                          String comment) {}
+
+    /** The log's lines; {@code live} while the page follows it; {@code hidden} the lines the page folds away. */
+    public record Log(List<LogLine> lines, int lastSeq, boolean live, String hidden) {}
 
     /**
      * The plan: counts and the changed resources, grouped create / update / replace / destroy /
@@ -29,18 +45,20 @@ public record RunView(Chrome chrome, long id, String workspace, Status status, b
     public record Group(String action, String label, List<Resource> resources) {}
 
     /**
-     * DNS changes planned with the run (octoDNS's dry run), one row per record set; {@code markers}
-     * counts the ownership TXT records octoDNS adds or removes beside them; {@code forceReason}
-     * says why approving needs force (null if it does not).
+     * What an extension planned beside tofu (DNS changes, say), as its kind's presenter shows it:
+     * a table of changes under {@code title} ({@code noChanges} said when it is empty), notes,
+     * and when approving needs force, why and what its force box says.
      */
-    public record Dns(List<DnsChange> changes, int markers, String forceReason) {
+    public record SidePlan(String kind, String title, String noChanges, List<String> columns, List<List<String>> rows,
+                           List<String> notes, String forceReason, String forceLabel) {
         public boolean empty() {
-            return changes.isEmpty();
+            return rows.isEmpty();
+        }
+
+        public boolean needsForce() {
+            return forceReason != null;
         }
     }
-
-    /** One DNS change: zone, create / update / delete, name (fully qualified), type, before and after as text. */
-    public record DnsChange(String zone, String action, String name, String type, String before, String after) {}
 
     /** One resource's change; {@code importing} is the id tofu imports it from (null when not imported). */
     public record Resource(String address, String action, List<Attribute> attributes, List<String> replacedBy, String importing) {
