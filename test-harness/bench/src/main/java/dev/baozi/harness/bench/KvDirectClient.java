@@ -5,11 +5,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 /**
  * The baseline: a state kept as one opaque string value in an OpenBao KV v2 secret, written and
@@ -18,33 +16,22 @@ import java.time.Duration;
 final class KvDirectClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
-    private final URI address;
-    private final String mount;
-    private final String token;
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private final KvHttp kv;
 
     KvDirectClient(URI address, String mount, String token) {
-        this.address = address;
-        this.mount = mount;
-        this.token = token;
+        this.kv = KvHttp.of(address, mount, token);
     }
 
     /** Writes a ready-made KV v2 body ({@code {"data":{"state":"..."}}}) as a new version of {@code path}. */
     void write(String path, byte[] kvBody) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(data(path))
-                .timeout(TIMEOUT)
-                .header("X-Vault-Token", token)
+        var request = kv.data(path)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(kvBody))
                 .build();
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = kv.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("writing " + mount + "/data/" + path + ": HTTP " + response.statusCode() + " "
+            throw new IllegalStateException("writing " + kv.mount() + "/data/" + path + ": HTTP " + response.statusCode() + " "
                     + new String(response.body(), StandardCharsets.UTF_8));
         }
     }
@@ -59,15 +46,13 @@ final class KvDirectClient {
      * HTTP client (the bao CLI, the Vault/OpenBao Go API) asks, and decoded if OpenBao compressed it.
      */
     private byte[] readAnswer(String path) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(data(path))
-                .timeout(TIMEOUT)
-                .header("X-Vault-Token", token)
+        var request = kv.data(path)
                 .header("Accept-Encoding", "gzip")
                 .GET()
                 .build();
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = kv.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("reading " + mount + "/data/" + path + ": HTTP " + response.statusCode());
+            throw new IllegalStateException("reading " + kv.mount() + "/data/" + path + ": HTTP " + response.statusCode());
         }
         return BaoziStateClient.decoded(response);
     }
@@ -101,9 +86,5 @@ final class KvDirectClient {
             }
         }
         throw new IllegalStateException("the KV v2 answer has no data.data.state");
-    }
-
-    private URI data(String path) {
-        return address.resolve("/v1/" + mount + "/data/" + path);
     }
 }

@@ -3,24 +3,21 @@ package dev.baozi.harness.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baozi.orchestrator.state.OpenBaoStateStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * The second baseline: the OpenBao calls Baozi makes for one state operation, made straight on
@@ -33,22 +30,13 @@ import java.util.zip.GZIPOutputStream;
 final class KvLayoutClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration TIMEOUT = Duration.ofMinutes(3);
     private static final int INLINE_BYTES = 384 * 1024;
     private static final int CHUNK_BYTES = 512 * 1024;
 
-    private final URI address;
-    private final String mount;
-    private final String token;
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private final KvHttp kv;
 
     KvLayoutClient(URI address, String mount, String token) {
-        this.address = address;
-        this.mount = mount;
-        this.token = token;
+        this.kv = KvHttp.of(address, mount, token);
     }
 
     /** A state ready to write: its chunk bodies (none when inline) and its pointer's data. */
@@ -56,7 +44,7 @@ final class KvLayoutClient {
 
     /** Gzips and encodes {@code state} as Baozi stores it under {@code workspace}. */
     Prepared prepare(String workspace, byte[] state, long serial) {
-        byte[] gzip = gzip(state);
+        byte[] gzip = OpenBaoStateStore.gzip(state); // the same compression Baozi uses
         ObjectNode pointer = JSON.createObjectNode().put("size", state.length).put("serial", serial);
         List<byte[]> chunks = new ArrayList<>();
         if (gzip.length <= INLINE_BYTES) {
@@ -115,15 +103,13 @@ final class KvLayoutClient {
     }
 
     private HttpResponse<byte[]> send(String method, String path, byte[] body) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(address.resolve("/v1/" + mount + "/data/bench-layout/" + path))
-                .timeout(TIMEOUT)
-                .header("X-Vault-Token", token)
+        var request = kv.data("bench-layout/" + path)
                 .header("Accept-Encoding", "gzip")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = kv.http().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         if (response.headers().firstValue("Content-Encoding").isPresent()) {
             throw new IllegalStateException("OpenBao compressed its answer to " + method + " " + path
                     + "; this baseline does not decode that");
@@ -145,19 +131,5 @@ final class KvLayoutClient {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static byte[] gzip(byte[] content) {
-        var out = new ByteArrayOutputStream(Math.max(64, content.length / 4));
-        try (var gz = new GZIPOutputStream(out, 64 * 1024) {
-            {
-                def.setLevel(Deflater.BEST_SPEED);
-            }
-        }) {
-            gz.write(content);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }
