@@ -194,8 +194,8 @@ class ReadmeTest {
 
     private static Path orchestratorJar(Path root) throws IOException {
         Path target = root.resolve("orchestrator/target");
-        try (var files = Files.list(target)) {
-            Path jar = files.filter(p -> p.getFileName().toString().matches("orchestrator-.*\\.jar")).findFirst()
+        try {
+            Path jar = TestStack.orchestratorJar(root)
                     .orElseThrow(() -> new IllegalStateException(target + " has no orchestrator jar: run make build, or Maven's verify"));
             if (!Files.isDirectory(target.resolve("lib"))) {
                 throw new IllegalStateException(target.resolve("lib") + " is missing: run make build, or Maven's verify");

@@ -46,6 +46,18 @@ public final class TestStack {
         return root != null ? Path.of(root) : Path.of("..").toAbsolutePath().normalize();
     }
 
+    /**
+     * The orchestrator's runnable jar in {@code root}'s {@code orchestrator/target} (not its test
+     * jar); empty when it has not been built.
+     */
+    public static java.util.Optional<Path> orchestratorJar(Path root) throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(root.resolve("orchestrator/target"))) {
+            return files.filter(p -> p.getFileName().toString().matches("orchestrator-.*\\.jar"))
+                    .filter(p -> !p.getFileName().toString().endsWith("-tests.jar"))
+                    .findFirst();
+        }
+    }
+
     static Path workDir() {
         return Path.of("target", "stack");
     }

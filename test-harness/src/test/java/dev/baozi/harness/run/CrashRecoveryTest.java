@@ -108,10 +108,7 @@ class CrashRecoveryTest {
 
     private static Process startInItsOwnProcessGroup(Path config, Path log) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Path jar;
-        try (var jars = Files.list(TestStack.repoRoot().resolve("orchestrator/target"))) {
-            jar = jars.filter(p -> p.getFileName().toString().matches("orchestrator-.*\\.jar")).findFirst().orElseThrow();
-        }
+        Path jar = TestStack.orchestratorJar(TestStack.repoRoot()).orElseThrow();
         var builder = new ProcessBuilder(List.of("setsid", java, "-jar", jar.toString(), "--config", config.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("BAOZI_"));
