@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The baozi CLI against the real orchestrator: what it prints and the exit codes scripts rely on. */
+@Tag("openbao")
 class BaoziCliTest {
 
     private static OpenBaoServer bao;

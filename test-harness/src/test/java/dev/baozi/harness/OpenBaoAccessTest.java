@@ -12,9 +12,11 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The orchestrator's AppRole session against a real OpenBao: what it may do, and that it stays logged in. */
+@Tag("openbao")
 class OpenBaoAccessTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -22,10 +22,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The orchestrator started for real against a real OpenBao dev server. */
+@Tag("openbao")
 class OrchestratorStartupTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();

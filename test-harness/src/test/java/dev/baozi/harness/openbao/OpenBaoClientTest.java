@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * makes of OpenBao's answers (entries, versions, metadata, check-and-set results) and which
  * failures are refusals and which are unavailability.
  */
+@Tag("openbao")
 class OpenBaoClientTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

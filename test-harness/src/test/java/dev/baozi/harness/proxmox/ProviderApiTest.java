@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * the token secret goes to OpenBao and nowhere else, the cluster is checked before saving, and the
  * inventory marks the VMs Baozi manages.
  */
+@Tag("openbao")
 class ProviderApiTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

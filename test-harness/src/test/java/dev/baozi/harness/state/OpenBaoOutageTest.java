@@ -11,9 +11,11 @@ import dev.baozi.harness.openbao.OpenBaoServer;
 import dev.baozi.orchestrator.Orchestrator;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** OpenBao stops while the orchestrator serves states: clear 503s, nothing half-written, full recovery. */
+@Tag("openbao")
 class OpenBaoOutageTest {
 
     @Test

@@ -13,9 +13,11 @@ import dev.baozi.orchestrator.workspace.WorkspaceName;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The state store contract against a real OpenBao, through the orchestrator's own AppRole login. */
+@Tag("openbao")
 class OpenBaoStateStoreTest extends StateStoreContract {
 
     private static OpenBaoServer bao;

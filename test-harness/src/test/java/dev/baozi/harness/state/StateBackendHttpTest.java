@@ -15,9 +15,11 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The state endpoint's wire protocol, against the real orchestrator and a real OpenBao. */
+@Tag("openbao")
 class StateBackendHttpTest {
 
     private static OpenBaoServer bao;

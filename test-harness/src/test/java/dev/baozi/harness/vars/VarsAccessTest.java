@@ -20,9 +20,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The orchestrator's AppRole policy is enough for every vars verb and delivery, and refuses everything around them. */
+@Tag("openbao")
 class VarsAccessTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -25,9 +25,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Delivery against a real OpenBao: the orchestrator issues wrapped tokens; the machine unwraps once and reads its own files only. */
+@Tag("openbao")
 class VarsDeliveryTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

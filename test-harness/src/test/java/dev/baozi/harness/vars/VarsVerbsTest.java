@@ -31,9 +31,11 @@ import java.util.Map;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The vars verbs against a real OpenBao, run with the orchestrator's own AppRole token. */
+@Tag("openbao")
 class VarsVerbsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
