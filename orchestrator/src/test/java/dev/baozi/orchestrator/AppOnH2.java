@@ -52,6 +52,12 @@ public final class AppOnH2 implements AutoCloseable {
         return database;
     }
 
+    /** An {@code AuthService} on the app's database (no admin token), for tests that issue tokens and users. */
+    public dev.baozi.orchestrator.auth.AuthService auth() {
+        return new dev.baozi.orchestrator.auth.AuthService(new dev.baozi.orchestrator.auth.StateTokenRepository(database.dsl()),
+                new dev.baozi.orchestrator.auth.UserRepository(database.dsl()), java.util.Optional.empty(), Clock.systemUTC());
+    }
+
     public Orchestrator.Wiring wiring() {
         return wiring;
     }

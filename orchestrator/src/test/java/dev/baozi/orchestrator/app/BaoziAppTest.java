@@ -7,23 +7,19 @@ import dev.baozi.orchestrator.AppOnH2;
 import dev.baozi.orchestrator.web.StrictJsonMapper;
 import dev.baozi.orchestrator.auth.AuthService;
 import dev.baozi.orchestrator.auth.Principal;
-import dev.baozi.orchestrator.auth.StateTokenRepository;
 import dev.baozi.orchestrator.auth.TokenAccess;
 import dev.baozi.orchestrator.db.Database;
 import dev.baozi.orchestrator.web.Access;
 import dev.baozi.orchestrator.auth.Role;
-import dev.baozi.orchestrator.auth.UserRepository;
 import io.javalin.Javalin;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,8 +64,7 @@ class BaoziAppTest {
         database = h2.database();
         baozi = h2.wiring().app();
         app = h2.app();
-        auth = new AuthService(new StateTokenRepository(database.dsl()), new UserRepository(database.dsl()), Optional.empty(),
-                Clock.systemUTC());
+        auth = h2.auth();
         base = h2.base();
     }
 

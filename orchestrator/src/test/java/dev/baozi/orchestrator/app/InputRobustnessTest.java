@@ -8,9 +8,7 @@ import dev.baozi.orchestrator.web.StrictJsonMapper;
 import dev.baozi.orchestrator.audit.AuditRepository;
 import dev.baozi.orchestrator.auth.AuthService;
 import dev.baozi.orchestrator.auth.Principal;
-import dev.baozi.orchestrator.auth.StateTokenRepository;
 import dev.baozi.orchestrator.auth.TokenAccess;
-import dev.baozi.orchestrator.auth.UserRepository;
 import dev.baozi.orchestrator.db.Database;
 import dev.baozi.orchestrator.workspace.WorkspaceRepository;
 import io.javalin.Javalin;
@@ -27,7 +25,6 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,8 +53,7 @@ class InputRobustnessTest {
         h2 = AppOnH2.start("robust-test", Map.of("BAOZI_OPENBAO_TIMEOUT", "1s", "BAOZI_AUTH_ADMIN_TOKEN", ADMIN_TOKEN));
         database = h2.database();
         app = h2.app();
-        auth = new AuthService(new StateTokenRepository(database.dsl()), new UserRepository(database.dsl()), Optional.empty(),
-                Clock.systemUTC());
+        auth = h2.auth();
         base = h2.base();
     }
 

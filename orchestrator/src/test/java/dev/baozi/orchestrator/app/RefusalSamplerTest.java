@@ -2,18 +2,15 @@ package dev.baozi.orchestrator.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baozi.orchestrator.MovableClock;
 import dev.baozi.orchestrator.audit.AuditEvent;
 import dev.baozi.orchestrator.audit.AuditRepository;
 import dev.baozi.orchestrator.config.ConfigLoader;
 import dev.baozi.orchestrator.db.Database;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,28 +18,9 @@ import org.junit.jupiter.api.Test;
 /** Sampling of unauthenticated refusals, on a Flyway-migrated H2 with a clock the test moves. */
 class RefusalSamplerTest {
 
-    private static final class Moving extends Clock {
-        final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-03T08:00:00Z"));
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     private Database database;
     private AuditRepository audit;
-    private final Moving clock = new Moving();
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-12-03T08:00:00Z"));
 
     @BeforeEach
     void open() {
@@ -72,7 +50,7 @@ class RefusalSamplerTest {
         }
         assertThat(rows()).hasSize(1);
 
-        clock.now.updateAndGet(t -> t.plus(RefusalSampler.WINDOW));
+        clock.advance(RefusalSampler.WINDOW);
         sampler.summarise();
 
         var rows = rows();
@@ -89,7 +67,7 @@ class RefusalSamplerTest {
         sampler.refused("10.0.0.1", "state.get", "alpha");
         sampler.refused("10.0.0.2", "state.get", "alpha");
         sampler.refused("10.0.0.2", "state.get", "alpha");
-        clock.now.updateAndGet(t -> t.plus(Duration.ofMinutes(5)));
+        clock.advance(Duration.ofMinutes(5));
 
         sampler.refused("10.0.0.1", "state.lock", "gamma");
 

@@ -7,8 +7,6 @@ import dev.baozi.orchestrator.web.StrictJsonMapper;
 import dev.baozi.orchestrator.auth.AuthService;
 import dev.baozi.orchestrator.auth.Role;
 import dev.baozi.orchestrator.auth.SessionService;
-import dev.baozi.orchestrator.auth.StateTokenRepository;
-import dev.baozi.orchestrator.auth.UserRepository;
 import dev.baozi.orchestrator.db.Database;
 import dev.baozi.orchestrator.web.Access;
 import dev.baozi.orchestrator.app.BaoziApp;
@@ -22,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -59,8 +56,7 @@ class UiAccessTest {
         baozi = h2.wiring().app();
         sessions = h2.wiring().sessions();
         app = h2.app();
-        auth = new AuthService(new StateTokenRepository(database.dsl()), new UserRepository(database.dsl()), Optional.empty(),
-                Clock.systemUTC());
+        auth = h2.auth();
         base = h2.base();
     }
 

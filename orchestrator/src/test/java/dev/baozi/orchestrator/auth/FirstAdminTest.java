@@ -3,6 +3,7 @@ package dev.baozi.orchestrator.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.type;
 
+import dev.baozi.orchestrator.MovableClock;
 import dev.baozi.orchestrator.audit.AuditRepository;
 import dev.baozi.orchestrator.config.BaoziConfig;
 import dev.baozi.orchestrator.db.Database;

@@ -2,6 +2,7 @@ package dev.baozi.orchestrator.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baozi.orchestrator.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.type;
 
+import dev.baozi.orchestrator.MovableClock;
 import dev.baozi.orchestrator.audit.AuditEvent;
 import dev.baozi.orchestrator.audit.AuditRepository;
 import dev.baozi.orchestrator.config.BaoziConfig;

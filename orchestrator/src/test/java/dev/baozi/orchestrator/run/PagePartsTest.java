@@ -3,22 +3,17 @@ package dev.baozi.orchestrator.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.IntNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.baozi.orchestrator.state.StateVersion;
+import dev.baozi.orchestrator.workspace.DemoTemplate;
 import dev.baozi.orchestrator.workspace.Template;
-import dev.baozi.orchestrator.workspace.TemplateVariable;
-import dev.baozi.orchestrator.workspace.VariableType;
 import dev.baozi.ui.view.Status;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -45,15 +40,7 @@ class PagePartsTest {
     }
 
     private static Template template() {
-        return new Template("demo", Path.of("."), List.of(
-                new TemplateVariable("names", VariableType.parse("list(string)"), null, false, "Names"),
-                new TemplateVariable("greeting", VariableType.parse("string"), TextNode.valueOf("hello"), false, ""),
-                new TemplateVariable("count", VariableType.parse("number"), IntNode.valueOf(1), false, ""),
-                new TemplateVariable("enabled", VariableType.parse("bool"), null, false, ""),
-                new TemplateVariable("secret_note", VariableType.parse("string"), TextNode.valueOf("x"), true, ""),
-                new TemplateVariable("secret_map", VariableType.parse("map(string)"), null, true, ""),
-                new TemplateVariable("netbox_token", VariableType.parse("string"), null, false, "")),
-                List.of(), Map.of(), Map.of(), Optional.empty(), Set.of("netbox_token"), Optional.empty(), "sha");
+        return DemoTemplate.template();
     }
 
     private static Run run(long id, OffsetDateTime started, OffsetDateTime finished) {

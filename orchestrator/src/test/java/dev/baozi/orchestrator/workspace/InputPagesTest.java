@@ -3,16 +3,11 @@ package dev.baozi.orchestrator.workspace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.IntNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** How the inputs form is read and filled: by each variable's type, secrets never quoted back. */
@@ -21,15 +16,7 @@ class InputPagesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Template template() {
-        return new Template("demo", Path.of("."), List.of(
-                new TemplateVariable("names", VariableType.parse("list(string)"), null, false, "Names"),
-                new TemplateVariable("greeting", VariableType.parse("string"), TextNode.valueOf("hello"), false, ""),
-                new TemplateVariable("count", VariableType.parse("number"), IntNode.valueOf(1), false, ""),
-                new TemplateVariable("enabled", VariableType.parse("bool"), null, false, ""),
-                new TemplateVariable("secret_note", VariableType.parse("string"), TextNode.valueOf("x"), true, ""),
-                new TemplateVariable("secret_map", VariableType.parse("map(string)"), null, true, ""),
-                new TemplateVariable("netbox_token", VariableType.parse("string"), null, false, "")),
-                List.of(), Map.of(), Map.of(), Optional.empty(), Set.of("netbox_token"), Optional.empty(), "sha");
+        return DemoTemplate.template();
     }
 
     private static Map<String, String> form(String... pairs) {
