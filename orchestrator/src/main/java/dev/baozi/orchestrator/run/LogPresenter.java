@@ -27,7 +27,8 @@ public final class LogPresenter {
             + "|selections it made above\\. Include this file in your version control"
             + "|so that OpenTofu can guarantee to make the same selections by default"
             + "|you run \"tofu init\" in the future\\."
-            + "|Plan: \\d+ to (import|add|change|destroy))";
+            + "|Plan: \\d+ to (import|add|change|destroy)"
+            + "|Warning: Incomplete lock file information for providers)"; // the checksum warning as tofu -json writes it: one line
 
     private static final Pattern HIDDEN = Pattern.compile(HIDDEN_LINE);
     /** What marks a warning box (tofu's ╷ … ╵) as checksum noise. */

@@ -76,6 +76,20 @@ class LogPresenterTest {
     }
 
     @Test
+    void the_checksum_warning_as_one_json_diagnostic_line_is_not_shown_either() {
+        var lines = List.of(
+                new LogLine(1, 1, "init", AT, "Installed bpg/proxmox v0.112.0 (unauthenticated)"),
+                new LogLine(1, 2, "init", AT, "Warning: Incomplete lock file information for providers: Due to your customized"
+                        + " provider installation methods, OpenTofu was forced to calculate lock file checksums locally for the"
+                        + " following providers:\n  - bpg/proxmox\n\nThe current .terraform.lock.hcl file only includes checksums"
+                        + " for linux_amd64"),
+                new LogLine(1, 3, "init", AT, "Warning: Deprecated attribute: use x instead"));
+
+        assertThat(shown(lines)).containsExactly("Installed bpg/proxmox v0.112.0 (unauthenticated)",
+                "Warning: Deprecated attribute: use x instead");
+    }
+
+    @Test
     void the_expression_the_page_hands_its_script_hides_the_same_single_lines() {
         Pattern hidden = Pattern.compile(LogPresenter.HIDDEN_LINE);
         assertThat(hidden.matcher("Plan: 1 to add, 0 to change, 0 to destroy.").find()).isTrue();

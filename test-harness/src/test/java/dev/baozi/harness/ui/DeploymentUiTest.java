@@ -105,6 +105,9 @@ class DeploymentUiTest {
         ipChange.click();
         assertThat(driver().findElement(By.cssSelector("details.change.update")).getText()).contains("reserved").contains("active");
         browser.screenshot("deployment-run-planned");
+        ((org.openqa.selenium.JavascriptExecutor) driver()).executeScript("arguments[0].scrollIntoView()",
+                driver().findElement(By.id("dns-changes")));
+        browser.screenshot("deployment-run-side-plan");
         List<AxeViolation> serious = browser.axe().stream().filter(AxeViolation::serious).toList();
         assertThat(serious).as("serious accessibility violations on the run page").isEmpty();
 
