@@ -89,10 +89,9 @@ public final class RunPagesController {
                     chrome.withFlash(UiSupport.sentence(w.reason()), true), comment);
             case RunService.Decision.Forbidden f -> render(ctx, HttpStatus.FORBIDDEN, run, chrome.withFlash(UiSupport.sentence(f.reason()), true),
                     comment);
-            case RunService.Decision.NeedsConfirmation c -> render(ctx, HttpStatus.CONFLICT, c.run(), chrome.withFlash(
-                    c.run().summary() != null && c.run().summary().destructive() && !"true".equals(ctx.formParam("confirm_destroy"))
-                            ? "This plan destroys or replaces resources: tick the confirmation box to approve it."
-                            : "This plan changes something past its safety thresholds: tick its force box to approve it.", true),
+            case RunService.Decision.NeedsConfirmation c -> render(ctx, HttpStatus.CONFLICT, c.run(), chrome.withFlash(c.unforced()
+                    .map(label -> "This plan changes " + label + " past its safety thresholds: tick its force box to approve it.")
+                    .orElse("This plan destroys or replaces resources: tick the confirmation box to approve it."), true),
                     comment);
         }
     }

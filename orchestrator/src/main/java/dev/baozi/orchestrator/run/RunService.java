@@ -51,8 +51,11 @@ public final class RunService {
 
         record Forbidden(String reason) implements Decision {}
 
-        /** Destroying or replacing needs {@code confirm_destroy}. */
-        record NeedsConfirmation(Run run, String reason) implements Decision {}
+        /**
+         * Destroying or replacing needs {@code confirm_destroy} ({@code unforced} empty), or a side
+         * plan past its thresholds needs force ({@code unforced}: its label, "DNS").
+         */
+        record NeedsConfirmation(Run run, String reason, Optional<String> unforced) implements Decision {}
     }
 
     public Run queue(Workspace workspace, boolean destroy, Principal by) {
@@ -163,11 +166,12 @@ public final class RunService {
             decision = new Decision.Forbidden(barred.get());
         } else if (run.summary() != null && run.summary().destructive() && !confirmDestroy) {
             decision = new Decision.NeedsConfirmation(run, "run " + id + " destroys " + run.summary().destroys() + " and replaces "
-                    + run.summary().replaces() + " resources; approve with confirm_destroy: true if that is intended");
+                    + run.summary().replaces() + " resources; approve with confirm_destroy: true if that is intended", Optional.empty());
         } else if (unforced.isPresent()) {
             ShownSidePlan s = unforced.get();
             decision = new Decision.NeedsConfirmation(run, "run " + id + " changes " + s.label() + " past its safety thresholds ("
-                    + s.plan().forceReason() + "); approve with force: [\"" + s.plan().kind() + "\"] if that is intended");
+                    + s.plan().forceReason() + "); approve with force: [\"" + s.plan().kind() + "\"] if that is intended",
+                    Optional.of(s.label()));
         } else {
             sidePlans.force(id, force); // before the approval: once approved, the run may start applying at once
             if (runs.decide(id, RunStatus.APPROVED, by.name(), comment, confirmDestroy, OffsetDateTime.now(clock))) {
