@@ -44,13 +44,24 @@ public final class DataKeyCipher {
 
     /** {@code plaintext} encrypted under {@code key} and {@code nonce}, followed by the tag over it and {@code aad}. */
     public static byte[] encrypt(SecretKey key, byte[] nonce, byte[] plaintext, byte[] aad) {
+        return encrypt(key, nonce, plaintext, aad, new byte[0]);
+    }
+
+    /**
+     * As {@link #encrypt(SecretKey, byte[], byte[], byte[])}, after {@code prefix} (e.g. a header)
+     * in the same array, so a large state is not copied once more to put a header before it.
+     */
+    public static byte[] encrypt(SecretKey key, byte[] nonce, byte[] plaintext, byte[] aad, byte[] prefix) {
         try {
             Cipher cipher = Cipher.getInstance(TRANSFORMATION);
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
             if (aad.length > 0) {
                 cipher.updateAAD(aad);
             }
-            return cipher.doFinal(plaintext);
+            byte[] out = new byte[prefix.length + cipher.getOutputSize(plaintext.length)];
+            System.arraycopy(prefix, 0, out, 0, prefix.length);
+            int written = cipher.doFinal(plaintext, 0, plaintext.length, out, prefix.length);
+            return written == out.length - prefix.length ? out : java.util.Arrays.copyOf(out, prefix.length + written);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption is not available in this JVM (" + e.getClass().getSimpleName() + ")", e);
         }
@@ -61,7 +72,12 @@ public final class DataKeyCipher {
      * match {@code key}, {@code nonce} or {@code aad}: tampered, truncated, or sealed under another key.
      */
     public static Optional<byte[]> decrypt(SecretKey key, byte[] nonce, byte[] ciphertext, byte[] aad) {
-        if (ciphertext.length < TAG_BYTES || nonce.length != NONCE_BYTES) {
+        return decrypt(key, nonce, ciphertext, 0, aad);
+    }
+
+    /** As above, for the ciphertext that starts at {@code offset} of {@code input} (after a header) and runs to its end. */
+    public static Optional<byte[]> decrypt(SecretKey key, byte[] nonce, byte[] input, int offset, byte[] aad) {
+        if (offset < 0 || input.length - offset < TAG_BYTES || nonce.length != NONCE_BYTES) {
             return Optional.empty();
         }
         try {
@@ -70,7 +86,7 @@ public final class DataKeyCipher {
             if (aad.length > 0) {
                 cipher.updateAAD(aad);
             }
-            return Optional.of(cipher.doFinal(ciphertext));
+            return Optional.of(cipher.doFinal(input, offset, input.length - offset));
         } catch (AEADBadTagException e) {
             return Optional.empty();
         } catch (GeneralSecurityException e) {

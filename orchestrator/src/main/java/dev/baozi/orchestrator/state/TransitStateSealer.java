@@ -119,10 +119,7 @@ public final class TransitStateSealer implements StateSealer {
         WriteKey k = writeKey();
         byte[] nonce = DataKeyCipher.newNonce();
         byte[] header = ByteBuffer.allocate(HEADER_BYTES).put(MAGIC).put(FORMAT).put(nonce).array();
-        byte[] ciphertext = DataKeyCipher.encrypt(k.key(), nonce, gzip, header);
-        byte[] out = Arrays.copyOf(header, HEADER_BYTES + ciphertext.length);
-        System.arraycopy(ciphertext, 0, out, HEADER_BYTES, ciphertext.length);
-        return new Sealed(out, k.wrapped());
+        return new Sealed(DataKeyCipher.encrypt(k.key(), nonce, gzip, header, header), k.wrapped());
     }
 
     @Override
@@ -141,8 +138,7 @@ public final class TransitStateSealer implements StateSealer {
         }
         byte[] header = Arrays.copyOf(bytes, HEADER_BYTES);
         byte[] nonce = Arrays.copyOfRange(bytes, MAGIC.length + 1, HEADER_BYTES);
-        byte[] ciphertext = Arrays.copyOfRange(bytes, HEADER_BYTES, bytes.length);
-        return DataKeyCipher.decrypt(dataKey(keyRef), nonce, ciphertext, header).orElseThrow(() -> new SealedStateException(
+        return DataKeyCipher.decrypt(dataKey(keyRef), nonce, bytes, HEADER_BYTES, header).orElseThrow(() -> new SealedStateException(
                 "opening a sealed state: its bytes do not match their data key (tampered or truncated)"));
     }
 
