@@ -4,11 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** One transit mount, as far as envelope encryption needs it: a named key, data keys from it, and unwrapping them. */
+/**
+ * One transit mount, as far as envelope encryption needs it: a named key (its newest version,
+ * rotating it), data keys from it, and unwrapping them.
+ */
 public final class Transit {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Transit's ciphertext: {@code vault:v<version>:<base64>} (OpenBao keeps Vault's prefix). */
+    private static final Pattern CIPHERTEXT = Pattern.compile("^[a-z]+:v(\\d+):");
 
     private final OpenBaoApi api;
     private final String mount;
@@ -39,6 +47,34 @@ public final class Transit {
     /** Creates key {@code key} (an AES-256-GCM key by default); creating one that exists changes nothing. */
     public void createKey(String key) {
         api.send("POST", mount + "/keys/" + key, JSON.createObjectNode()).requireOk("creating transit key " + key);
+    }
+
+    /** The newest version of key {@code key} (new data keys are wrapped by it); needs read on {@code keys/<key>}. */
+    public int latestVersion(String key) {
+        JsonNode d = api.send("GET", mount + "/keys/" + key, null).requireOk("reading transit key " + key).data();
+        int version = d.path("latest_version").asInt(0);
+        if (version < 1) {
+            throw new IllegalStateException("reading transit key " + key + ": OpenBao's answer names no latest_version");
+        }
+        return version;
+    }
+
+    /** Adds a new version to key {@code key}; older versions still decrypt (an operator's act: the orchestrator's policy refuses it). */
+    public void rotate(String key) {
+        api.send("POST", mount + "/keys/" + key + "/rotate", JSON.createObjectNode()).requireOk("rotating transit key " + key);
+    }
+
+    /** The key version that wrapped {@code ciphertext} ({@code vault:v3:…} → 3), read from its prefix; empty when it has none. */
+    public static OptionalInt keyVersionOf(String ciphertext) {
+        Matcher m = CIPHERTEXT.matcher(ciphertext);
+        if (!m.find()) {
+            return OptionalInt.empty();
+        }
+        try {
+            return OptionalInt.of(Integer.parseInt(m.group(1)));
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
     }
 
     /** A fresh data key of {@code bits} bits, wrapped by {@code key}. */

@@ -13,8 +13,18 @@ public record BaoziConfig(Http http, Database database, OpenBao openbao, State s
     /** Where the HTTP server listens. */
     public record Http(String host, int port) {}
 
-    /** The HTTP state backend: how many versions of each state are kept, and the largest state accepted. */
-    public record State(int retention, long maxBodyBytes) {}
+    /**
+     * The HTTP state backend: how many versions of each state are kept, the largest state
+     * accepted, whether states are sealed at rest and the transit key that seals them.
+     */
+    public record State(int retention, long maxBodyBytes, StateEncryption encryption, String transitKey) {}
+
+    /**
+     * Encryption at rest of stored states ({@code state.encryption}): {@code transit} seals each
+     * state under a data key wrapped by transit key {@code state.transit-key}; {@code none} stores
+     * them as they come (sealed states still open).
+     */
+    public enum StateEncryption { NONE, TRANSIT }
 
     /** How runs execute: where, how many tofu processes at once, step timeouts, self-approval. */
     public record Runs(Path dir, int maxConcurrent, Duration planTimeout, Duration applyTimeout, Duration cancelGrace,

@@ -71,7 +71,9 @@ public final class ConfigLoader {
                 duration("openbao.timeout", Duration.ofSeconds(5)));
         var state = new BaoziConfig.State(
                 integer("state.retention", 100, 1, 10_000),
-                integer("state.max-body-mib", 64, 1, 4096) * 1024L * 1024L);
+                integer("state.max-body-mib", 64, 1, 4096) * 1024L * 1024L,
+                stateEncryption("state.encryption"),
+                transitKey("state.transit-key", "baozi-state"));
         var auth = new BaoziConfig.Auth(optionalSecret("auth.admin-token", "auth.admin-token-file"));
         var runs = new BaoziConfig.Runs(
                 absolute(text("runs.dir", "./var/runs")),
@@ -164,6 +166,37 @@ public final class ConfigLoader {
                 yield BaoziConfig.Sandbox.AUTO;
             }
         };
+    }
+
+    private BaoziConfig.StateEncryption stateEncryption(String setting) {
+        Optional<Raw> raw = raw(setting);
+        if (raw.isEmpty()) {
+            return BaoziConfig.StateEncryption.TRANSIT;
+        }
+        return switch (raw.get().value()) {
+            case "transit" -> BaoziConfig.StateEncryption.TRANSIT;
+            case "none" -> BaoziConfig.StateEncryption.NONE;
+            default -> {
+                problems.add(setting + ": must be transit or none, got '" + raw.get().value() + "' (from "
+                        + raw.get().source() + ")");
+                yield BaoziConfig.StateEncryption.TRANSIT;
+            }
+        };
+    }
+
+    /** A transit key name: letters, digits, '-', '_' and '.', as it becomes part of OpenBao paths. */
+    private String transitKey(String setting, String fallback) {
+        Optional<Raw> raw = raw(setting);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        String v = raw.get().value();
+        if (!v.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}") || v.contains("..")) {
+            problems.add(setting + ": must be a transit key name (letters, digits, '-', '_', '.'; at most 128), got '" + v
+                    + "' (from " + raw.get().source() + ")");
+            return fallback;
+        }
+        return v;
     }
 
     private int integer(String setting, int fallback, int min, int max) {

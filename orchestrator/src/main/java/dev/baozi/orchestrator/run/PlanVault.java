@@ -2,29 +2,24 @@ package dev.baozi.orchestrator.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baozi.openbao.DataKeyCipher;
 import dev.baozi.openbao.Transit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Keeps saved plan files encrypted at rest. Envelope encryption with OpenBao transit: a fresh
- * data key per plan from {@code datakey/plaintext/baozi-plans}, AES-256-GCM here, and only the
+ * data key per plan from {@code datakey/plaintext/baozi-plans}, AES-256-GCM here ({@link DataKeyCipher}), and only the
  * transit-wrapped data key stored beside the ciphertext. Opening needs OpenBao to unwrap it.
  */
 public final class PlanVault implements SealedPlans {
 
     static final String KEY = "baozi-plans";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Transit transit;
     private final AtomicBoolean keyReady = new AtomicBoolean();
@@ -38,10 +33,10 @@ public final class PlanVault implements SealedPlans {
         ensureKey();
         Transit.DataKey key = transit.dataKey(KEY, 256, "a plan file");
         byte[] dataKey = key.plaintext();
-        byte[] iv = new byte[12];
-        RANDOM.nextBytes(iv);
+        byte[] iv = DataKeyCipher.newNonce();
         try {
-            RunFiles.writePrivate(sealed.getParent(), sealed.getFileName().toString(), aes(Cipher.ENCRYPT_MODE, dataKey, iv, plan));
+            RunFiles.writePrivate(sealed.getParent(), sealed.getFileName().toString(),
+                    DataKeyCipher.encrypt(DataKeyCipher.key(dataKey), iv, plan, new byte[0]));
             RunFiles.writePrivate(sealed.getParent(), keyFile(sealed).getFileName().toString(), JSON.createObjectNode()
                     .put("wrapped_key", key.wrapped())
                     .put("iv", Base64.getEncoder().encodeToString(iv))
@@ -58,8 +53,9 @@ public final class PlanVault implements SealedPlans {
             JsonNode meta = JSON.readTree(Files.readString(keyFile(sealed)));
             byte[] dataKey = transit.unwrap(KEY, meta.path("wrapped_key").asText(), "a plan file");
             try {
-                return aes(Cipher.DECRYPT_MODE, dataKey, Base64.getDecoder().decode(meta.path("iv").asText()),
-                        Files.readAllBytes(sealed));
+                return DataKeyCipher.decrypt(DataKeyCipher.key(dataKey), Base64.getDecoder().decode(meta.path("iv").asText()),
+                        Files.readAllBytes(sealed), new byte[0]).orElseThrow(() -> new IllegalStateException(
+                                "opening the sealed plan " + sealed + ": it does not match its data key (tampered or wrong key?)"));
             } finally {
                 java.util.Arrays.fill(dataKey, (byte) 0);
             }
@@ -89,16 +85,6 @@ public final class PlanVault implements SealedPlans {
         if (!keyReady.get()) {
             transit.createKey(KEY);
             keyReady.set(true);
-        }
-    }
-
-    private static byte[] aes(int mode, byte[] key, byte[] iv, byte[] input) {
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
-            return cipher.doFinal(input);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM on a plan file failed (tampered or wrong key?)", e);
         }
     }
 }

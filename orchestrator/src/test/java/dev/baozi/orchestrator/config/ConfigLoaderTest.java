@@ -116,6 +116,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void states_are_sealed_with_transit_key_baozi_state_by_default_and_bad_encryption_settings_are_named() {
+        BaoziConfig config = ConfigLoader.load(null, minimalEnv());
+        var off = minimalEnv();
+        off.put("BAOZI_STATE_ENCRYPTION", "none");
+        off.put("BAOZI_STATE_TRANSIT_KEY", "team-a.states");
+        var bad = minimalEnv();
+        bad.put("BAOZI_STATE_ENCRYPTION", "aes");
+        bad.put("BAOZI_STATE_TRANSIT_KEY", "../keys");
+
+        assertThat(config.state().encryption()).isEqualTo(BaoziConfig.StateEncryption.TRANSIT);
+        assertThat(config.state().transitKey()).isEqualTo("baozi-state");
+        assertThat(ConfigLoader.load(null, off).state())
+                .extracting(BaoziConfig.State::encryption, BaoziConfig.State::transitKey)
+                .containsExactly(BaoziConfig.StateEncryption.NONE, "team-a.states");
+        assertThatThrownBy(() -> ConfigLoader.load(null, bad))
+                .hasMessageContaining("state.encryption: must be transit or none, got 'aes' (from environment BAOZI_STATE_ENCRYPTION)")
+                .hasMessageContaining("state.transit-key: must be a transit key name");
+    }
+
+    @Test
     void run_settings_have_sane_defaults_and_bad_ones_are_named() {
         BaoziConfig config = ConfigLoader.load(null, minimalEnv());
         var env = minimalEnv();

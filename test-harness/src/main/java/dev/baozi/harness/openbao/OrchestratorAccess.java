@@ -18,18 +18,27 @@ public final class OrchestratorAccess {
     public static final String ROLE = "baozi-orchestrator";
     /** The token role vars delivery issues deployment tokens through (see {@link #varsDeliveryRole()}). */
     public static final String VARS_DELIVERY_ROLE = "baozi-vars-delivery";
+    /** The transit key that seals states at rest (the default of {@code state.transit-key}). */
+    public static final String STATE_KEY = "baozi-state";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OpenBaoAdmin admin;
     private final String kvMount;
     private final String transitMount;
+    private final String stateKey;
 
     /** {@code admin} must carry a token allowed to manage mounts, policies and auth (root, locally). */
     public OrchestratorAccess(OpenBaoAdmin admin, String kvMount, String transitMount) {
+        this(admin, kvMount, transitMount, STATE_KEY);
+    }
+
+    /** As above, with {@code stateKey} as the transit key that seals states ({@code state.transit-key}). */
+    public OrchestratorAccess(OpenBaoAdmin admin, String kvMount, String transitMount, String stateKey) {
         this.admin = admin;
         this.kvMount = kvMount;
         this.transitMount = transitMount;
+        this.stateKey = stateKey;
     }
 
     /** The role and secret ID the orchestrator logs in with. */
@@ -44,6 +53,8 @@ public final class OrchestratorAccess {
     public void provision(Duration tokenTtl, Duration tokenMaxTtl) {
         admin.ensureSecretsEngine(kvMount, "kv", JSON.createObjectNode().put("version", "2"));
         admin.ensureSecretsEngine(transitMount, "transit", null);
+        // Created here, not by the orchestrator: its policy may only use this key, never create, rotate or configure it.
+        admin.write(transitMount + "/keys/" + stateKey, JSON.createObjectNode());
         admin.ensureAuthMethod("approle", "approle");
         admin.putPolicy(POLICY, policy());
         ObjectNode role = JSON.createObjectNode();
@@ -105,7 +116,9 @@ public final class OrchestratorAccess {
 
     /**
      * The orchestrator's policy: read and write its own KV v2 mount, create and use its own
-     * transit keys ({@code baozi-*}). For vars: destroy and restore versions under {@code vars/}
+     * transit keys ({@code baozi-*}); of the state key ({@code state.transit-key}, created at
+     * set-up) only what sealing states needs: data keys, decrypt, and reading the key (its latest
+     * version), never encrypt, rotate, configure or export. For vars: destroy and restore versions under {@code vars/}
      * (fix), and create deployment tokens through the {@code baozi-vars-delivery} role only
      * response-wrapped (min/max wrapping TTL), so it never holds a usable deployment token. It
      * writes no policy (the deployment read policy is written here, once). No sys/ paths, no other
@@ -119,6 +132,12 @@ public final class OrchestratorAccess {
         grant(paths, transitMount + "/encrypt/baozi-*", "update");
         grant(paths, transitMount + "/decrypt/baozi-*", "update");
         grant(paths, transitMount + "/datakey/plaintext/baozi-*", "update");
+        // The most specific path wins, so these override the baozi-* globs for the state key.
+        grant(paths, transitMount + "/keys/" + stateKey, "read");
+        grant(paths, transitMount + "/keys/" + stateKey + "/*", "deny");
+        grant(paths, transitMount + "/datakey/plaintext/" + stateKey, "update");
+        grant(paths, transitMount + "/decrypt/" + stateKey, "update");
+        grant(paths, transitMount + "/encrypt/" + stateKey, "deny");
         grant(paths, kvMount + "/destroy/vars/*", "update");
         grant(paths, kvMount + "/undelete/vars/*", "update");
         grant(paths, "auth/token/create/" + VARS_DELIVERY_ROLE, "update")
