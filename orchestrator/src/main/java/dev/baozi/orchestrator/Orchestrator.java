@@ -65,6 +65,7 @@ import dev.baozi.orchestrator.run.RunSettings;
 import dev.baozi.orchestrator.run.TofuCliConfig;
 import dev.baozi.orchestrator.run.TofuSandbox;
 import dev.baozi.orchestrator.state.OpenBaoStateStore;
+import dev.baozi.orchestrator.state.TransitStateSealer;
 import dev.baozi.orchestrator.state.StateAdminController;
 import dev.baozi.orchestrator.state.StateController;
 import dev.baozi.orchestrator.state.StateRetirement;
@@ -239,7 +240,8 @@ public final class Orchestrator implements AutoCloseable {
         var auth = new AuthService(new StateTokenRepository(database.dsl()), users, config.auth().adminToken(), clock);
         var sessions = new SessionService(users, new SessionRepository(database.dsl()), audit, PasswordHasher.standard(),
                 new LoginRateLimiter(clock), clock, config.ui().sessionIdle(), config.ui().sessionLifetime());
-        var state = new StateService(new OpenBaoStateStore(kv, clock, config.state().retention()), audit, clock);
+        var state = new StateService(new OpenBaoStateStore(kv, clock, config.state().retention(),
+                TransitStateSealer.of(config, openbao, clock)), audit, clock);
         var workspaceRepository = new WorkspaceRepository(database.dsl());
         var providers = new ProviderService(new ProviderRepository(database.dsl()), kv, audit,
                 () -> workspaceRepository.all().stream().map(w -> w.name()).collect(java.util.stream.Collectors.toSet()), clock);

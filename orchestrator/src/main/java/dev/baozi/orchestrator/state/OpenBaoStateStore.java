@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code state}: the newest state version's record: its number, facts and digests, who and
  *       when, and its content gzip-compressed, inline as base64 up to 384 KiB, otherwise as
  *       {@code generation} and {@code chunks} naming 512 KiB chunks
- *       {@code states/<ws>/blobs/<generation>/<i>} written before the head;</li>
+ *       {@code states/<ws>/blobs/<generation>/<i>} written before the head; sealed with transit
+ *       when {@code state.encryption} is on, {@code key} naming the wrapped data key;</li>
  *   <li>{@code history}: the retained state versions, newest first, each {@code [version, where]}
  *       (plus {@code generation, chunks} for a chunked one), where is the head's KV version that
  *       wrote it, 0 when it was moved to {@code states/<ws>/archive/<version>}, -1 when it is a KV
@@ -81,6 +82,7 @@ public final class OpenBaoStateStore implements StateStore {
     private static final ExecutorService CALLS = Executors.newVirtualThreadPerTaskExecutor();
 
     private final KvV2 kv;
+    private final StateSealer sealer;
     private final Clock clock;
     private final int retention;
     private final int window;
@@ -89,19 +91,22 @@ public final class OpenBaoStateStore implements StateStore {
     /** Workspaces known to have nothing in the earlier layout (nothing writes it any more). */
     private final Set<String> noLegacy = ConcurrentHashMap.newKeySet();
 
+    /** A store keeping states unsealed (and opening none that is sealed). */
     public OpenBaoStateStore(KvV2 kv, Clock clock, int retention) {
-        this(kv, clock, retention, HeadCache.DEFAULT_BUDGET);
+        this(kv, clock, retention, StateSealer.NONE);
     }
 
-    OpenBaoStateStore(KvV2 kv, Clock clock, int retention, long cacheBytes) {
+    /** A store sealing states with {@code sealer} before they are stored. */
+    public OpenBaoStateStore(KvV2 kv, Clock clock, int retention, StateSealer sealer) {
         if (retention < 1) {
             throw new IllegalArgumentException("retention must be at least 1");
         }
         this.kv = kv;
+        this.sealer = sealer;
         this.clock = clock;
         this.retention = retention;
         this.window = windowFor(retention);
-        this.cache = new HeadCache(cacheBytes);
+        this.cache = new HeadCache(HeadCache.DEFAULT_BUDGET);
     }
 
     /** How many KV versions of a head OpenBao keeps for {@code retention} state versions. */
@@ -243,8 +248,13 @@ public final class OpenBaoStateStore implements StateStore {
         return kv.read(legacyPath(ws), version).map(e -> legacyState(e.data(), version)).orElse(null);
     }
 
-    /** The gzip bytes of a state record: inline, or its chunks read side by side. */
+    /** The gzip bytes of a state record: inline, or its chunks read side by side; opened when sealed. */
     private byte[] content(WorkspaceName ws, JsonNode state) {
+        return sealer.open(stored(ws, state), state.hasNonNull("key") ? state.path("key").asText() : null);
+    }
+
+    /** The bytes of a state record as stored: inline, or its chunks read side by side. */
+    private byte[] stored(WorkspaceName ws, JsonNode state) {
         if (state.hasNonNull("inline")) {
             return Base64.getDecoder().decode(state.path("inline").asText());
         }
@@ -308,7 +318,7 @@ public final class OpenBaoStateStore implements StateStore {
     // ---- changes ----
 
     /** A state's content made ready to be named by a head: compressed, and cut into written chunks when large. */
-    private record Prepared(String inline, String generation, int chunks) {}
+    private record Prepared(String inline, String generation, int chunks, String key) {}
 
     @Override
     public <R> R change(WorkspaceName workspace, Rule<R> rule, Supplier<R> contended) {
@@ -456,9 +466,10 @@ public final class OpenBaoStateStore implements StateStore {
 
     /** Compresses {@code body}; content too large to be inline goes to chunks under a fresh generation, written side by side. */
     private Prepared prepare(WorkspaceName ws, StateBody body) {
-        byte[] compressed = gzip(body.content());
+        StateSealer.Sealed sealed = sealer.seal(gzip(body.content()));
+        byte[] compressed = sealed.bytes();
         if (compressed.length <= INLINE_BYTES) {
-            return new Prepared(Base64.getEncoder().encodeToString(compressed), null, 0);
+            return new Prepared(Base64.getEncoder().encodeToString(compressed), null, 0, sealed.keyRef());
         }
         String generation = UUID.randomUUID().toString();
         int chunks = (compressed.length + CHUNK_BYTES - 1) / CHUNK_BYTES;
@@ -475,7 +486,7 @@ public final class OpenBaoStateStore implements StateStore {
             deleteChunks(ws, generation, chunks);
             throw e;
         }
-        return new Prepared(null, generation, chunks);
+        return new Prepared(null, generation, chunks, sealed.keyRef());
     }
 
     private ObjectNode stateRecord(long version, StateBody body, String who, Prepared prepared) {
@@ -492,6 +503,9 @@ public final class OpenBaoStateStore implements StateStore {
             state.put("inline", prepared.inline());
         } else {
             state.put("generation", prepared.generation()).put("chunks", prepared.chunks());
+        }
+        if (prepared.key() != null) {
+            state.put("key", prepared.key());
         }
         return state;
     }
