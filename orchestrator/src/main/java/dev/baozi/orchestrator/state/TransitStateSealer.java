@@ -148,6 +148,9 @@ public final class TransitStateSealer implements StateSealer {
      * call it in the background at most every rotation check; an operator or a test may call it directly.
      */
     public void checkRotation() {
+        if (!sealWrites) {
+            return;
+        }
         try {
             int latest = transit.latestVersion(key);
             WriteKey k = current;

@@ -182,6 +182,24 @@ class TransitStateSealerTest {
     }
 
     @Test
+    void the_sealer_the_config_asks_for_seals_under_its_key_on_its_transit_mount_only_when_encryption_is_transit() {
+        var env = new java.util.HashMap<String, String>(Map.of("BAOZI_OPENBAO_APPROLE_ROLE_ID", "role",
+                "BAOZI_OPENBAO_APPROLE_SECRET_ID", "secret", "BAOZI_OPENBAO_TRANSIT_MOUNT", "transit",
+                "BAOZI_STATE_TRANSIT_KEY", "team-states"));
+        var on = TransitStateSealer.of(dev.baozi.orchestrator.config.ConfigLoader.load(null, env), bao, clock);
+        env.put("BAOZI_STATE_ENCRYPTION", "none");
+        var off = TransitStateSealer.of(dev.baozi.orchestrator.config.ConfigLoader.load(null, env), bao, clock);
+
+        assertThat(bao.calls()).as("building a sealer calls nothing").isEmpty();
+        var sealed = on.seal(STATE);
+        assertThat(on.enabled()).isTrue();
+        assertThat(off.enabled()).isFalse();
+        assertThat(off.seal(STATE).sealed()).isFalse();
+        assertThat(off.open(sealed.bytes(), sealed.keyRef())).isEqualTo(STATE);
+        assertThat(bao.calls()).containsExactly("POST transit/datakey/plaintext/team-states", "POST transit/decrypt/team-states");
+    }
+
+    @Test
     void neither_the_sealer_nor_a_sealed_state_prints_key_material() {
         var sealer = sealer(bao);
         var sealed = sealer.seal(STATE);
