@@ -241,16 +241,16 @@ class LockRaceTest {
                         .filteredOn(p -> p.start() > lock2End)
                         .isNotEmpty()
                         .allSatisfy(p -> assertThat(p.status()).as(p.toString()).isEqualTo(423));
-                assertThat(postB.statusCode()).as(what + ": B's write under its lock, " + StateHttp.text(postB)).isEqualTo(200);
-
+                // The stored history first: a write of A's landing after B's LOCK also makes B's own write fail the serial guard.
                 List<String> history = markersSince(b, ws, before);
-                int firstB = history.indexOf(l2 + "#0");
                 int seenByB = history.indexOf(seenMarker);
-                assertThat(firstB).as(what + ": B's write in the history " + history).isNotNegative();
                 assertThat(seenByB).as(what + ": the state B read after its LOCK, in the history " + history).isNotNegative();
                 assertThat(history.subList(seenByB + 1, history.size()))
                         .as(what + ": writes stored after B's LOCK was answered (B read " + seenMarker + "), history " + history)
                         .allSatisfy(m -> assertThat(lockOf(m)).isEqualTo(l2));
+                assertThat(postB.statusCode()).as(what + ": B's write under its lock, " + StateHttp.text(postB)).isEqualTo(200);
+                int firstB = history.indexOf(l2 + "#0");
+                assertThat(firstB).as(what + ": B's write in the history " + history).isNotNegative();
                 assertThat(history.subList(firstB, history.size()))
                         .as(what + ": writes stored after B's first write, history " + history)
                         .allSatisfy(m -> assertThat(lockOf(m)).isEqualTo(l2));

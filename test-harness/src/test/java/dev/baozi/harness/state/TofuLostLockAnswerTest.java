@@ -101,7 +101,7 @@ class TofuLostLockAnswerTest {
                 .as("the lock after the apply").isEqualTo(404);
         JsonNode state = StateHttp.json(client.state("GET", ws, token, null, null));
         assertThat(state.path("resources")).hasSize(1);
-        assertThat(state.path("resources").get(0).path("instances").get(0).path("attributes").path("input").asText())
+        assertThat(state.path("resources").get(0).path("instances").get(0).path("attributes").path("input").path("value").asText())
                 .isEqualTo("lost-answer");
     }
 }
