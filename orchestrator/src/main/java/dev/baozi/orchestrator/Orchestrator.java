@@ -64,7 +64,6 @@ import dev.baozi.orchestrator.run.RunService;
 import dev.baozi.orchestrator.run.RunSettings;
 import dev.baozi.orchestrator.run.TofuCliConfig;
 import dev.baozi.orchestrator.run.TofuSandbox;
-import dev.baozi.orchestrator.state.OpenBaoLocker;
 import dev.baozi.orchestrator.state.OpenBaoStateStore;
 import dev.baozi.orchestrator.state.StateAdminController;
 import dev.baozi.orchestrator.state.StateController;
@@ -240,8 +239,7 @@ public final class Orchestrator implements AutoCloseable {
         var auth = new AuthService(new StateTokenRepository(database.dsl()), users, config.auth().adminToken(), clock);
         var sessions = new SessionService(users, new SessionRepository(database.dsl()), audit, PasswordHasher.standard(),
                 new LoginRateLimiter(clock), clock, config.ui().sessionIdle(), config.ui().sessionLifetime());
-        var state = new StateService(new OpenBaoStateStore(kv, clock, config.state().retention()),
-                new OpenBaoLocker(kv, clock), audit);
+        var state = new StateService(new OpenBaoStateStore(kv, clock, config.state().retention()), audit, clock);
         var workspaceRepository = new WorkspaceRepository(database.dsl());
         var providers = new ProviderService(new ProviderRepository(database.dsl()), kv, audit,
                 () -> workspaceRepository.all().stream().map(w -> w.name()).collect(java.util.stream.Collectors.toSet()), clock);

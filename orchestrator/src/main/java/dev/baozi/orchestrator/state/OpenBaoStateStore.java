@@ -1,13 +1,14 @@
 package dev.baozi.orchestrator.state;
 
-import dev.baozi.orchestrator.workspace.WorkspaceName;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baozi.openbao.CasWrite;
 import dev.baozi.openbao.KvEntry;
 import dev.baozi.openbao.KvMetadata;
 import dev.baozi.openbao.KvV2;
+import dev.baozi.orchestrator.workspace.WorkspaceName;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -38,68 +41,156 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * States in OpenBao KV v2. Content is gzip-compressed. Up to 384 KiB compressed it is kept
- * inline in the pointer record {@code states/<ws>/current} (one OpenBao call to read or write);
- * larger content is cut into chunks of 512 KiB ({@code states/<ws>/blobs/<generation>/<i>},
- * each one opaque base64 string, well under OpenBao's 1 MiB storage entry limit). A write
- * stores its chunks under a fresh generation first, then switches the pointer with
- * check-and-set, so a reader sees either the old generation or the new one, never a mix. The
- * pointer's own KV versions are the state's history; OpenBao keeps {@code retention} of them
- * and this store deletes the chunks of the version that falls out.
+ * States and locks in OpenBao KV v2, one record per workspace: the head {@code states/<ws>/head}.
+ * Each KV version of the head holds
+ * <ul>
+ *   <li>{@code lock}: the lock ({@code info}, {@code holder}, {@code since}) or null;</li>
+ *   <li>{@code state}: the newest state version's record: its number, facts and digests, who and
+ *       when, and its content gzip-compressed, inline as base64 up to 384 KiB, otherwise as
+ *       {@code generation} and {@code chunks} naming 512 KiB chunks
+ *       {@code states/<ws>/blobs/<generation>/<i>} written before the head;</li>
+ *   <li>{@code history}: the retained state versions, newest first, each {@code [version, where]}
+ *       (plus {@code generation, chunks} for a chunked one), where is the head's KV version that
+ *       wrote it, 0 when it was moved to {@code states/<ws>/archive/<version>}, -1 when it is a KV
+ *       version of the old layout's {@code states/<ws>/current}.</li>
+ * </ul>
+ * A LOCK, UNLOCK or state write is one check-and-set write of the head, so the lock a write was
+ * decided against is the lock it is written under. Lock changes are KV versions of the head but
+ * not state versions: the history names the state versions. OpenBao keeps {@link #window} KV
+ * versions of the head (three per retained state plus slack, so lock/write/unlock cycles never
+ * push a retained state out); a state version that would still fall out of that window (many
+ * locks without writes, as plans make) is copied to its archive entry by the write that would
+ * push it out. A state version leaving the retention loses its archive entry and chunks.
+ * <p>
+ * Workspaces written by the earlier layout (pointer {@code states/<ws>/current}, lock
+ * {@code locks/<ws>}) are read as they are and converted by their first change: the head starts
+ * with that lock, state and history; the old versions are read from where they are until they
+ * leave the retention.
  */
 public final class OpenBaoStateStore implements StateStore {
 
     static final int CHUNK_BYTES = 512 * 1024;
     static final int INLINE_BYTES = 384 * 1024;
+    static final int FORMAT = 2;
+    private static final int ATTEMPTS = 16;
+    private static final long ARCHIVED = 0;
+    private static final long LEGACY = -1;
     private static final Logger log = LoggerFactory.getLogger(OpenBaoStateStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Virtual threads for chunk reads and writes that run side by side; nothing to shut down. */
+    /** Virtual threads for reads and writes that run side by side; nothing to shut down. */
     private static final ExecutorService CALLS = Executors.newVirtualThreadPerTaskExecutor();
 
     private final KvV2 kv;
     private final Clock clock;
     private final int retention;
-    private final Set<String> retentionApplied = ConcurrentHashMap.newKeySet();
-    /** The newest pointer record this process has seen per workspace; may be stale, check-and-set catches that. */
-    private final ConcurrentHashMap<String, KvEntry> lastSeen = new ConcurrentHashMap<>();
+    private final int window;
+    private final HeadCache cache;
+    private final Set<String> windowSet = ConcurrentHashMap.newKeySet();
+    /** Workspaces known to have nothing in the earlier layout (nothing writes it any more). */
+    private final Set<String> noLegacy = ConcurrentHashMap.newKeySet();
 
     public OpenBaoStateStore(KvV2 kv, Clock clock, int retention) {
+        this(kv, clock, retention, HeadCache.DEFAULT_BUDGET);
+    }
+
+    OpenBaoStateStore(KvV2 kv, Clock clock, int retention, long cacheBytes) {
         if (retention < 1) {
             throw new IllegalArgumentException("retention must be at least 1");
         }
         this.kv = kv;
         this.clock = clock;
         this.retention = retention;
+        this.window = windowFor(retention);
+        this.cache = new HeadCache(cacheBytes);
     }
 
-    private static String pointer(WorkspaceName ws) {
+    /** How many KV versions of a head OpenBao keeps for {@code retention} state versions. */
+    static int windowFor(int retention) {
+        return 3 * retention + 16;
+    }
+
+    static String headPath(WorkspaceName ws) {
+        return "states/" + ws.value() + "/head";
+    }
+
+    static String archivePath(WorkspaceName ws, long version) {
+        return "states/" + ws.value() + "/archive/" + version;
+    }
+
+    static String legacyPath(WorkspaceName ws) {
         return "states/" + ws.value() + "/current";
     }
 
-    private static String chunk(WorkspaceName ws, String generation, int index) {
+    static String legacyLockPath(WorkspaceName ws) {
+        return "locks/" + ws.value();
+    }
+
+    static String chunkPath(WorkspaceName ws, String generation, int index) {
         return "states/" + ws.value() + "/blobs/" + generation + "/" + index;
     }
 
-    @Override
-    public Optional<StateVersion> head(WorkspaceName workspace) {
-        return readPointer(workspace, 0).map(OpenBaoStateStore::toVersion);
-    }
+    /** A head as read or written: its KV version (0: none yet), its record (null: none), and whether it came from the earlier layout. */
+    record Stored(long revision, ObjectNode record, boolean legacy) {
+        static final Stored NONE = new Stored(0, null, false);
 
-    @Override
-    public Optional<StateVersion> lastKnownHead(WorkspaceName workspace) {
-        return Optional.ofNullable(lastSeen.get(workspace.value())).map(OpenBaoStateStore::toVersion);
-    }
-
-    private Optional<KvEntry> readPointer(WorkspaceName workspace, long version) {
-        Optional<KvEntry> entry = kv.read(pointer(workspace), version);
-        if (version == 0) {
-            entry.ifPresent(e -> remember(workspace, e));
+        JsonNode state() {
+            return record == null ? null : nonNull(record.get("state"));
         }
-        return entry;
+
+        JsonNode lock() {
+            return record == null ? null : nonNull(record.get("lock"));
+        }
+
+        List<ArrayNode> history() {
+            List<ArrayNode> entries = new ArrayList<>();
+            if (record != null) {
+                record.path("history").forEach(e -> entries.add((ArrayNode) e));
+            }
+            return entries;
+        }
+
+        /** Roughly how many bytes this record holds in memory. */
+        long weight() {
+            JsonNode state = state();
+            return 1024 + (state == null ? 0 : 2L * state.path("inline").asText("").length());
+        }
+
+        private static JsonNode nonNull(JsonNode node) {
+            return node == null || node.isNull() ? null : node;
+        }
     }
 
-    private void remember(WorkspaceName workspace, KvEntry entry) {
-        lastSeen.merge(workspace.value(), entry, (old, now) -> now.version() >= old.version() ? now : old);
+    // ---- reads ----
+
+    @Override
+    public StateHead head(WorkspaceName workspace) {
+        return view(workspace, fresh(workspace));
+    }
+
+    /** The head as OpenBao has it now (remembered for the next change). */
+    private Stored fresh(WorkspaceName ws) {
+        KvV2.Latest latest = kv.latest(headPath(ws));
+        if (latest.entry().isPresent() && latest.entry().get().data() instanceof ObjectNode record) {
+            Stored stored = new Stored(latest.version(), record, false);
+            cache.remember(ws.value(), stored);
+            return stored;
+        }
+        if (latest.version() > 0 || noLegacy.contains(ws.value())) {
+            return new Stored(latest.version(), null, false);
+        }
+        Stored legacy = legacyHead(ws);
+        if (legacy == null) {
+            noLegacy.add(ws.value());
+            return Stored.NONE;
+        }
+        return legacy;
+    }
+
+    private StateHead view(WorkspaceName ws, Stored stored) {
+        JsonNode state = stored.state();
+        JsonNode lock = stored.lock();
+        return new StateHead(state == null ? Optional.empty() : Optional.of(toVersion(state)),
+                lock == null ? Optional.empty() : Optional.of(toLock(ws, lock)));
     }
 
     @Override
@@ -107,7 +198,8 @@ public final class OpenBaoStateStore implements StateStore {
         return readCompressed(workspace, version).map(stored -> {
             byte[] content = gunzip(stored.gzip());
             if (!stored.version().sha256().equals(sha256(content))) {
-                throw new IllegalStateException("state " + workspace + " version " + version + " does not match its sha256");
+                throw new IllegalStateException("state " + workspace + " version " + stored.version().version()
+                        + " does not match its sha256");
             }
             return new StoredState(stored.version(), content);
         });
@@ -115,37 +207,264 @@ public final class OpenBaoStateStore implements StateStore {
 
     @Override
     public Optional<CompressedState> readCompressed(WorkspaceName workspace, long version) {
-        Optional<KvEntry> entry = readPointer(workspace, version);
-        if (entry.isEmpty() || entry.get().data().path("deleted").asBoolean()) {
+        Stored head = fresh(workspace);
+        JsonNode state = version == 0 ? head.state() : stateRecord(workspace, head, version);
+        if (state == null || state.path("deleted").asBoolean()) {
             return Optional.empty();
         }
-        JsonNode data = entry.get().data();
-        if (data.hasNonNull("inline")) {
-            byte[] gzip = Base64.getDecoder().decode(data.path("inline").asText());
-            return Optional.of(new CompressedState(toVersion(entry.get()), gzip));
+        return Optional.of(new CompressedState(toVersion(state), content(workspace, state)));
+    }
+
+    /** The record of retained state version {@code version}, wherever it is; null when it is not retained. */
+    private JsonNode stateRecord(WorkspaceName ws, Stored head, long version) {
+        JsonNode current = head.state();
+        if (current != null && current.path("version").asLong() == version) {
+            return current;
         }
-        String generation = data.path("generation").asText();
+        for (ArrayNode entry : head.history()) {
+            if (entry.get(0).asLong() == version) {
+                return locate(ws, entry);
+            }
+        }
+        return null;
+    }
+
+    /** The state record a history entry names; null when it is gone. */
+    private JsonNode locate(WorkspaceName ws, ArrayNode entry) {
+        long version = entry.get(0).asLong();
+        long where = entry.get(1).asLong();
+        if (where > 0) {
+            return kv.read(headPath(ws), where).map(e -> e.data().get("state"))
+                    .filter(s -> s != null && s.path("version").asLong() == version).orElse(null);
+        }
+        if (where == ARCHIVED) {
+            return kv.read(archivePath(ws, version)).map(KvEntry::data).orElse(null);
+        }
+        return kv.read(legacyPath(ws), version).map(e -> legacyState(e.data(), version)).orElse(null);
+    }
+
+    /** The gzip bytes of a state record: inline, or its chunks read side by side. */
+    private byte[] content(WorkspaceName ws, JsonNode state) {
+        if (state.hasNonNull("inline")) {
+            return Base64.getDecoder().decode(state.path("inline").asText());
+        }
+        String generation = state.path("generation").asText();
         List<Callable<byte[]>> reads = new ArrayList<>();
-        for (int i = 0; i < data.path("chunks").asInt(); i++) {
-            String path = chunk(workspace, generation, i);
+        for (int i = 0; i < state.path("chunks").asInt(); i++) {
+            String path = chunkPath(ws, generation, i);
             reads.add(() -> Base64.getDecoder().decode(kv.read(path).orElseThrow(() ->
                     new IllegalStateException("state chunk " + path + " is missing from OpenBao")).data().path("b").asText()));
         }
         var gzip = new ByteArrayOutputStream(reads.size() * CHUNK_BYTES);
         inParallel(reads).forEach(gzip::writeBytes);
-        return Optional.of(new CompressedState(toVersion(entry.get()), gzip.toByteArray()));
+        return gzip.toByteArray();
     }
 
     @Override
-    public WriteOutcome write(WorkspaceName workspace, StateBody body, String who, long expectedHead) {
+    public List<StateVersion> versions(WorkspaceName workspace) {
+        Stored head = fresh(workspace);
+        JsonNode current = head.state();
+        List<Callable<JsonNode>> reads = new ArrayList<>();
+        for (ArrayNode entry : head.history()) {
+            if (current != null && entry.get(0).asLong() == current.path("version").asLong()) {
+                reads.add(() -> current);
+            } else {
+                reads.add(() -> locate(workspace, entry));
+            }
+        }
+        List<StateVersion> versions = new ArrayList<>();
+        for (JsonNode state : inParallel(reads)) {
+            if (state != null) {
+                versions.add(toVersion(state));
+            }
+        }
+        return versions;
+    }
+
+    @Override
+    public List<HeldLock> locks() {
+        Set<String> names = new LinkedHashSet<>();
+        for (String key : kv.list("states/")) {
+            if (key.endsWith("/")) {
+                names.add(key.substring(0, key.length() - 1));
+            }
+        }
+        for (String key : kv.list("locks/")) {
+            if (!key.endsWith("/")) {
+                names.add(key);
+            }
+        }
+        List<Callable<Optional<HeldLock>>> reads = new ArrayList<>();
+        for (String name : names) {
+            if (WorkspaceName.isValid(name)) {
+                reads.add(() -> head(new WorkspaceName(name)).lock());
+            }
+        }
+        List<HeldLock> locks = new ArrayList<>();
+        inParallel(reads).forEach(lock -> lock.ifPresent(locks::add));
+        return locks;
+    }
+
+    // ---- changes ----
+
+    /** A state's content made ready to be named by a head: compressed, and cut into written chunks when large. */
+    private record Prepared(String inline, String generation, int chunks) {}
+
+    @Override
+    public <R> R change(WorkspaceName workspace, Rule<R> rule, Supplier<R> contended) {
+        Stored head = cache.get(workspace.value());
+        boolean fresh = head == null;
+        if (fresh) {
+            head = fresh(workspace);
+        }
+        Prepared prepared = null;
+        boolean kept = false;
+        try {
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                Decision<R> decision = rule.decide(view(workspace, head));
+                if (decision instanceof Decision.Answer<R> answer) {
+                    if (fresh) {
+                        return answer.result();
+                    }
+                    head = fresh(workspace); // decided on what this process saw last: check against OpenBao
+                    fresh = true;
+                    continue;
+                }
+                var write = (Decision.Write<R>) decision;
+                if (write.change() instanceof Change.PutState put && prepared == null) {
+                    prepared = prepare(workspace, put.body());
+                }
+                Next next = next(workspace, head, write.change(), prepared);
+                applyWindow(workspace);
+                if (kv.write(headPath(workspace), next.record(), head.revision()) instanceof CasWrite.Written written) {
+                    kept = write.change() instanceof Change.PutState;
+                    Stored now = new Stored(written.version(), next.record(), false);
+                    cache.remember(workspace.value(), now);
+                    afterWrite(workspace, head, next);
+                    return write.result().apply(view(workspace, now));
+                }
+                head = fresh(workspace); // another change came first: decide again against it
+                fresh = true;
+            }
+            return contended.get();
+        } catch (RuntimeException e) {
+            cache.forget(workspace.value());
+            throw e;
+        } finally {
+            if (prepared != null && !kept) {
+                deleteChunks(workspace, prepared.generation(), prepared.chunks());
+            }
+        }
+    }
+
+    /** The record to write after {@code head}, and the history entries it lets go. */
+    private record Next(ObjectNode record, List<ArrayNode> dropped, boolean legacyLeft) {}
+
+    private Next next(WorkspaceName ws, Stored head, Change change, Prepared prepared) {
+        long revision = head.revision() + 1;
+        JsonNode lock = head.lock();
+        JsonNode state = head.state();
+        List<ArrayNode> history = new ArrayList<>();
+        head.history().forEach(e -> history.add(e.deepCopy()));
+        long version = (state != null ? state.path("version").asLong()
+                : history.isEmpty() ? 0 : history.getFirst().get(0).asLong()) + 1;
+        switch (change) {
+            case Change.TakeLock take -> lock = lockRecord(take.lock());
+            case Change.ReleaseLock release -> lock = null;
+            case Change.PutState put -> {
+                state = stateRecord(version, put.body(), put.who(), prepared);
+                ArrayNode entry = JSON.createArrayNode().add(version).add(revision);
+                if (prepared.generation() != null) {
+                    entry.add(prepared.generation()).add(prepared.chunks());
+                }
+                history.addFirst(entry);
+            }
+            case Change.DeleteState delete -> {
+                state = JSON.createObjectNode().put("version", version).put("deleted", true)
+                        .put("who", delete.who()).put("when", clock.instant().toString());
+                history.addFirst(JSON.createArrayNode().add(version).add(revision));
+            }
+        }
+        List<ArrayNode> dropped = new ArrayList<>();
+        while (history.size() > retention) {
+            dropped.add(history.removeLast());
+        }
+        // A state version whose KV version would leave the head's window with this write moves to its archive entry first.
+        for (ArrayNode entry : history) {
+            long where = entry.get(1).asLong();
+            if (where > 0 && where < revision && where <= revision - window + 1) {
+                archive(ws, entry);
+            }
+        }
+        ObjectNode record = JSON.createObjectNode().put("format", FORMAT);
+        record.set("lock", lock == null ? JSON.nullNode() : lock);
+        record.set("state", state == null ? JSON.nullNode() : state);
+        ArrayNode entries = record.putArray("history");
+        history.forEach(entries::add);
+        boolean legacyLeft = history.stream().anyMatch(e -> e.get(1).asLong() == LEGACY);
+        return new Next(record, dropped, legacyLeft);
+    }
+
+    private void archive(WorkspaceName ws, ArrayNode entry) {
+        JsonNode state = locate(ws, entry);
+        if (state == null) {
+            log.error("state {} version {} left OpenBao before it could be archived", ws, entry.get(0).asLong());
+            return;
+        }
+        kv.put(archivePath(ws, entry.get(0).asLong()), (ObjectNode) state);
+        entry.set(1, ARCHIVED);
+    }
+
+    /** Sets the head's KV window once per workspace and process (so a changed retention setting takes effect). */
+    private void applyWindow(WorkspaceName ws) {
+        if (!windowSet.contains(ws.value())) {
+            kv.setMaxVersions(headPath(ws), window);
+            windowSet.add(ws.value());
+        }
+    }
+
+    /** Removes what a written head no longer names: archive entries and chunks of versions out of the retention, the old layout. */
+    private void afterWrite(WorkspaceName ws, Stored before, Next next) {
+        for (ArrayNode entry : next.dropped()) {
+            try {
+                long version = entry.get(0).asLong();
+                long where = entry.get(1).asLong();
+                if (entry.size() >= 4) {
+                    deleteChunks(ws, entry.get(2).asText(), entry.get(3).asInt());
+                } else if (where == LEGACY) {
+                    kv.read(legacyPath(ws), version).filter(e -> e.data().hasNonNull("generation"))
+                            .ifPresent(e -> deleteChunks(ws, e.data().path("generation").asText(), e.data().path("chunks").asInt()));
+                }
+                if (where == ARCHIVED) {
+                    kv.deleteAll(archivePath(ws, version));
+                }
+            } catch (RuntimeException e) {
+                log.warn("removing state {} version {} after it left the retention: {}", ws, entry.get(0).asLong(), e.getMessage());
+            }
+        }
+        try {
+            if (before.legacy()) {
+                kv.deleteAll(legacyLockPath(ws));
+            }
+            if (!next.legacyLeft() && next.dropped().stream().anyMatch(e -> e.get(1).asLong() == LEGACY)) {
+                kv.deleteAll(legacyPath(ws));
+            }
+        } catch (RuntimeException e) {
+            log.warn("removing the earlier layout of state {}: {}", ws, e.getMessage());
+        }
+    }
+
+    /** Compresses {@code body}; content too large to be inline goes to chunks under a fresh generation, written side by side. */
+    private Prepared prepare(WorkspaceName ws, StateBody body) {
         byte[] compressed = gzip(body.content());
+        if (compressed.length <= INLINE_BYTES) {
+            return new Prepared(Base64.getEncoder().encodeToString(compressed), null, 0);
+        }
         String generation = UUID.randomUUID().toString();
-        boolean inline = compressed.length <= INLINE_BYTES;
-        int chunks = inline ? 0 : (compressed.length + CHUNK_BYTES - 1) / CHUNK_BYTES;
-        // The chunks are invisible until the pointer names their generation: write them side by side.
+        int chunks = (compressed.length + CHUNK_BYTES - 1) / CHUNK_BYTES;
         List<Callable<Long>> writes = new ArrayList<>();
         for (int i = 0; i < chunks; i++) {
-            String path = chunk(workspace, generation, i);
+            String path = chunkPath(ws, generation, i);
             int from = i * CHUNK_BYTES;
             int length = Math.min(compressed.length, from + CHUNK_BYTES) - from;
             writes.add(() -> kv.put(path, JSON.createObjectNode().put("b", base64(compressed, from, length))));
@@ -153,97 +472,93 @@ public final class OpenBaoStateStore implements StateStore {
         try {
             inParallel(writes);
         } catch (RuntimeException e) {
-            deleteChunks(workspace, generation, chunks);
+            deleteChunks(ws, generation, chunks);
             throw e;
         }
+        return new Prepared(null, generation, chunks);
+    }
+
+    private ObjectNode stateRecord(long version, StateBody body, String who, Prepared prepared) {
         StateFacts facts = body.facts();
-        ObjectNode data = JSON.createObjectNode()
-                .put("generation", generation)
-                .put("chunks", chunks)
-                .put("size", body.content().length)
-                .put("sha256", body.sha256())
-                .put("md5", body.md5())
-                .put("who", who)
-                .put("when", clock.instant().toString())
-                .put("last_chunked", inline ? lastChunked(workspace, expectedHead) : expectedHead + 1);
-        if (inline) {
-            data.put("inline", Base64.getEncoder().encodeToString(compressed));
-        }
+        ObjectNode state = JSON.createObjectNode().put("version", version);
         if (facts.isOpaque()) {
-            data.putNull("serial").putNull("lineage");
+            state.putNull("serial").putNull("lineage");
         } else {
-            data.put("serial", facts.serial()).put("lineage", facts.lineage());
+            state.put("serial", facts.serial()).put("lineage", facts.lineage());
         }
-        WriteOutcome outcome;
-        try {
-            outcome = switchPointer(workspace, data, expectedHead);
-        } catch (RuntimeException e) {
-            deleteChunks(workspace, generation, chunks);
-            throw e;
+        state.put("size", body.content().length).put("sha256", body.sha256()).put("md5", body.md5())
+                .put("who", who).put("when", clock.instant().toString());
+        if (prepared.inline() != null) {
+            state.put("inline", prepared.inline());
+        } else {
+            state.put("generation", prepared.generation()).put("chunks", prepared.chunks());
         }
-        if (outcome instanceof WriteOutcome.Moved) {
-            deleteChunks(workspace, generation, chunks);
-        }
-        return outcome;
+        return state;
     }
 
-    @Override
-    public WriteOutcome delete(WorkspaceName workspace, String who, long expectedHead) {
-        ObjectNode data = JSON.createObjectNode()
-                .put("deleted", true)
-                .put("who", who)
-                .put("when", clock.instant().toString())
-                .put("last_chunked", lastChunked(workspace, expectedHead));
-        return switchPointer(workspace, data, expectedHead);
+    private static ObjectNode lockRecord(HeldLock lock) {
+        ObjectNode node = JSON.createObjectNode();
+        node.set("info", JSON.valueToTree(lock.info()));
+        return node.put("holder", lock.holder()).put("since", lock.since().toString());
     }
 
-    private WriteOutcome switchPointer(WorkspaceName workspace, ObjectNode data, long expectedHead) {
-        String pointer = pointer(workspace);
-        // The version that falls out of the retained window with this write: its chunks go after the switch.
-        // Only a version written at or before the newest chunked one can have chunks to delete.
-        long leavingVersion = expectedHead + 1 - retention;
-        Optional<KvEntry> leaving = Optional.empty();
-        if (leavingVersion >= 1 && lastChunked(workspace, expectedHead) >= leavingVersion) {
-            leaving = kv.read(pointer, leavingVersion);
-        }
-        if (!retentionApplied.contains(workspace.value())) {
-            kv.setMaxVersions(pointer, retention); // once per workspace and process: follows a changed setting
-            retentionApplied.add(workspace.value());
-        }
-        if (!(kv.write(pointer, data, expectedHead) instanceof CasWrite.Written version)) {
-            lastSeen.remove(workspace.value());
-            return new WriteOutcome.Moved();
-        }
-        remember(workspace, new KvEntry(data, version.version()));
-        leaving.filter(e -> !e.data().path("deleted").asBoolean()).ifPresent(e ->
-                deleteChunks(workspace, e.data().path("generation").asText(), e.data().path("chunks").asInt()));
-        return new WriteOutcome.Written(toVersion(new KvEntry(data, version.version())));
+    private static HeldLock toLock(WorkspaceName ws, JsonNode lock) {
+        return new HeldLock(ws.value(), JSON.convertValue(lock.path("info"), LockInfo.class), lock.path("holder").asText(),
+                Instant.parse(lock.path("since").asText()));
     }
 
-    @Override
-    public List<StateVersion> versions(WorkspaceName workspace) {
-        Optional<KvMetadata> metadata = kv.metadata(pointer(workspace));
-        List<StateVersion> versions = new ArrayList<>();
-        if (metadata.isEmpty()) {
-            return versions;
+    // ---- the earlier layout ----
+
+    /** The head of a workspace written by the earlier layout, as this layout would hold it; null when there is nothing. */
+    private Stored legacyHead(WorkspaceName ws) {
+        KvV2.Latest current = kv.latest(legacyPath(ws));
+        Optional<KvEntry> lock = kv.read(legacyLockPath(ws));
+        if (current.version() == 0 && lock.isEmpty()) {
+            return null;
         }
-        for (Long v : metadata.get().versions().descendingKeySet()) {
-            kv.read(pointer(workspace), v).map(OpenBaoStateStore::toVersion).ifPresent(versions::add);
+        ObjectNode record = JSON.createObjectNode().put("format", FORMAT);
+        JsonNode held = lock.map(KvEntry::data).filter(d -> d.path("held").asBoolean()).orElse(null);
+        if (held != null) {
+            record.set("lock", JSON.createObjectNode().<ObjectNode>set("info", held.path("info"))
+                    .put("holder", held.path("holder").asText()).put("since", held.path("since").asText()));
+        } else {
+            record.putNull("lock");
         }
-        return versions;
+        record.set("state", current.entry().map(e -> (JsonNode) legacyState(e.data(), e.version())).orElse(JSON.nullNode()));
+        ArrayNode history = record.putArray("history");
+        if (current.version() > 0) {
+            Optional<KvMetadata> metadata = kv.metadata(legacyPath(ws));
+            if (metadata.isPresent()) {
+                for (var v : metadata.get().versions().descendingMap().entrySet()) {
+                    if (v.getValue().state() == KvMetadata.VersionState.LIVE && history.size() < retention) {
+                        history.add(JSON.createArrayNode().add(v.getKey()).add(LEGACY));
+                    }
+                }
+            }
+        }
+        return new Stored(0, record, true);
     }
 
-    /** The newest chunked version as of head {@code expectedHead} (0: none), from the cached head when it is that one. */
-    private long lastChunked(WorkspaceName workspace, long expectedHead) {
-        if (expectedHead == 0) {
-            return 0;
-        }
-        KvEntry known = lastSeen.get(workspace.value());
-        KvEntry head = known != null && known.version() == expectedHead
-                ? known
-                : kv.read(pointer(workspace), expectedHead).orElse(null);
-        // Unknown (head pruned or unreadable): assume the worst, so chunks are looked for.
-        return head == null ? expectedHead : head.data().path("last_chunked").asLong(expectedHead);
+    private static ObjectNode legacyState(JsonNode data, long version) {
+        ObjectNode state = ((ObjectNode) data).deepCopy();
+        state.remove("last_chunked");
+        return state.put("version", version);
+    }
+
+    // ---- helpers ----
+
+    private static StateVersion toVersion(JsonNode d) {
+        boolean deleted = d.path("deleted").asBoolean();
+        return new StateVersion(
+                d.path("version").asLong(),
+                d.path("serial").isNumber() ? d.path("serial").asLong() : null,
+                d.path("lineage").isTextual() ? d.path("lineage").asText() : null,
+                deleted ? 0 : d.path("size").asLong(),
+                deleted ? "" : d.path("sha256").asText(),
+                deleted ? "" : d.path("md5").asText(),
+                d.path("who").asText(),
+                Instant.parse(d.path("when").asText()),
+                deleted);
     }
 
     /**
@@ -252,9 +567,9 @@ public final class OpenBaoStateStore implements StateStore {
      * still on its way); the first failure is thrown.
      */
     private static <T> List<T> inParallel(List<Callable<T>> calls) {
-        if (calls.size() == 1) {
+        if (calls.size() <= 1) {
             try {
-                return List.of(calls.getFirst().call());
+                return calls.isEmpty() ? List.of() : java.util.Collections.singletonList(calls.getFirst().call());
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
@@ -300,26 +615,11 @@ public final class OpenBaoStateStore implements StateStore {
     private void deleteChunks(WorkspaceName workspace, String generation, int count) {
         for (int i = 0; i < count; i++) {
             try {
-                kv.deleteAll(chunk(workspace, generation, i));
+                kv.deleteAll(chunkPath(workspace, generation, i));
             } catch (RuntimeException e) {
                 log.warn("deleting state chunk {} of {}: {}", i, workspace, e.getMessage());
             }
         }
-    }
-
-    private static StateVersion toVersion(KvEntry entry) {
-        JsonNode d = entry.data();
-        boolean deleted = d.path("deleted").asBoolean();
-        return new StateVersion(
-                entry.version(),
-                d.path("serial").isNumber() ? d.path("serial").asLong() : null,
-                d.path("lineage").isTextual() ? d.path("lineage").asText() : null,
-                deleted ? 0 : d.path("size").asLong(),
-                deleted ? "" : d.path("sha256").asText(),
-                deleted ? "" : d.path("md5").asText(),
-                d.path("who").asText(),
-                Instant.parse(d.path("when").asText()),
-                deleted);
     }
 
     /** The state gzipped as it is stored (best speed); the bench's baseline compresses with it too. */

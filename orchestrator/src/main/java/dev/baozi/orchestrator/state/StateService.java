@@ -7,13 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baozi.orchestrator.audit.AuditRepository;
 import dev.baozi.orchestrator.auth.Principal;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The state backend's rules: lock checks on writes, lineage and serial guards, idempotent
@@ -22,18 +19,15 @@ import java.util.concurrent.Executors;
 public final class StateService {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int WRITE_ATTEMPTS = 3;
-
+    
     private final StateStore store;
-    private final Locker locker;
     private final AuditRepository audit;
-    /** Virtual threads for lookups that run side by side; nothing to shut down. */
-    private static final ExecutorService LOOKUPS = Executors.newVirtualThreadPerTaskExecutor();
+    private final Clock clock;
 
-    public StateService(StateStore store, Locker locker, AuditRepository audit) {
+    public StateService(StateStore store, AuditRepository audit, Clock clock) {
         this.store = store;
-        this.locker = locker;
         this.audit = audit;
+        this.clock = clock;
     }
 
     public Optional<StoredState> current(WorkspaceName ws, Principal who) {
@@ -58,32 +52,15 @@ public final class StateService {
     public UpdateOutcome update(WorkspaceName ws, StateBody body, String lockId, Principal who) {
         StateFacts facts = body.facts();
         String sha256 = body.sha256();
-        // The head is usually known from this process's last write (check-and-set catches a stale
-        // one); when it is not, the lock and the head are independent reads: ask OpenBao for both at once.
-        Optional<StateVersion> head = store.lastKnownHead(ws);
-        Optional<HeldLock> held;
-        if (head.isPresent()) {
-            held = locker.current(ws);
-        } else {
-            CompletableFuture<Optional<HeldLock>> lock = CompletableFuture.supplyAsync(() -> locker.current(ws), LOOKUPS);
-            head = store.head(ws);
-            held = await(lock);
-        }
-        UpdateOutcome outcome = checkLock(held, lockId);
-        for (int attempt = 0; outcome == null && attempt < WRITE_ATTEMPTS; attempt++) {
-            outcome = guard(head, facts, sha256);
-            if (outcome == null) {
-                WriteOutcome written = store.write(ws, body, who.name(), head.map(StateVersion::version).orElse(0L));
-                if (written instanceof WriteOutcome.Written w) {
-                    outcome = new UpdateOutcome.Accepted(w.version());
-                } else {
-                    head = store.head(ws); // moved meanwhile: check again against the real head
-                }
+        UpdateOutcome outcome = store.change(ws, head -> {
+            UpdateOutcome refused = checkLock(head.lock(), lockId);
+            if (refused == null) {
+                refused = guard(head.state(), facts, sha256);
             }
-        }
-        if (outcome == null) {
-            outcome = new UpdateOutcome.Refused("the state of " + ws + " kept changing during this write; retry");
-        }
+            return refused != null ? StateStore.Decision.answer(refused)
+                    : StateStore.Decision.write(new StateStore.Change.PutState(body, who.name()),
+                            written -> new UpdateOutcome.Accepted(written.state().orElseThrow()));
+        }, () -> new UpdateOutcome.Refused("the state of " + ws + " kept changing during this write; retry"));
         audit.record(who.name(), "state.write", ws.value(), outcomeText(outcome), detail(outcome, facts));
         return outcome;
     }
@@ -122,31 +99,39 @@ public final class StateService {
     }
 
     public UpdateOutcome delete(WorkspaceName ws, Principal who) {
-        Optional<HeldLock> held = locker.current(ws);
-        UpdateOutcome outcome;
-        if (held.isPresent()) {
-            outcome = new UpdateOutcome.Locked(held.get());
-        } else {
-            outcome = null;
-            for (int attempt = 0; outcome == null && attempt < WRITE_ATTEMPTS; attempt++) {
-                Optional<StateVersion> head = store.head(ws);
-                if (head.isEmpty() || head.get().deleted()) {
-                    outcome = head.<UpdateOutcome>map(UpdateOutcome.Unchanged::new)
-                            .orElse(new UpdateOutcome.Refused("workspace " + ws + " has no state to delete"));
-                } else if (store.delete(ws, who.name(), head.get().version()) instanceof WriteOutcome.Written w) {
-                    outcome = new UpdateOutcome.Accepted(w.version());
-                }
+        UpdateOutcome outcome = store.change(ws, head -> {
+            if (head.lock().isPresent()) {
+                return StateStore.Decision.answer(new UpdateOutcome.Locked(head.lock().get()));
             }
-            if (outcome == null) {
-                outcome = new UpdateOutcome.Refused("the state of " + ws + " kept changing during this delete; retry");
+            if (head.state().isEmpty()) {
+                return StateStore.Decision.answer(new UpdateOutcome.Refused("workspace " + ws + " has no state to delete"));
             }
-        }
+            if (head.state().get().deleted()) {
+                return StateStore.Decision.answer(new UpdateOutcome.Unchanged(head.state().get()));
+            }
+            return StateStore.Decision.write(new StateStore.Change.DeleteState(who.name()),
+                    written -> new UpdateOutcome.Accepted(written.state().orElseThrow()));
+        }, () -> new UpdateOutcome.Refused("the state of " + ws + " kept changing during this delete; retry"));
         audit.record(who.name(), "state.delete", ws.value(), outcomeText(outcome), detail(outcome, null));
         return outcome;
     }
 
+    /**
+     * Takes the lock for {@code info}. A LOCK repeated with the ID that holds the lock (OpenTofu
+     * retries one whose answer was lost) is answered as taken again.
+     */
     public LockOutcome lock(WorkspaceName ws, LockInfo info, Principal who) {
-        LockOutcome outcome = locker.lock(ws, info, who.name());
+        LockOutcome outcome = store.change(ws, head -> {
+            if (head.lock().isPresent()) {
+                HeldLock held = head.lock().get();
+                return StateStore.Decision.answer(held.info().id().equals(info.id())
+                        ? new LockOutcome.Acquired(held) : new LockOutcome.HeldByOther(held));
+            }
+            var lock = new HeldLock(ws.value(), info, who.name(), clock.instant());
+            return StateStore.Decision.write(new StateStore.Change.TakeLock(lock), written -> new LockOutcome.Acquired(lock));
+        }, () -> {
+            throw new IllegalStateException("the lock of " + ws + " kept changing; nothing was locked");
+        });
         String detail = switch (outcome) {
             case LockOutcome.Acquired a -> "lock " + info.id() + " for " + info.operation();
             case LockOutcome.HeldByOther h -> "held by lock " + h.current().info().id() + " of " + h.current().holder();
@@ -157,16 +142,31 @@ public final class StateService {
 
     /** Releases the lock {@code lockId}; with no ID, whoever holds it (tofu force-unlock). */
     public UnlockOutcome unlock(WorkspaceName ws, String lockId, Principal who) {
-        UnlockOutcome outcome = lockId == null ? locker.forceUnlock(ws) : locker.unlock(ws, lockId);
+        UnlockOutcome outcome = release(ws, lockId);
         recordUnlock(ws, lockId == null ? "state.force-unlock" : "state.unlock", outcome, who);
         return outcome;
     }
 
     /** The admin API's force-unlock. */
     public UnlockOutcome forceUnlock(WorkspaceName ws, Principal who) {
-        UnlockOutcome outcome = locker.forceUnlock(ws);
+        UnlockOutcome outcome = release(ws, null);
         recordUnlock(ws, "lock.force-unlock", outcome, who);
         return outcome;
+    }
+
+    private UnlockOutcome release(WorkspaceName ws, String lockId) {
+        return store.change(ws, head -> {
+            if (head.lock().isEmpty()) {
+                return StateStore.Decision.answer(new UnlockOutcome.NotLocked());
+            }
+            HeldLock held = head.lock().get();
+            if (lockId != null && !lockId.equals(held.info().id())) {
+                return StateStore.Decision.answer(new UnlockOutcome.HeldByOther(held));
+            }
+            return StateStore.Decision.write(new StateStore.Change.ReleaseLock(), written -> new UnlockOutcome.Released(held));
+        }, () -> {
+            throw new IllegalStateException("the lock of " + ws + " kept changing; nothing was unlocked");
+        });
     }
 
     private void recordUnlock(WorkspaceName ws, String action, UnlockOutcome outcome, Principal who) {
@@ -187,16 +187,16 @@ public final class StateService {
         if (!WorkspaceName.isValid(workspace)) {
             return Optional.empty();
         }
-        return store.head(new WorkspaceName(workspace)).filter(v -> !v.deleted())
+        return store.head(new WorkspaceName(workspace)).state().filter(v -> !v.deleted())
                 .map(v -> "version " + v.version() + ", written by " + v.who() + " at " + v.when());
     }
 
     public Optional<HeldLock> lockOf(WorkspaceName ws) {
-        return locker.current(ws);
+        return store.head(ws).lock();
     }
 
     public List<HeldLock> locks() {
-        return locker.held();
+        return store.locks();
     }
 
     public List<StateVersion> versions(WorkspaceName ws, Principal who) {
@@ -242,21 +242,15 @@ public final class StateService {
         if (StateFacts.of(old.get().content()).isOpaque()) {
             return new UpdateOutcome.Refused("version " + version + " is encrypted client-side; Baozi cannot raise its serial");
         }
-        Optional<HeldLock> held = locker.current(ws);
-        if (held.isPresent()) {
-            return new UpdateOutcome.Locked(held.get());
-        }
-        for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
-            Optional<StateVersion> head = store.head(ws);
-            long serial = head.map(StateVersion::serial).filter(Objects::nonNull).orElse(0L) + 1;
-            byte[] content = withSerial(old.get().content(), serial);
-            WriteOutcome w = store.write(ws, content, StateFacts.of(content), who.name(),
-                    head.map(StateVersion::version).orElse(0L));
-            if (w instanceof WriteOutcome.Written written) {
-                return new UpdateOutcome.Accepted(written.version());
+        return store.change(ws, head -> {
+            if (head.lock().isPresent()) {
+                return StateStore.Decision.answer(new UpdateOutcome.Locked(head.lock().get()));
             }
-        }
-        return new UpdateOutcome.Refused("the state of " + ws + " kept changing during this rollback; retry");
+            long serial = head.state().map(StateVersion::serial).filter(Objects::nonNull).orElse(0L) + 1;
+            byte[] content = withSerial(old.get().content(), serial);
+            return StateStore.Decision.write(new StateStore.Change.PutState(StateBody.of(content), who.name()),
+                    written -> new UpdateOutcome.Accepted(written.state().orElseThrow()));
+        }, () -> new UpdateOutcome.Refused("the state of " + ws + " kept changing during this rollback; retry"));
     }
 
     private static byte[] withSerial(byte[] content, long serial) {
@@ -288,19 +282,5 @@ public final class StateService {
             case UpdateOutcome.LockNotHeld n -> "lock " + n.lockId() + " is not held";
             case UpdateOutcome.Refused r -> r.reason();
         };
-    }
-
-    private static <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the workspace lock", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 }

@@ -2,23 +2,37 @@ package dev.baozi.harness.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baozi.harness.TestSupport;
 import dev.baozi.harness.openbao.OpenBaoServer;
 import dev.baozi.openbao.KvV2;
+import dev.baozi.openbao.OpenBaoApi;
+import dev.baozi.openbao.OpenBaoResponse;
 import dev.baozi.openbao.OpenBaoSession;
 import dev.baozi.orchestrator.state.OpenBaoStateStore;
-import dev.baozi.orchestrator.state.StateFacts;
 import dev.baozi.orchestrator.state.StateStore;
+import dev.baozi.orchestrator.state.StateVersion;
 import dev.baozi.orchestrator.workspace.WorkspaceName;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** The state store contract against a real OpenBao, through the orchestrator's own AppRole login. */
+/** The state store contract against a real OpenBao, through the orchestrator's own AppRole login; plus its layout. */
 @Tag("openbao")
 class OpenBaoStateStoreTest extends StateStoreContract {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static OpenBaoServer bao;
     private static OpenBaoSession session;
@@ -42,12 +56,45 @@ class OpenBaoStateStoreTest extends StateStoreContract {
         return new OpenBaoStateStore(kv, Clock.systemUTC(), retention);
     }
 
+    /** The calls a store makes, as "METHOD path" without the mount. */
+    private static final class Counting implements OpenBaoApi {
+        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public OpenBaoResponse send(String method, String path, JsonNode body, Map<String, String> headers) {
+            calls.add(method + " " + path);
+            return session.client().send(method, path, body, headers);
+        }
+    }
+
+    @Test
+    void a_lock_a_read_a_write_and_an_unlock_are_one_openbao_call_each() {
+        var counting = new Counting();
+        StateStore store = new OpenBaoStateStore(new KvV2(counting, kv.mount()), Clock.systemUTC(), 10);
+        WorkspaceName ws = fresh();
+        put(store, ws, content(1), "w"); // the first change of a workspace in a process also sets its KV window
+        counting.calls.clear();
+
+        lock(store, ws, "L1");
+        assertThat(counting.calls).as("LOCK").hasSize(1);
+        counting.calls.clear();
+        store.readCompressed(ws, 0).orElseThrow();
+        assertThat(counting.calls).as("GET").hasSize(1);
+        counting.calls.clear();
+        put(store, ws, content(2), "w");
+        assertThat(counting.calls).as("POST").hasSize(1);
+        counting.calls.clear();
+        unlock(store, ws);
+        assertThat(counting.calls).as("UNLOCK").hasSize(1);
+        assertThat(counting.calls.getFirst()).startsWith("POST " + kv.mount() + "/data/states/" + ws + "/head");
+    }
+
     @Test
     void a_large_state_is_kept_as_chunks_each_under_the_one_mib_entry_limit() {
         WorkspaceName ws = fresh();
         byte[] big = large(8 * 1024 * 1024, 3);
 
-        store(10).write(ws, big, StateFacts.of(big), "w", 0);
+        put(store(10), ws, big, "w");
 
         var generations = kv.list("states/" + ws + "/blobs/");
         assertThat(generations).hasSize(1);
@@ -60,14 +107,122 @@ class OpenBaoStateStoreTest extends StateStoreContract {
     }
 
     @Test
-    void a_refused_write_leaves_no_chunks_behind() {
+    void a_write_the_rule_takes_back_after_a_race_leaves_no_chunks_behind() {
         WorkspaceName ws = fresh();
-        StateStore store = store(10);
-        store.write(ws, content(1), StateFacts.of(content(1)), "w", 0);
+        StateStore first = store(10);
+        StateStore second = store(10);
+        put(first, ws, content(1), "w");
+        put(second, ws, content(2), "w");
         byte[] big = large(2 * 1024 * 1024, 4);
 
-        store.write(ws, big, StateFacts.of(big), "late", 0);
+        // Decided against first's stale head: chunks written, the head moved, and against the real head the rule refuses.
+        String outcome = first.change(ws, head -> head.state().orElseThrow().serial() == 1
+                ? StateStore.Decision.write(new StateStore.Change.PutState(dev.baozi.orchestrator.state.StateBody.of(big), "late"),
+                        w -> "written")
+                : StateStore.Decision.answer("refused"), () -> "contended");
 
+        assertThat(outcome).isEqualTo("refused");
         assertThat(kv.list("states/" + ws + "/blobs/")).isEmpty();
+    }
+
+    @Test
+    void a_state_moved_to_its_archive_entry_loses_it_when_it_leaves_the_retention() {
+        WorkspaceName ws = fresh();
+        StateStore store = store(1);
+        put(store, ws, content(1), "w");
+        for (int plan = 0; plan < 25; plan++) { // the window of retention 1 is 19 KV versions
+            lock(store, ws, "P" + plan);
+            unlock(store, ws);
+        }
+        assertThat(kv.list("states/" + ws + "/archive/")).containsExactly("1");
+
+        put(store, ws, content(2), "w");
+
+        assertThat(kv.list("states/" + ws + "/archive/")).isEmpty();
+        assertThat(store.versions(ws)).extracting(StateVersion::serial).containsExactly(2L);
+    }
+
+    // ---- the earlier layout ----
+
+    /**
+     * Writes {@code legacy-layout.json}: the KV entries the earlier layout (pointer
+     * {@code states/<ws>/current} whose KV versions were the state versions, lock {@code locks/<ws>})
+     * left for a workspace, in the order they were written. Each pointer version names its content
+     * as {@code "content"}; it is stored as that layout stored it, gzip base64 in {@code inline}.
+     */
+    private static void writeLegacy(WorkspaceName ws) throws IOException {
+        JsonNode fixture;
+        try (InputStream in = OpenBaoStateStoreTest.class.getResourceAsStream("legacy-layout.json")) {
+            fixture = JSON.readTree(in);
+        }
+        String current = "states/" + ws + "/current";
+        kv.setMaxVersions(current, 10);
+        for (JsonNode version : fixture.path("current")) {
+            ObjectNode data = ((ObjectNode) version).deepCopy();
+            if (data.has("content")) {
+                byte[] content = JSON.writeValueAsBytes(data.remove("content"));
+                data.put("inline", Base64.getEncoder().encodeToString(OpenBaoStateStore.gzip(content)))
+                        .put("size", content.length)
+                        .put("sha256", OpenBaoStateStore.sha256(content))
+                        .put("md5", OpenBaoStateStore.md5(content));
+            }
+            kv.put(current, data);
+        }
+        kv.put("locks/" + ws, (ObjectNode) fixture.path("lock"));
+    }
+
+    private static byte[] legacyContent(long serial) throws IOException {
+        try (InputStream in = OpenBaoStateStoreTest.class.getResourceAsStream("legacy-layout.json")) {
+            for (JsonNode version : JSON.readTree(in).path("current")) {
+                if (version.path("serial").asLong() == serial && version.has("content")) {
+                    return JSON.writeValueAsBytes(version.path("content"));
+                }
+            }
+        }
+        throw new IllegalArgumentException("no serial " + serial + " in the fixture");
+    }
+
+    @Test
+    void a_workspace_in_the_earlier_layout_reads_as_it_was_with_its_lock_and_versions() throws IOException {
+        WorkspaceName ws = fresh();
+        writeLegacy(ws);
+        StateStore store = store(10);
+
+        assertThat(store.head(ws).lock()).map(l -> l.info().id()).contains("legacy-lock");
+        assertThat(store.head(ws).lock()).map(l -> l.holder()).contains("token:legacy");
+        assertThat(store.versions(ws)).extracting(StateVersion::version).containsExactly(3L, 2L, 1L);
+        assertThat(store.read(ws, 0).orElseThrow().content()).isEqualTo(legacyContent(3));
+        assertThat(store.read(ws, 1).orElseThrow().content()).isEqualTo(legacyContent(1));
+        assertThat(store.locks()).extracting(l -> l.workspace()).contains(ws.value());
+    }
+
+    @Test
+    void the_first_change_converts_the_earlier_layout_and_the_old_entries_go_once_out_of_the_retention() throws IOException {
+        WorkspaceName ws = fresh();
+        writeLegacy(ws);
+        StateStore store = store(3);
+
+        unlock(store, ws); // the lock moves into the head
+        assertThat(kv.read("locks/" + ws)).isEmpty();
+        assertThat(store(3).head(ws).lock()).isEmpty();
+        assertThat(store(3).versions(ws)).extracting(StateVersion::version).containsExactly(3L, 2L, 1L);
+
+        StateVersion next = put(store, ws, withSerial(legacyContent(3), 4), "w");
+        assertThat(next.version()).isEqualTo(4);
+        assertThat(store(3).versions(ws)).extracting(StateVersion::version).containsExactly(4L, 3L, 2L);
+        assertThat(store(3).read(ws, 2).orElseThrow().content()).isEqualTo(legacyContent(2));
+        assertThat(kv.latest("states/" + ws + "/current").version()).isPositive();
+
+        put(store, ws, withSerial(legacyContent(3), 5), "w");
+        put(store, ws, withSerial(legacyContent(3), 6), "w");
+
+        assertThat(store(3).versions(ws)).extracting(StateVersion::version).containsExactly(6L, 5L, 4L);
+        assertThat(kv.latest("states/" + ws + "/current").version()).as("the old pointer is removed").isZero();
+    }
+
+    private static byte[] withSerial(byte[] content, long serial) throws IOException {
+        ObjectNode tree = (ObjectNode) JSON.readTree(content);
+        tree.put("serial", serial);
+        return JSON.writeValueAsBytes(tree);
     }
 }
