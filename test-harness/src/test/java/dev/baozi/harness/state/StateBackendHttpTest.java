@@ -394,4 +394,65 @@ class StateBackendHttpTest {
         assertThat(client.admin("GET", "/api/v1/workspaces/" + ws, null).statusCode()).isEqualTo(404);
         assertThat(tokenAfter.statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void a_repeated_lock_with_the_holders_id_and_body_is_200_and_another_id_still_gets_423_with_the_holders_lock_info()
+            throws Exception {
+        String ws = ws();
+        String token = client.token(ws, "read-write");
+        byte[] info = StateHttp.lockInfo("again-1", "alice@host");
+
+        var first = client.state("LOCK", ws, token, info, null);
+        var repeated = client.state("LOCK", ws, token, info, null);
+        var other = client.state("LOCK", ws, token, StateHttp.lockInfo("again-2", "bob@host"), null);
+        var unlock = client.state("UNLOCK", ws, token, info, null);
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(repeated.statusCode()).as("LOCK retried with the holder's ID (its first answer lost)").isEqualTo(200);
+        assertThat(other.statusCode()).isEqualTo(423);
+        JsonNode holder = StateHttp.json(other);
+        assertThat(holder.path("ID").asText()).isEqualTo("again-1");
+        assertThat(holder.path("Who").asText()).isEqualTo("alice@host");
+        assertThat(holder.path("Operation").asText()).isEqualTo("OperationTypeApply");
+        assertThat(holder.path("Created").asText()).isEqualTo("2026-11-22T05:00:00.123456789Z");
+        assertThat(unlock.statusCode()).as("one UNLOCK releases a lock taken twice").isEqualTo(200);
+        assertThat(client.admin("GET", "/api/v1/workspaces/" + ws + "/lock", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void a_write_with_the_id_of_a_force_unlocked_lock_is_409_and_writes_nothing() throws Exception {
+        String ws = ws();
+        String token = client.token(ws, "read-write");
+        client.state("LOCK", ws, token, StateHttp.lockInfo("fu-1", "alice"), null);
+        assertThat(client.state("POST", ws, token, StateHttp.state("lin-fu", 1, 1), "?ID=fu-1").statusCode()).isEqualTo(200);
+        assertThat(client.state("UNLOCK", ws, token, new byte[0], null).statusCode()).isEqualTo(200);
+
+        var late = client.state("POST", ws, token, StateHttp.state("lin-fu", 2, 2), "?ID=fu-1");
+
+        assertThat(late.statusCode()).isEqualTo(409);
+        assertThat(StateHttp.json(late).path("error").asText()).contains("lock fu-1").contains("not held");
+        assertThat(client.state("GET", ws, token, null, null).body()).isEqualTo(StateHttp.state("lin-fu", 1, 1));
+        JsonNode versions = StateHttp.JSON.readTree(client.admin("GET", "/api/v1/workspaces/" + ws + "/state/versions", null).body());
+        assertThat(versions.path("versions")).hasSize(1);
+    }
+
+    @Test
+    void a_write_with_the_id_of_a_lock_force_unlocked_and_taken_by_another_is_423_naming_the_new_holder_and_writes_nothing()
+            throws Exception {
+        String ws = ws();
+        String token = client.token(ws, "read-write");
+        client.state("LOCK", ws, token, StateHttp.lockInfo("old-1", "alice"), null);
+        assertThat(client.state("POST", ws, token, StateHttp.state("lin-nh", 1, 1), "?ID=old-1").statusCode()).isEqualTo(200);
+        assertThat(client.admin("DELETE", "/api/v1/workspaces/" + ws + "/lock", null).statusCode()).isEqualTo(200);
+        assertThat(client.state("LOCK", ws, token, StateHttp.lockInfo("new-2", "bob"), null).statusCode()).isEqualTo(200);
+
+        var late = client.state("POST", ws, token, StateHttp.state("lin-nh", 2, 2), "?ID=old-1");
+
+        assertThat(late.statusCode()).isEqualTo(423);
+        assertThat(StateHttp.json(late).path("ID").asText()).isEqualTo("new-2");
+        assertThat(StateHttp.json(late).path("Who").asText()).isEqualTo("bob");
+        assertThat(client.state("GET", ws, token, null, null).body()).isEqualTo(StateHttp.state("lin-nh", 1, 1));
+        JsonNode versions = StateHttp.JSON.readTree(client.admin("GET", "/api/v1/workspaces/" + ws + "/state/versions", null).body());
+        assertThat(versions.path("versions")).hasSize(1);
+    }
 }
