@@ -220,6 +220,10 @@ public final class BaoziApp {
                         .header("Retry-After", "5")
                         .json(new ErrorBody("OpenBao is unavailable (" + e.getMessage() + "); nothing was changed, retry later"));
             });
+            config.routes.exception(dev.baozi.orchestrator.state.StateBusyException.class, (e, ctx) -> {
+                log.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                ctx.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1").json(new ErrorBody(e.getMessage()));
+            });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("handling {} {}", ctx.method(), ctx.path(), e);
                 if (ctx.routeRoles().contains(Access.BROWSER)) {

@@ -73,7 +73,8 @@ public final class OpenBaoStateStore implements StateStore {
     static final int CHUNK_BYTES = 512 * 1024;
     static final int INLINE_BYTES = 384 * 1024;
     static final int FORMAT = 2;
-    private static final int ATTEMPTS = 16;
+    /** How long a change keeps deciding again while other writers win the head (then its {@code contended} answers). */
+    private static final long PATIENCE_NANOS = 5_000_000_000L;
     private static final long ARCHIVED = 0;
     private static final long LEGACY = -1;
     private static final Logger log = LoggerFactory.getLogger(OpenBaoStateStore.class);
@@ -330,7 +331,8 @@ public final class OpenBaoStateStore implements StateStore {
         Prepared prepared = null;
         boolean kept = false;
         try {
-            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            long deadline = System.nanoTime() + PATIENCE_NANOS;
+            for (int attempt = 0; attempt < 4 || System.nanoTime() < deadline; attempt++) {
                 Decision<R> decision = rule.decide(view(workspace, head));
                 if (decision instanceof Decision.Answer<R> answer) {
                     if (fresh) {
@@ -352,6 +354,9 @@ public final class OpenBaoStateStore implements StateStore {
                     cache.remember(workspace.value(), now);
                     afterWrite(workspace, head, next);
                     return write.result().apply(view(workspace, now));
+                }
+                if (attempt >= 2) { // writers in step with this one: a random pause breaks the rhythm
+                    pause(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, Math.min(attempt, 20) + 1));
                 }
                 head = fresh(workspace); // another change came first: decide again against it
                 fresh = true;
@@ -519,6 +524,15 @@ public final class OpenBaoStateStore implements StateStore {
     private static HeldLock toLock(WorkspaceName ws, JsonNode lock) {
         return new HeldLock(ws.value(), JSON.convertValue(lock.path("info"), LockInfo.class), lock.path("holder").asText(),
                 Instant.parse(lock.path("since").asText()));
+    }
+
+    private static void pause(int millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StateBusyException("interrupted while waiting to change a workspace's head");
+        }
     }
 
     // ---- the earlier layout ----

@@ -60,7 +60,7 @@ public final class StateService {
             return refused != null ? StateStore.Decision.answer(refused)
                     : StateStore.Decision.write(new StateStore.Change.PutState(body, who.name()),
                             written -> new UpdateOutcome.Accepted(written.state().orElseThrow()));
-        }, () -> new UpdateOutcome.Refused("the state of " + ws + " kept changing during this write; retry"));
+        }, () -> busy(ws, "write"));
         audit.record(who.name(), "state.write", ws.value(), outcomeText(outcome), detail(outcome, facts));
         return outcome;
     }
@@ -111,7 +111,7 @@ public final class StateService {
             }
             return StateStore.Decision.write(new StateStore.Change.DeleteState(who.name()),
                     written -> new UpdateOutcome.Accepted(written.state().orElseThrow()));
-        }, () -> new UpdateOutcome.Refused("the state of " + ws + " kept changing during this delete; retry"));
+        }, () -> busy(ws, "delete"));
         audit.record(who.name(), "state.delete", ws.value(), outcomeText(outcome), detail(outcome, null));
         return outcome;
     }
@@ -129,9 +129,7 @@ public final class StateService {
             }
             var lock = new HeldLock(ws.value(), info, who.name(), clock.instant());
             return StateStore.Decision.write(new StateStore.Change.TakeLock(lock), written -> new LockOutcome.Acquired(lock));
-        }, () -> {
-            throw new IllegalStateException("the lock of " + ws + " kept changing; nothing was locked");
-        });
+        }, () -> busy(ws, "lock"));
         String detail = switch (outcome) {
             case LockOutcome.Acquired a -> "lock " + info.id() + " for " + info.operation();
             case LockOutcome.HeldByOther h -> "held by lock " + h.current().info().id() + " of " + h.current().holder();
@@ -164,9 +162,7 @@ public final class StateService {
                 return StateStore.Decision.answer(new UnlockOutcome.HeldByOther(held));
             }
             return StateStore.Decision.write(new StateStore.Change.ReleaseLock(), written -> new UnlockOutcome.Released(held));
-        }, () -> {
-            throw new IllegalStateException("the lock of " + ws + " kept changing; nothing was unlocked");
-        });
+        }, () -> busy(ws, "unlock"));
     }
 
     private void recordUnlock(WorkspaceName ws, String action, UnlockOutcome outcome, Principal who) {
@@ -250,7 +246,7 @@ public final class StateService {
             byte[] content = withSerial(old.get().content(), serial);
             return StateStore.Decision.write(new StateStore.Change.PutState(StateBody.of(content), who.name()),
                     written -> new UpdateOutcome.Accepted(written.state().orElseThrow()));
-        }, () -> new UpdateOutcome.Refused("the state of " + ws + " kept changing during this rollback; retry"));
+        }, () -> busy(ws, "rollback"));
     }
 
     private static byte[] withSerial(byte[] content, long serial) {
@@ -261,6 +257,12 @@ public final class StateService {
         } catch (IOException e) {
             throw new IllegalStateException("re-serialising a stored state", e);
         }
+    }
+
+    /** Thrown when other writers kept winning the race for the head of {@code ws}. */
+    private static <T> T busy(WorkspaceName ws, String what) {
+        throw new StateBusyException("the state of " + ws + " kept changing under this " + what
+                + " (other writers won every attempt for several seconds); nothing was changed, retry");
     }
 
     private static String outcomeText(UpdateOutcome outcome) {
