@@ -90,6 +90,27 @@ class OpenBaoStateStoreTest extends StateStoreContract {
     }
 
     @Test
+    void a_change_that_loses_every_race_for_seconds_answers_contended_and_writes_nothing() {
+        WorkspaceName ws = fresh();
+        put(store(10), ws, content(1), "w");
+        // Every check-and-set write of the head loses, as if other writers always came first.
+        OpenBaoApi losing = (method, path, body, headers) -> method.equals("POST") && path.endsWith("/head")
+                && body != null && body.has("options")
+                ? new OpenBaoResponse(400, JSON.createObjectNode().set("errors",
+                        JSON.createArrayNode().add("check-and-set parameter did not match the current version")))
+                : session.client().send(method, path, body, headers);
+        StateStore store = new OpenBaoStateStore(new KvV2(losing, kv.mount()), Clock.systemUTC(), 10);
+        long started = System.nanoTime();
+
+        String outcome = store.change(ws, head -> StateStore.Decision.write(new StateStore.Change.ReleaseLock(), w -> "written"),
+                () -> "contended");
+
+        assertThat(outcome).isEqualTo("contended");
+        assertThat((System.nanoTime() - started) / 1_000_000).as("ms of patience").isBetween(4_000L, 30_000L);
+        assertThat(store(10).head(ws).state()).map(StateVersion::serial).contains(1L);
+    }
+
+    @Test
     void a_large_state_is_kept_as_chunks_each_under_the_one_mib_entry_limit() {
         WorkspaceName ws = fresh();
         byte[] big = large(8 * 1024 * 1024, 3);
