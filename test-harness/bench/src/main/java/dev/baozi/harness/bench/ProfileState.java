@@ -58,7 +58,7 @@ public final class ProfileState {
         // Made before the orchestrator, so its selector thread is told apart from the orchestrator's OpenBao client.
         HttpClient loadHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        String loadClientTag = "HttpClient-" + clientId(loadHttp) + "-";
+        List<String> loadClientTags = new ArrayList<>(List.of("HttpClient-" + clientId(loadHttp) + "-"));
 
         List<Phase> phases = new ArrayList<>();
         Path jfr = work.resolve("state.jfr");
@@ -78,7 +78,11 @@ public final class ProfileState {
 
             try (Orchestrator orchestrator = Orchestrator.start(ConfigLoader.load(null, env))) {
                 URI base = URI.create("http://127.0.0.1:" + orchestrator.port());
+                // The setup client's HttpClient is the next one made after this probe: its threads are the load's too.
+                long probe = Long.parseLong(clientId(HttpClient.newHttpClient()));
                 var baozi = new BaoziStateClient(base, adminToken);
+                loadClientTags.add("HttpClient-" + probe + "-");
+                loadClientTags.add("HttpClient-" + (probe + 1) + "-");
                 var load = new Load(baozi, new LockingClient(loadHttp, base), fixture);
 
                 log("warming up GET, POST and the lock cycle (" + each.multipliedBy(2).toSeconds() + " s)");
@@ -103,7 +107,7 @@ public final class ProfileState {
             }
         }
         log("recording written to " + jfr);
-        System.out.println(ProfileSummary.of(jfr, phases, loadClientTag).markdown());
+        System.out.println(ProfileSummary.of(jfr, phases, loadClientTags).markdown());
     }
 
     private static Phase phase(String name, Duration each, LoadRunner.Workload workload) {

@@ -26,12 +26,12 @@ import jdk.jfr.consumer.RecordingFile;
  * digests) and by Baozi class; which Baozi method the samples are under; allocation hot spots; and
  * park time (the thread hand-offs).
  */
-record ProfileSummary(Path file, List<ProfileState.Phase> phases, String loadClientTag, List<RecordedEvent> events) {
+record ProfileSummary(Path file, List<ProfileState.Phase> phases, List<String> loadClientTags, List<RecordedEvent> events) {
 
     private static final int TOP = 15;
 
-    static ProfileSummary of(Path file, List<ProfileState.Phase> phases, String loadClientTag) throws IOException {
-        return new ProfileSummary(file, phases, loadClientTag, RecordingFile.readAllEvents(file));
+    static ProfileSummary of(Path file, List<ProfileState.Phase> phases, List<String> loadClientTags) throws IOException {
+        return new ProfileSummary(file, phases, loadClientTags, RecordingFile.readAllEvents(file));
     }
 
     /** Where a thread belongs: the load (not Baozi), Baozi's request handling, Baozi's OpenBao client, or else. */
@@ -40,11 +40,14 @@ record ProfileSummary(Path file, List<ProfileState.Phase> phases, String loadCli
             return "no thread";
         }
         String name = thread.getJavaName() == null ? "" : thread.getJavaName();
-        if (name.startsWith(loadClientTag) || name.startsWith("pool-")) {
+        if (name.startsWith("pool-") || loadClientTags.stream().anyMatch(name::startsWith)) {
             return "load (bench client)";
         }
         if (name.startsWith("HttpClient-")) {
             return "Baozi: OpenBao client threads (java.net.http)";
+        }
+        if (name.equals("audit-writer")) {
+            return "Baozi: audit writer (background, off the request path)";
         }
         if (thread.isVirtual()) {
             return "Baozi: request threads (virtual)";
