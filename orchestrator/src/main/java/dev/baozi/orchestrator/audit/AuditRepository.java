@@ -66,8 +66,11 @@ public final class AuditRepository implements AutoCloseable {
     /** Inserts until nothing is queued, then ends; a record queued as it ends starts the next writer. */
     private void writeInBackground() {
         do {
-            flush();
-            writer.set(false);
+            try {
+                flush();
+            } finally {
+                writer.set(false); // even when the insert failed in a way not foreseen, the next record starts a writer
+            }
         } while (!queue.isEmpty() && writer.compareAndSet(false, true));
     }
 
