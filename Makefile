@@ -14,13 +14,14 @@ BENCH_JAR := test-harness/bench/target/bench-$(VERSION).jar
 # The slow tiers (JUnit tags); make test-fast leaves them out. See docs/testing.md.
 SLOW_TIERS := tofu,netbox,browser,slow,openbao,bench
 
-.PHONY: help tools build run test test-fast bench clean
+.PHONY: help tools build run test test-fast bench profile-state clean
 
 help:
 	@echo "make run    start OpenBao and the orchestrator on http://127.0.0.1:8080 (data in ./var)"
 	@echo "make test   build the tools if needed, then run every test"
 	@echo "make test-fast  the fast tier alone (about a minute): every module's tests without the tags $(SLOW_TIERS)"
 	@echo "make bench  measure the state backend (vs direct OpenBao KV v2) and runs (vs bare tofu plan); rewrites docs/benchmarks.md"
+	@echo "make profile-state  a short load on the state backend under JDK Flight Recorder, then where Baozi's time goes (about 90 s)"
 	@echo "make tools  build/install tofu, bao, the providers and Debian packages into ~/.cache/baozi/tools"
 
 tools:
@@ -44,6 +45,12 @@ bench: tools
 	$(MVN) -q -DskipTests package
 	$(JAVA_HOME)/bin/java -cp $(BENCH_JAR) dev.baozi.harness.bench.StateBench docs/benchmarks.md test-harness/bench/target/bench
 	$(JAVA_HOME)/bin/java -cp $(BENCH_JAR) dev.baozi.harness.bench.RunBench docs/benchmarks.md
+
+# GET/POST 100 KiB and LOCK/GET/POST/UNLOCK cycles at 1 client with JFR on; prints the summary
+# (top frames, allocations, parks) and leaves the recording in test-harness/bench/target/profile.
+profile-state: tools
+	$(MVN) -q -pl test-harness/bench -am -DskipTests package
+	$(JAVA_HOME)/bin/java -cp $(BENCH_JAR) dev.baozi.harness.bench.ProfileState test-harness/bench/target/profile
 
 clean:
 	$(MVN) -q clean

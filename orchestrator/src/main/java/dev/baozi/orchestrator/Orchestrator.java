@@ -127,7 +127,7 @@ public final class Orchestrator implements AutoCloseable {
 
     /** The parts {@link #wire} builds. */
     public record Wiring(BaoziApp app, RunService runs, RunScheduler scheduler, RunExecutor executor, SessionService sessions,
-            WorkspaceService workspaces) {}
+            WorkspaceService workspaces, AuditRepository audit) {}
 
     /** Starts everything in order; on failure, closes what was opened and throws {@link StartupException}. */
     public static Orchestrator start(BaoziConfig config) {
@@ -197,8 +197,7 @@ public final class Orchestrator implements AutoCloseable {
             log.warn("{} run(s) were planning or applying when the orchestrator last stopped; they are now errored", recovered);
         }
         wiring.scheduler().start();
-        new AuditRepository(database.dsl(), clock)
-                .record("system", "orchestrator.started", "orchestrator", "ok", "listening on port " + app.port());
+        wiring.audit().record("system", "orchestrator.started", "orchestrator", "ok", "listening on port " + app.port());
         log.info("Baozi orchestrator listening on http://{}:{} (OpenTofu {})", config.http().host(), app.port(), tofuVersion);
         return new Orchestrator(database, openbao, wiring, app);
     }
@@ -303,7 +302,7 @@ public final class Orchestrator implements AutoCloseable {
                 new VarsController(workspaceVars, workspaces),
                 uiPages(workspaces, runs, state, audit, sessions, cookies, pools));
         var app = new BaoziApp(controllers, new AccessGuard(auth, audit, sessions, cookies, clock), config.state().maxBodyBytes());
-        return new Wiring(app, runs, scheduler, executor, sessions, workspaces);
+        return new Wiring(app, runs, scheduler, executor, sessions, workspaces, audit);
     }
 
     /**
@@ -372,6 +371,7 @@ public final class Orchestrator implements AutoCloseable {
     public void close() {
         wiring.scheduler().close();
         app.stop();
+        wiring.audit().close();
         openbao.close();
         database.close();
     }

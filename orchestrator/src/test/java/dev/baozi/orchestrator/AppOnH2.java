@@ -80,6 +80,7 @@ public final class AppOnH2 implements AutoCloseable {
     public void close() {
         app.stop();
         wiring.scheduler().close();
+        wiring.audit().close();
         database.close();
     }
 }

@@ -68,6 +68,7 @@ class UserLifecycleTest {
     }
 
     private String audit() {
+        wiring.audit().flush();
         return database.dsl().fetch("select actor, action, target, outcome, detail from audit_event").formatCSV();
     }
 

@@ -65,6 +65,7 @@ class WorkspaceDeleteRefusalTest {
         assertThat(body.path("error").asText())
                 .isEqualTo("workspace web cannot be deleted: run " + run.id() + " is queued; cancel or discard it first");
         assertThat(workspaces.byName("web")).isPresent();
+        h2.wiring().audit().flush();
         assertThat(database.dsl().fetch("select action, target, outcome from audit_event").formatCSV())
                 .contains("workspace.delete,web,409");
     }
