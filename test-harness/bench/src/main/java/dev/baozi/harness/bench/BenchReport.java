@@ -59,29 +59,26 @@ final class BenchReport {
      * A peer's figures from issue 15: measured by the planning session (not by this run), p50 in ms
      * (cycles per second for the throughput row), as the issue prints them; {@code directKv} is empty where there is none.
      */
-    record PeerRow(String label, String op, String state, int clients, StateBench.Figure figure, String baoziThen,
-                   String vaultBackend, String nimbolus, String directKv) {
-
-        boolean matches(StateBench.Cell cell) {
-            return cell.op().equals(op) && cell.state().equals(state) && cell.clients() == clients
-                    && cell.figure() == figure;
-        }
-    }
+    record PeerRow(String label, StateBench.Cell cell, String baoziThen, String vaultBackend, String nimbolus,
+                   String directKv) {}
 
     static final List<PeerRow> PEERS = List.of(
-            new PeerRow("GET 100 KiB, 1 client", "GET", "100 KiB", 1, StateBench.Figure.P50,
+            new PeerRow("GET 100 KiB, 1 client", new StateBench.Cell("GET", "100 KiB", 1, StateBench.Figure.P50),
                     "1.94", "1.43", "6.07", "2.24"),
-            new PeerRow("POST 100 KiB, 1 client (lock held)", "POST (lock held)", "100 KiB", 1, StateBench.Figure.P50,
+            new PeerRow("POST 100 KiB, 1 client (lock held)",
+                    new StateBench.Cell("POST", "100 KiB", 1, StateBench.Figure.P50, true),
                     "4.24", "4.40", "7.95", "2.54"),
-            new PeerRow("LOCK, 1 client", "LOCK", "", 1, StateBench.Figure.P50, "3.42", "2.59", "1.23", ""),
-            new PeerRow("UNLOCK, 1 client", "UNLOCK", "", 1, StateBench.Figure.P50, "3.42", "2.33", "1.38", ""),
-            new PeerRow("lock cycle (LOCK, GET, POST, UNLOCK), 1 client", "lock cycle", "100 KiB", 1,
-                    StateBench.Figure.P50, "13.62", "10.51", "17.26", ""),
-            new PeerRow("lock cycle, 16 clients, cycles/s", "lock cycle", "100 KiB", 16, StateBench.Figure.THROUGHPUT,
-                    "138.5", "169", "57.4", ""),
-            new PeerRow("POST 100 KiB, 16 clients", "POST", "100 KiB", 16, StateBench.Figure.P50,
+            new PeerRow("LOCK, 1 client", new StateBench.Cell("LOCK", "", 1, StateBench.Figure.P50),
+                    "3.42", "2.59", "1.23", ""),
+            new PeerRow("UNLOCK, 1 client", new StateBench.Cell("UNLOCK", "", 1, StateBench.Figure.P50),
+                    "3.42", "2.33", "1.38", ""),
+            new PeerRow("lock cycle (LOCK, GET, POST, UNLOCK), 1 client",
+                    new StateBench.Cell("lock cycle", "100 KiB", 1, StateBench.Figure.P50), "13.62", "10.51", "17.26", ""),
+            new PeerRow("lock cycle, 16 clients, cycles/s",
+                    new StateBench.Cell("lock cycle", "100 KiB", 16, StateBench.Figure.THROUGHPUT), "138.5", "169", "57.4", ""),
+            new PeerRow("POST 100 KiB, 16 clients", new StateBench.Cell("POST", "100 KiB", 16, StateBench.Figure.P50),
                     "34.0", "38.9", "88.6", "19.5"),
-            new PeerRow("POST 5 MiB, 16 clients", "POST", "5 MiB", 16, StateBench.Figure.P50,
+            new PeerRow("POST 5 MiB, 16 clients", new StateBench.Cell("POST", "5 MiB", 16, StateBench.Figure.P50),
                     "425.5", "340.8", "1707", "884"));
 
     /** The block between {@code start} and {@code end} in {@code existing} (markers included), or nothing. */
@@ -275,7 +272,7 @@ final class BenchReport {
             var d = r.of(StateBench.Way.DIRECT).get();
             double p50 = b.p50Millis() / d.p50Millis();
             double ops = d.opsPerSecond() / b.opsPerSecond();
-            double target = r.cell().op().contains("lock held") ? 1.0 : TARGET;
+            double target = r.cell().lockHeld() ? 1.0 : TARGET;
             boolean ok = p50 <= target && ops <= target;
             judged++;
             met += ok ? 1 : 0;
@@ -393,8 +390,8 @@ final class BenchReport {
         int met = 0;
         int judged = 0;
         for (PeerRow p : PEERS) {
-            Optional<StateBench.Row> mine = rows.stream().filter(r -> p.matches(r.cell())).findFirst();
-            boolean throughput = p.figure() == StateBench.Figure.THROUGHPUT;
+            Optional<StateBench.Row> mine = rows.stream().filter(r -> r.cell().equals(p.cell())).findFirst();
+            boolean throughput = p.cell().figure() == StateBench.Figure.THROUGHPUT;
             String now = mine.map(r -> throughput ? rate(r.baozi().opsPerSecond()) : ms(r.baozi().p50Millis()))
                     .orElse("not run");
             String verdict = mine.map(r -> {
