@@ -1,5 +1,8 @@
 package dev.baozi.harness.bench;
 
+import dev.baozi.harness.bench.StateBench.Cell;
+import dev.baozi.harness.bench.StateBench.Figure;
+import dev.baozi.harness.bench.StateBench.Op;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,26 +62,26 @@ final class BenchReport {
      * A peer's figures from issue 15: measured by the planning session (not by this run), p50 in ms
      * (cycles per second for the throughput row), as the issue prints them; {@code directKv} is empty where there is none.
      */
-    record PeerRow(String label, StateBench.Cell cell, String baoziThen, String vaultBackend, String nimbolus,
+    record PeerRow(String label, Cell cell, String baoziThen, String vaultBackend, String nimbolus,
                    String directKv) {}
 
     static final List<PeerRow> PEERS = List.of(
-            new PeerRow("GET 100 KiB, 1 client", new StateBench.Cell("GET", "100 KiB", 1, StateBench.Figure.P50),
+            new PeerRow("GET 100 KiB, 1 client", new Cell(Op.GET, "100 KiB", 1, Figure.P50),
                     "1.94", "1.43", "6.07", "2.24"),
             new PeerRow("POST 100 KiB, 1 client (lock held)",
-                    new StateBench.Cell("POST", "100 KiB", 1, StateBench.Figure.P50, true),
+                    new Cell(Op.POST, "100 KiB", 1, Figure.P50, true),
                     "4.24", "4.40", "7.95", "2.54"),
-            new PeerRow("LOCK, 1 client", new StateBench.Cell("LOCK", "", 1, StateBench.Figure.P50),
+            new PeerRow("LOCK, 1 client", new Cell(Op.LOCK, "", 1, Figure.P50),
                     "3.42", "2.59", "1.23", ""),
-            new PeerRow("UNLOCK, 1 client", new StateBench.Cell("UNLOCK", "", 1, StateBench.Figure.P50),
+            new PeerRow("UNLOCK, 1 client", new Cell(Op.UNLOCK, "", 1, Figure.P50),
                     "3.42", "2.33", "1.38", ""),
             new PeerRow("lock cycle (LOCK, GET, POST, UNLOCK), 1 client",
-                    new StateBench.Cell("lock cycle", "100 KiB", 1, StateBench.Figure.P50), "13.62", "10.51", "17.26", ""),
+                    new Cell(Op.LOCK_CYCLE, "100 KiB", 1, Figure.P50), "13.62", "10.51", "17.26", ""),
             new PeerRow("lock cycle, 16 clients, cycles/s",
-                    new StateBench.Cell("lock cycle", "100 KiB", 16, StateBench.Figure.THROUGHPUT), "138.5", "169", "57.4", ""),
-            new PeerRow("POST 100 KiB, 16 clients", new StateBench.Cell("POST", "100 KiB", 16, StateBench.Figure.P50),
+                    new Cell(Op.LOCK_CYCLE, "100 KiB", 16, Figure.THROUGHPUT), "138.5", "169", "57.4", ""),
+            new PeerRow("POST 100 KiB, 16 clients", new Cell(Op.POST, "100 KiB", 16, Figure.P50),
                     "34.0", "38.9", "88.6", "19.5"),
-            new PeerRow("POST 5 MiB, 16 clients", new StateBench.Cell("POST", "5 MiB", 16, StateBench.Figure.P50),
+            new PeerRow("POST 5 MiB, 16 clients", new Cell(Op.POST, "5 MiB", 16, Figure.P50),
                     "425.5", "340.8", "1707", "884"));
 
     /** The block between {@code start} and {@code end} in {@code existing} (markers included), or nothing. */
@@ -151,7 +154,9 @@ final class BenchReport {
                 (cycles per second; each client its own workspace).
 
                 Clients are closed loops (send, wait for the answer, send again) on `java.net.http` over HTTP/1.1 \
-                with keep-alive. `GET` clients all read one workspace (one KV path) written beforehand; each \
+                with keep-alive; a connection idle for 5 s is dropped by the client \
+                (`jdk.httpclient.keepalive.timeout`, which holds for every such client in the JVM), so no request \
+                goes out on a connection a server is closing after a long turn of the other ways. `GET` clients all read one workspace (one KV path) written beforehand; each \
                 `POST` and lock client uses its own workspace (its own KV path, its own row), so its serials only \
                 go up. Every `POST` carries a new serial and one of several variants of the state (a fifth of the \
                 resources change addresses, timestamps, disk sizes and revisions), so every Baozi `POST` makes a \
@@ -240,10 +245,10 @@ final class BenchReport {
         return md.toString();
     }
 
-    private static String budgetGroup(StateBench.Cell cell) {
+    private static String budgetGroup(Cell cell) {
         return switch (cell.op()) {
-            case "LOCK", "UNLOCK", "lock cycle" -> "LOCK, UNLOCK, lock cycle";
-            default -> cell.state() + " GET, POST";
+            case LOCK, UNLOCK, LOCK_CYCLE -> "LOCK, UNLOCK, lock cycle";
+            case GET, POST -> cell.state() + " GET, POST";
         };
     }
 
@@ -310,7 +315,7 @@ final class BenchReport {
             var b = r.baozi();
             var pg = r.of(StateBench.Way.PG).get();
             var calls = r.of(StateBench.Way.CALLS);
-            double vsPg = r.cell().figure() == StateBench.Figure.THROUGHPUT
+            double vsPg = r.cell().figure() == Figure.THROUGHPUT
                     ? pg.opsPerSecond() / b.opsPerSecond() : b.p50Millis() / pg.p50Millis();
             md.append("| ").append(r.cell().label())
                     .append(" | ").append(ms(b.p50Millis()))
@@ -391,7 +396,7 @@ final class BenchReport {
         int judged = 0;
         for (PeerRow p : PEERS) {
             Optional<StateBench.Row> mine = rows.stream().filter(r -> r.cell().equals(p.cell())).findFirst();
-            boolean throughput = p.cell().figure() == StateBench.Figure.THROUGHPUT;
+            boolean throughput = p.cell().figure() == Figure.THROUGHPUT;
             String now = mine.map(r -> throughput ? rate(r.baozi().opsPerSecond()) : ms(r.baozi().p50Millis()))
                     .orElse("not run");
             String verdict = mine.map(r -> {

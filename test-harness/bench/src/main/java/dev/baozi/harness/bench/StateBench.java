@@ -54,6 +54,8 @@ public final class StateBench {
     private static final long KIB = 1024;
     private static final long MIB = 1024 * KIB;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CLIENT_KEEPALIVE = "jdk.httpclient.keepalive.timeout";
+    private static final long STARTED = System.nanoTime();
 
     /** The ways one cell's work is done. */
     enum Way {
@@ -65,6 +67,21 @@ public final class StateBench {
         final String label;
 
         Way(String label) {
+            this.label = label;
+        }
+    }
+
+    /** The operation a cell times: one call, or the lock cycle (LOCK, GET, POST with ?ID=, UNLOCK) as one. */
+    enum Op {
+        GET("GET"),
+        POST("POST"),
+        LOCK("LOCK"),
+        UNLOCK("UNLOCK"),
+        LOCK_CYCLE("lock cycle");
+
+        final String label;
+
+        Op(String label) {
             this.label = label;
         }
     }
@@ -85,14 +102,14 @@ public final class StateBench {
      * One table row's coordinates: the operation, the state size (empty for LOCK and UNLOCK), the
      * clients, the figure judged, and whether the client holds the lock while it POSTs.
      */
-    record Cell(String op, String state, int clients, Figure figure, boolean lockHeld) {
+    record Cell(Op op, String state, int clients, Figure figure, boolean lockHeld) {
 
-        Cell(String op, String state, int clients, Figure figure) {
+        Cell(Op op, String state, int clients, Figure figure) {
             this(op, state, clients, figure, false);
         }
 
         String label() {
-            return op + (state.isEmpty() ? "" : " " + state) + (lockHeld ? " (lock held)" : "") + ", " + clients
+            return op.label + (state.isEmpty() ? "" : " " + state) + (lockHeld ? " (lock held)" : "") + ", " + clients
                     + (clients == 1 ? " client" : " clients");
         }
     }
@@ -135,6 +152,14 @@ public final class StateBench {
     public static void main(String[] args) throws Exception {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        if (System.getProperty(CLIENT_KEEPALIVE) == null) {
+            // The bench's HTTP clients drop a connection idle for 5 s, well before the orchestrator's
+            // Jetty or OpenBao close it: at 16 clients with 5 MiB states the other ways' turns leave a
+            // way's connections idle for tens of seconds, and a POST sent on a connection the server
+            // is closing fails with "header parser received no bytes" (seen on the loaded machine).
+            // It holds for every java.net.http client in this JVM, the orchestrator's own included.
+            System.setProperty(CLIENT_KEEPALIVE, "5");
         }
         Path out = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
         Path work = Path.of(args.length > 1 ? args[1] : "test-harness/target/bench");
@@ -288,9 +313,9 @@ public final class StateBench {
 
         List<Planned> cells = new ArrayList<>();
         for (int clients : CLIENTS) {
-            cells.add(new Planned(new Cell("GET", fixture.label(), clients, Figure.P50), budget,
+            cells.add(new Planned(new Cell(Op.GET, fixture.label(), clients, Figure.P50), budget,
                     ways(baoziGet, directGet, layoutGet, null)));
-            cells.add(new Planned(new Cell("POST", fixture.label(), clients, Figure.P50), budget,
+            cells.add(new Planned(new Cell(Op.POST, fixture.label(), clients, Figure.P50), budget,
                     ways(baoziPost, directPost, layoutPost, null)));
         }
         if (slug.equals("small")) {
@@ -328,7 +353,7 @@ public final class StateBench {
             return () -> layout.write(prepared);
         };
         LoadRunner.run(1, Duration.ZERO, budget.warmup(), 100_000, baoziPost);
-        return new Planned(new Cell("POST", fixture.label(), 1, Figure.P50, true), budget,
+        return new Planned(new Cell(Op.POST, fixture.label(), 1, Figure.P50, true), budget,
                 ways(baoziPost, directPost, layoutPost, null));
     }
 
@@ -478,12 +503,12 @@ public final class StateBench {
             LoadRunner.run(4, Duration.ZERO, warmUp, 100_000, w);
         }
         return List.of(
-                new Planned(new Cell("LOCK", "", 1, Figure.P50), budget, ways(baoziLock, null, layoutLock, pgLock)),
-                new Planned(new Cell("UNLOCK", "", 1, Figure.P50), budget,
+                new Planned(new Cell(Op.LOCK, "", 1, Figure.P50), budget, ways(baoziLock, null, layoutLock, pgLock)),
+                new Planned(new Cell(Op.UNLOCK, "", 1, Figure.P50), budget,
                         ways(baoziUnlock, null, layoutUnlock, pgUnlock)),
-                new Planned(new Cell("lock cycle", fixture.label(), 1, Figure.P50), budget,
+                new Planned(new Cell(Op.LOCK_CYCLE, fixture.label(), 1, Figure.P50), budget,
                         ways(baoziCycle, null, layoutCycle, pgCycle)),
-                new Planned(new Cell("lock cycle", fixture.label(), 16, Figure.THROUGHPUT), budget,
+                new Planned(new Cell(Op.LOCK_CYCLE, fixture.label(), 16, Figure.THROUGHPUT), budget,
                         ways(baoziCycle, null, layoutCycle, pgCycle)));
     }
 
@@ -631,6 +656,6 @@ public final class StateBench {
     }
 
     private static void log(String line) {
-        System.err.println("[bench] " + line);
+        System.err.printf(Locale.ROOT, "[bench %4d s] %s%n", (System.nanoTime() - STARTED) / 1_000_000_000L, line);
     }
 }

@@ -42,8 +42,8 @@ class BenchReportTest {
     @Test
     void the_peers_table_says_whether_this_run_is_at_or_ahead_of_vault_backend() {
         // vault-backend: GET 100 KiB at 1 client 1.43 ms; the lock cycle at 16 clients 169 cycles/s.
-        var fastGet = row(new StateBench.Cell("GET", "100 KiB", 1, StateBench.Figure.P50), 1_200_000L, 1);
-        var slowCycles = row(new StateBench.Cell("lock cycle", "100 KiB", 16, StateBench.Figure.THROUGHPUT),
+        var fastGet = row(new StateBench.Cell(StateBench.Op.GET, "100 KiB", 1, StateBench.Figure.P50), 1_200_000L, 1);
+        var slowCycles = row(new StateBench.Cell(StateBench.Op.LOCK_CYCLE, "100 KiB", 16, StateBench.Figure.THROUGHPUT),
                 100_000_000L, 16);
         var results = new StateBench.Results(List.of(), List.of(fastGet, slowCycles), null, null, 1);
 
