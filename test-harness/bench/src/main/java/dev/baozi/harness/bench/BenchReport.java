@@ -163,14 +163,15 @@ final class BenchReport {
                 new version; the bench checks that the returned version goes up. Building a request body \
                 (copying a prepared variant and writing the serial into it, the MD5, the lock info) is outside \
                 the timed section. Before anything is measured, every workload runs with 4 clients (the 100 KiB \
-                ones for 6 s, the 5 MiB ones for 3 s, the lock cycles for 4 s), so the JIT has compiled the \
+                ones for %s s, the 5 MiB ones for %s s, the lock cycles for %s s), so the JIT has compiled the \
                 orchestrator's and the clients' paths (Baozi's path needed about 5000 calls before its latency \
                 settled). Each row is then measured in 3 rounds in which the ways take turns, and each way's \
                 rounds are merged, so a slow spell of the shared machine falls on every way instead of on \
                 whichever ran then. Latency percentiles are nearest-rank over every recorded call; throughput is \
                 recorded calls divided by the summed time from each round's common start to its last answer.
 
-                """);
+                """.formatted(StateBench.seconds(StateBench.SMALL_WARM_UP), StateBench.seconds(StateBench.LARGE_WARM_UP),
+                StateBench.seconds(StateBench.LOCK_WARM_UP)));
         md.append("How long each way of each row runs, all 3 rounds together:\n\n");
         md.append("| rows | warm-up per way | measured per way |\n| --- | ---: | ---: |\n");
         Map<String, StateBench.Budget> budgets = new LinkedHashMap<>();
