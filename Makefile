@@ -20,7 +20,7 @@ help:
 	@echo "make run    start OpenBao and the orchestrator on http://127.0.0.1:8080 (data in ./var)"
 	@echo "make test   build the tools if needed, then run every test"
 	@echo "make test-fast  the fast tier alone (about a minute): every module's tests without the tags $(SLOW_TIERS)"
-	@echo "make bench  measure the state backend (vs direct OpenBao KV v2) and runs (vs bare tofu plan); rewrites docs/benchmarks.md"
+	@echo "make bench  measure the state backend (vs direct OpenBao KV v2, its layout's calls and the pg backend) and runs (vs bare tofu plan); rewrites docs/benchmarks.md"
 	@echo "make profile-state  a short load on the state backend under JDK Flight Recorder, then where Baozi's time goes (about 90 s)"
 	@echo "make tools  build/install tofu, bao, the providers and Debian packages into ~/.cache/baozi/tools"
 

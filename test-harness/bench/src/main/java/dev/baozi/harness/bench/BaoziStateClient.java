@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -100,7 +101,18 @@ final class BaoziStateClient {
 
     /** POST /state/{ws} with the Content-MD5 header tofu sends; returns the version Baozi stored. */
     long post(String workspace, String token, byte[] state, String md5) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(state(workspace))
+        return post(workspace, token, state, md5, null);
+    }
+
+    /**
+     * POST /state/{ws}, with {@code ?ID=<lockId>} when {@code lockId} is not null (tofu adds it
+     * while it holds the lock); returns the version Baozi stored.
+     */
+    long post(String workspace, String token, byte[] state, String md5, String lockId)
+            throws IOException, InterruptedException {
+        URI uri = lockId == null ? state(workspace)
+                : URI.create(state(workspace) + "?ID=" + URLEncoder.encode(lockId, StandardCharsets.UTF_8));
+        var request = HttpRequest.newBuilder(uri)
                 .timeout(TIMEOUT)
                 .header("Authorization", basic(token))
                 .header("Content-Type", "application/json")
@@ -114,6 +126,57 @@ final class BaoziStateClient {
         }
         JsonNode answer = JSON.readTree(response.body());
         return answer.path("version").asLong();
+    }
+
+    /** LOCK /state/{ws} with tofu's lock info JSON; fails on anything but 200 (423 names the holder). */
+    void lock(String workspace, String token, byte[] lockInfo) throws IOException, InterruptedException {
+        lockCall("LOCK", workspace, token, lockInfo);
+    }
+
+    /** UNLOCK /state/{ws} with the same lock info JSON; fails on anything but 200. */
+    void unlock(String workspace, String token, byte[] lockInfo) throws IOException, InterruptedException {
+        lockCall("UNLOCK", workspace, token, lockInfo);
+    }
+
+    private void lockCall(String method, String workspace, String token, byte[] lockInfo)
+            throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(state(workspace))
+                .timeout(TIMEOUT)
+                .header("Authorization", basic(token))
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(lockInfo))
+                .build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(method + " /state/" + workspace + ": HTTP " + response.statusCode() + " "
+                    + new String(response.body(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Tofu's lock info for a new lock with ID {@code id}, as its http backend sends it with LOCK and UNLOCK. */
+    static byte[] lockInfo(String id) {
+        try {
+            return JSON.writeValueAsBytes(JSON.createObjectNode()
+                    .put("ID", id)
+                    .put("Operation", "OperationTypeApply")
+                    .put("Info", "")
+                    .put("Who", "bench@localhost")
+                    .put("Version", "1.12.6")
+                    .put("Created", java.time.Instant.now().toString())
+                    .put("Path", ""));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The base URL of the orchestrator (for tofu's http backend settings). */
+    URI base() {
+        return base;
+    }
+
+    /** The address tofu's http backend is given for {@code workspace}. */
+    String stateUrl(String workspace) {
+        return state(workspace).toString();
     }
 
     static String md5(byte[] content) {

@@ -16,16 +16,21 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The second baseline: the OpenBao calls Baozi makes for one state operation, made straight on
- * OpenBao with the orchestrator's AppRole token, in Baozi's layout. A write is the lock lookup
- * (a read of {@code locks/<ws>}), the chunk writes when the gzip is over 384 KiB, and the pointer
- * write with check-and-set; a read is the pointer read, the chunk reads, and the gunzip the
- * client does. The gzip and base64 of a write are prepared before it is timed ({@link #prepare}),
- * so this is the cost of the calls alone.
+ * The second baseline: the OpenBao calls Baozi's layout needs for one state operation, made
+ * straight on OpenBao with the orchestrator's AppRole token. The layout is issue 15's: one head
+ * record per workspace ({@code states/<ws>/head}) that carries the lock and the current state
+ * (gzip inline up to 384 KiB, otherwise references to 512 KiB chunks written first). A POST is
+ * the chunk writes (if any) and one check-and-set write of the head; a LOCK and an UNLOCK are one
+ * check-and-set write of the head each (the state's fields carried along); a GET is one read of
+ * the head, the chunk reads and the client's gunzip. Like Baozi, the client keeps the head it
+ * last wrote (and its KV version) so a write needs no read first. The gzip and base64 of a write
+ * are prepared before it is timed ({@link #prepare}), so this is the cost of the calls alone.
  */
 final class KvLayoutClient {
 
@@ -34,21 +39,25 @@ final class KvLayoutClient {
     private static final int CHUNK_BYTES = 512 * 1024;
 
     private final KvHttp kv;
+    /** The head this client last wrote per workspace: its KV version (the next CAS) and its data. */
+    private final Map<String, Head> heads = new ConcurrentHashMap<>();
 
     KvLayoutClient(URI address, String mount, String token) {
         this.kv = KvHttp.of(address, mount, token);
     }
 
-    /** A state ready to write: its chunk bodies (none when inline) and its pointer's data. */
-    record Prepared(String workspace, List<byte[]> chunkBodies, ObjectNode pointer) {}
+    /** A state ready to write: its chunk bodies (none when inline) and the head's state fields. */
+    record Prepared(String workspace, List<byte[]> chunkBodies, ObjectNode stateFields) {}
+
+    private record Head(long version, ObjectNode data) {}
 
     /** Gzips and encodes {@code state} as Baozi stores it under {@code workspace}. */
     Prepared prepare(String workspace, byte[] state, long serial) {
         byte[] gzip = OpenBaoStateStore.gzip(state); // the same compression Baozi uses
-        ObjectNode pointer = JSON.createObjectNode().put("size", state.length).put("serial", serial);
+        ObjectNode fields = JSON.createObjectNode().put("size", state.length).put("serial", serial);
         List<byte[]> chunks = new ArrayList<>();
         if (gzip.length <= INLINE_BYTES) {
-            pointer.put("chunks", 0).put("inline", Base64.getEncoder().encodeToString(gzip));
+            fields.put("chunks", 0).put("inline", Base64.getEncoder().encodeToString(gzip));
         } else {
             String generation = UUID.randomUUID().toString();
             for (int from = 0; from < gzip.length; from += CHUNK_BYTES) {
@@ -57,32 +66,59 @@ final class KvLayoutClient {
                 body.putObject("data").put("b", Base64.getEncoder().encodeToString(part));
                 chunks.add(bytes(body));
             }
-            pointer.put("generation", generation).put("chunks", chunks.size());
+            fields.put("generation", generation).put("chunks", chunks.size());
         }
-        return new Prepared(workspace, chunks, pointer);
+        return new Prepared(workspace, chunks, fields);
     }
 
-    /** Lock lookup, chunk writes, pointer write with check-and-set against {@code expectedHead}; the new version. */
-    long write(Prepared state, long expectedHead) throws IOException, InterruptedException {
-        HttpResponse<byte[]> lock = send("GET", "locks/" + state.workspace(), null);
-        if (lock.statusCode() != 404 && lock.statusCode() != 200) {
-            throw new IllegalStateException("reading the lock of " + state.workspace() + ": HTTP " + lock.statusCode());
-        }
-        String generation = state.pointer().path("generation").asText();
+    /** Chunk writes, then the head (the lock as it was, the new state) with check-and-set; the new version. */
+    long write(Prepared state) throws IOException, InterruptedException {
+        String generation = state.stateFields().path("generation").asText();
         for (int i = 0; i < state.chunkBodies().size(); i++) {
             requireOk("writing a chunk", send("POST", "states/" + state.workspace() + "/blobs/" + generation + "/" + i,
                     state.chunkBodies().get(i)));
         }
-        ObjectNode body = JSON.createObjectNode();
-        body.putObject("options").put("cas", expectedHead);
-        body.set("data", state.pointer());
-        HttpResponse<byte[]> written = requireOk("writing the pointer", send("POST", pointer(state.workspace()), bytes(body)));
-        return JSON.readTree(written.body()).path("data").path("version").asLong();
+        Head head = head(state.workspace());
+        ObjectNode data = state.stateFields().deepCopy();
+        if (head.data().has("lock")) {
+            data.set("lock", head.data().get("lock"));
+        }
+        return writeHead(state.workspace(), head.version(), data);
     }
 
-    /** Pointer read, chunk reads, gunzip: the state's bytes. */
+    /** LOCK: the head as it was plus {@code lockInfo}, one check-and-set write; the new version. */
+    long lock(String workspace, JsonNode lockInfo) throws IOException, InterruptedException {
+        Head head = head(workspace);
+        ObjectNode data = head.data().deepCopy();
+        data.set("lock", lockInfo);
+        return writeHead(workspace, head.version(), data);
+    }
+
+    /** UNLOCK: the head as it was without its lock, one check-and-set write; the new version. */
+    long unlock(String workspace) throws IOException, InterruptedException {
+        Head head = head(workspace);
+        ObjectNode data = head.data().deepCopy();
+        data.remove("lock");
+        return writeHead(workspace, head.version(), data);
+    }
+
+    private Head head(String workspace) {
+        return heads.getOrDefault(workspace, new Head(0, JSON.createObjectNode()));
+    }
+
+    private long writeHead(String workspace, long expected, ObjectNode data) throws IOException, InterruptedException {
+        ObjectNode body = JSON.createObjectNode();
+        body.putObject("options").put("cas", expected);
+        body.set("data", data);
+        HttpResponse<byte[]> written = requireOk("writing the head", send("POST", headPath(workspace), bytes(body)));
+        long version = JSON.readTree(written.body()).path("data").path("version").asLong();
+        heads.put(workspace, new Head(version, data));
+        return version;
+    }
+
+    /** Head read, chunk reads, gunzip: the state's bytes. */
     byte[] read(String workspace) throws IOException, InterruptedException {
-        JsonNode pointer = JSON.readTree(requireOk("reading the pointer", send("GET", pointer(workspace), null)).body())
+        JsonNode pointer = JSON.readTree(requireOk("reading the head", send("GET", headPath(workspace), null)).body())
                 .path("data").path("data");
         var gzip = new ByteArrayOutputStream();
         if (pointer.hasNonNull("inline")) {
@@ -98,8 +134,8 @@ final class KvLayoutClient {
         }
     }
 
-    private static String pointer(String workspace) {
-        return "states/" + workspace + "/current";
+    private static String headPath(String workspace) {
+        return "states/" + workspace + "/head";
     }
 
     private HttpResponse<byte[]> send(String method, String path, byte[] body) throws IOException, InterruptedException {

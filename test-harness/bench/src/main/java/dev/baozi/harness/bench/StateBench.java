@@ -1,9 +1,12 @@
 package dev.baozi.harness.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baozi.harness.Folders;
 import dev.baozi.harness.Tools;
 import dev.baozi.harness.openbao.OpenBaoServer;
 import dev.baozi.harness.openbao.OrchestratorAccess;
+import dev.baozi.harness.postgres.PostgresServer;
 import dev.baozi.orchestrator.Orchestrator;
 import dev.baozi.orchestrator.config.ConfigLoader;
 import java.io.IOException;
@@ -16,72 +19,171 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 
 /**
- * {@code make bench}: starts a dev OpenBao and the real orchestrator in this JVM, then measures
- * GET and POST on {@code /state/{workspace}} against the same reads and writes done straight on
- * OpenBao KV v2, for a ~100 KiB and a ~5 MiB state at 1 and 32 clients; then a 50 MiB round trip
- * with the JVM's peak heap. Prints a Markdown report and writes it to {@code docs/benchmarks.md}
- * (or the path given as the first argument). Every loop is bounded; the run stops by itself.
+ * {@code make bench}: starts a dev OpenBao, the real orchestrator in this JVM and a throwaway
+ * PostgreSQL, then measures {@code /state/{workspace}} (GET, POST, POST with the lock held, LOCK,
+ * UNLOCK, the lock cycle) at 1 and 16 clients against the same work done straight on OpenBao KV
+ * v2, against the OpenBao calls of Baozi's layout made straight, and (for the locks) against the
+ * SQL OpenTofu's {@code pg} backend sends; then a 50 MiB round trip with the JVM's peak heap, and
+ * the real tofu end to end on {@code backend "http"} (Baozi) and {@code backend "pg"}. Prints a
+ * Markdown report and writes it to {@code docs/benchmarks.md} (or the path given as the first
+ * argument), keeping the profile and run-bench blocks already there. Every loop is bounded.
+ *
+ * <p>For development: {@code -Dbench.only=small,large,lock,roundtrip,e2e} (any of them) picks
+ * parts, {@code -Dbench.scale=0.2} shortens every warm-up and measuring period by that factor.
  */
 public final class StateBench {
 
     static final String KV_MOUNT = "baozi";
-    static final int[] CLIENTS = {1, 32};
-    /** How many turns the three ways of one cell take (see {@link #row}). */
+    static final int[] CLIENTS = {1, 16};
+    /** How many turns the ways of one cell take (see {@link #row}). */
     static final int ROUNDS = 3;
-    private static final int MAX_CLIENTS = 32;
+    /** Timed end-to-end rounds per backend (after one untimed round). */
+    static final int E2E_ROUNDS = 5;
+    private static final int MAX_CLIENTS = 16;
+    /** How long every workload runs at 4 clients before anything is measured (JIT warm-up), per group. */
+    static final Duration SMALL_WARM_UP = Duration.ofSeconds(5);
+    static final Duration LARGE_WARM_UP = Duration.ofSeconds(3);
+    static final Duration LOCK_WARM_UP = Duration.ofSeconds(3);
     private static final long KIB = 1024;
     private static final long MIB = 1024 * KIB;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CLIENT_KEEPALIVE = "jdk.httpclient.keepalive.timeout";
+    private static final long STARTED = System.nanoTime();
 
-    /** The two operations of the state backend that a plan/apply cycle makes most. */
-    enum Op { GET, POST }
+    /** The ways one cell's work is done. */
+    enum Way {
+        BAOZI("Baozi"),
+        DIRECT("direct KV v2"),
+        CALLS("Baozi's calls, straight"),
+        PG("pg backend's SQL, straight");
 
-    /** How long to drive one (size, clients, op, target) cell. */
-    record Budget(Duration warmup, Duration measure, int maxOpsPerClient) {}
+        final String label;
+
+        Way(String label) {
+            this.label = label;
+        }
+    }
+
+    /** The operation a cell times: one call, or the lock cycle (LOCK, GET, POST with ?ID=, UNLOCK) as one. */
+    enum Op {
+        GET("GET"),
+        POST("POST"),
+        LOCK("LOCK"),
+        UNLOCK("UNLOCK"),
+        LOCK_CYCLE("lock cycle");
+
+        final String label;
+
+        Op(String label) {
+            this.label = label;
+        }
+    }
+
+    /** What a cell is judged by: the p50 of one call, or calls (cycles) per second. */
+    enum Figure { P50, THROUGHPUT }
+
+    /** How long to drive one cell, all rounds together, per way. */
+    record Budget(Duration warmup, Duration measure, int maxOpsPerClient) {
+
+        Budget scaled(double factor) {
+            return new Budget(Duration.ofMillis((long) (warmup.toMillis() * factor)),
+                    Duration.ofMillis((long) (measure.toMillis() * factor)), maxOpsPerClient);
+        }
+    }
 
     /**
-     * One table row: the same cell through Baozi, straight on OpenBao as one KV value ({@code direct},
-     * the target's baseline), and as the OpenBao calls Baozi makes, made straight ({@code layout}).
+     * One table row's coordinates: the operation, the state size (empty for LOCK and UNLOCK), the
+     * clients, the figure judged, and whether the client holds the lock while it POSTs.
      */
-    record Row(StateFixture fixture, int clients, Op op, LoadRunner.Result baozi, LoadRunner.Result direct,
-               LoadRunner.Result layout) {}
+    record Cell(Op op, String state, int clients, Figure figure, boolean lockHeld) {
+
+        Cell(Op op, String state, int clients, Figure figure) {
+            this(op, state, clients, figure, false);
+        }
+
+        String label() {
+            return op.label + (state.isEmpty() ? "" : " " + state) + (lockHeld ? " (lock held)" : "") + ", " + clients
+                    + (clients == 1 ? " client" : " clients");
+        }
+    }
+
+    /** One measured row: every way's merged result. */
+    record Row(Cell cell, Budget budget, Map<Way, LoadRunner.Result> results, long pgCreationLockRetries) {
+
+        Optional<LoadRunner.Result> of(Way way) {
+            return Optional.ofNullable(results.get(way));
+        }
+
+        LoadRunner.Result baozi() {
+            return results.get(Way.BAOZI);
+        }
+    }
 
     /** The 50 MiB round trip through {@code /state/{ws}}. */
     record RoundTrip(int bytes, double gzipRatio, long postMillis, long getMillis, boolean sameSha256,
                      long baselineMiB, long sampledPeakMiB, long poolPeakSumMiB, long maxHeapMiB) {}
 
+    /** A cell ready to measure: its ways' workloads. */
+    private record Planned(Cell cell, Budget budget, Map<Way, LoadRunner.Workload> ways) {}
+
+    /** Everything one run produced, for the report. */
+    record Results(List<StateFixture> fixtures, List<Row> rows, RoundTrip roundTrip, TofuEndToEnd.Result endToEnd,
+                   double scale) {}
+
     private final BaoziStateClient baozi;
     private final KvDirectClient direct;
     private final KvLayoutClient layout;
+    private final PgBackendSql pg;
 
-    private StateBench(BaoziStateClient baozi, KvDirectClient direct, KvLayoutClient layout) {
+    private StateBench(BaoziStateClient baozi, KvDirectClient direct, KvLayoutClient layout, PgBackendSql pg) {
         this.baozi = baozi;
         this.direct = direct;
         this.layout = layout;
+        this.pg = pg;
     }
 
     public static void main(String[] args) throws Exception {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
+        if (System.getProperty(CLIENT_KEEPALIVE) == null) {
+            // The bench's HTTP clients drop a connection idle for 5 s, well before the orchestrator's
+            // Jetty or OpenBao close it: at 16 clients with 5 MiB states the other ways' turns leave a
+            // way's connections idle for tens of seconds, and a POST sent on a connection the server
+            // is closing fails with "header parser received no bytes" (seen on the loaded machine).
+            // It holds for every java.net.http client in this JVM, the orchestrator's own included.
+            System.setProperty(CLIENT_KEEPALIVE, "5");
+        }
         Path out = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
         Path work = Path.of(args.length > 1 ? args[1] : "test-harness/target/bench");
+        Set<String> parts = Set.of(System.getProperty("bench.only", "small,large,lock,roundtrip,e2e").split(","));
+        double scale = Double.parseDouble(System.getProperty("bench.scale", "1"));
         long started = System.nanoTime();
 
-        log("rendering the fixtures (100 KiB, 5 MiB, 50 MiB states)");
+        log("rendering the fixtures (100 KiB, 5 MiB" + (parts.contains("roundtrip") ? ", 50 MiB" : "") + " states)");
         var small = StateFixture.ofSize("100 KiB", (int) (100 * KIB), 8, 11, true);
         var large = StateFixture.ofSize("5 MiB", (int) (5 * MIB), 4, 22, true);
-        var huge = StateFixture.ofSize("50 MiB", (int) (50 * MIB), 1, 33, false);
+        var huge = parts.contains("roundtrip") ? StateFixture.ofSize("50 MiB", (int) (50 * MIB), 1, 33, false) : null;
 
         List<Row> rows = new ArrayList<>();
-        RoundTrip roundTrip;
+        RoundTrip roundTrip = null;
+        TofuEndToEnd.Result endToEnd = null;
         String openBaoVersion = openBaoVersion();
-        try (OpenBaoServer bao = OpenBaoServer.startDev(work)) {
+        log("starting PostgreSQL (for the pg backend), OpenBao and the orchestrator");
+        try (PostgresServer postgres = PostgresServer.start();
+             OpenBaoServer bao = OpenBaoServer.startDev(work)) {
             var access = new OrchestratorAccess(bao.rootAdmin(), KV_MOUNT, "baozi-transit");
             OrchestratorAccess.AppRoleCredentials credentials = access.provisionAndIssue();
             String appRoleToken = appRoleLogin(bao, credentials);
@@ -97,27 +199,62 @@ public final class StateBench {
             env.put("BAOZI_OPENBAO_APPROLE_SECRET_ID", credentials.secretId());
             env.put("BAOZI_AUTH_ADMIN_TOKEN", adminToken);
 
-            try (Orchestrator orchestrator = Orchestrator.start(ConfigLoader.load(null, env))) {
+            try (Orchestrator orchestrator = Orchestrator.start(ConfigLoader.load(null, env));
+                 PgBackendSql pg = new PgBackendSql(postgres.jdbcUrl(), postgres.user(), postgres.password(),
+                         MAX_CLIENTS)) {
                 var bench = new StateBench(
                         new BaoziStateClient(URI.create("http://127.0.0.1:" + orchestrator.port()), adminToken),
                         new KvDirectClient(bao.address(), KV_MOUNT, appRoleToken),
-                        new KvLayoutClient(bao.address(), KV_MOUNT, appRoleToken));
-                Workloads smallLoad = bench.workloads(small);
-                Workloads largeLoad = bench.workloads(large);
+                        new KvLayoutClient(bao.address(), KV_MOUNT, appRoleToken),
+                        pg);
+                // Per way, all rounds together: 1.5 s warm-up and 4.5 s measured (a 5 MiB cell at 16
+                // clients overruns that by the calls still in flight when it ends).
+                Budget smallBudget = new Budget(Duration.ofMillis(1500), Duration.ofMillis(4500), 6000).scaled(scale);
+                Budget largeBudget = new Budget(Duration.ofMillis(1500), Duration.ofMillis(4500), 600).scaled(scale);
+                List<Planned> plan = new ArrayList<>();
                 // Until the JIT has compiled the orchestrator's and the clients' paths, a call costs
                 // several times what it costs later: drive every workload before measuring any.
-                // Measured: Baozi's GET path needs about 5000 calls before its latency settles.
-                log("warming up: every workload, both sizes, 4 clients (about 90 s)");
-                smallLoad.warmUp(Duration.ofSeconds(10));
-                largeLoad.warmUp(Duration.ofSeconds(5));
-                rows.addAll(cells(smallLoad, new Budget(Duration.ofSeconds(3), Duration.ofSeconds(6), 6000)));
-                rows.addAll(cells(largeLoad, new Budget(Duration.ofSeconds(3), Duration.ofSeconds(9), 600)));
-                roundTrip = bench.roundTrip(huge);
+                // Measured: Baozi's GET path needs about 5000 calls before its latency settled.
+                if (parts.contains("small")) {
+                    Duration warmUp = scaled(SMALL_WARM_UP, scale);
+                    log("warming up the 100 KiB workloads, 4 clients, " + seconds(warmUp) + " s each");
+                    plan.addAll(bench.sizeCells(small, smallBudget, warmUp));
+                }
+                if (parts.contains("large")) {
+                    Duration warmUp = scaled(LARGE_WARM_UP, scale);
+                    log("warming up the 5 MiB workloads, 4 clients, " + seconds(warmUp) + " s each");
+                    plan.addAll(bench.sizeCells(large, largeBudget, warmUp));
+                }
+                if (parts.contains("lock")) {
+                    Duration warmUp = scaled(LOCK_WARM_UP, scale);
+                    log("warming up the lock cycles, 4 clients, " + seconds(warmUp) + " s each");
+                    plan.addAll(bench.lockCells(small, smallBudget, warmUp));
+                }
+                for (Planned p : plan) {
+                    long retriesBefore = pg.creationLockRetries();
+                    rows.add(row(p, () -> pg.creationLockRetries() - retriesBefore));
+                }
+                if (parts.contains("roundtrip")) {
+                    roundTrip = bench.roundTrip(huge);
+                }
+                if (parts.contains("e2e")) {
+                    log("tofu init, apply (" + TofuEndToEnd.RESOURCES + " terraform_data) and a no-change plan on"
+                            + " Baozi and on the pg backend; 1 + " + E2E_ROUNDS + " rounds");
+                    Path e2eDir = Files.createTempDirectory("bench-e2e");
+                    try {
+                        endToEnd = new TofuEndToEnd(e2eDir, bench.baozi, postgres).run(E2E_ROUNDS);
+                    } finally {
+                        Folders.delete(e2eDir);
+                    }
+                }
             }
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        String report = BenchReport.markdown(BenchReport.Machine.here(openBaoVersion), List.of(small, large), rows,
-                roundTrip, took);
+        var results = new Results(List.of(small, large), rows, roundTrip, endToEnd, scale);
+        String existing = Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8) : "";
+        String report = BenchReport.markdown(BenchReport.Machine.here(openBaoVersion), results, took)
+                + BenchReport.kept(existing, BenchReport.PROFILE_START, BenchReport.PROFILE_END)
+                + BenchReport.kept(existing, RunBench.START, RunBench.END);
         System.out.println();
         System.out.println(report);
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -125,30 +262,12 @@ public final class StateBench {
         log("wrote " + out + " (" + took.toSeconds() + " s in all)");
     }
 
-    /** The six ways one state size is driven: GET and POST, through Baozi and the two ways straight on OpenBao. */
-    record Workloads(StateFixture fixture, LoadRunner.Workload baoziGet, LoadRunner.Workload directGet,
-                     LoadRunner.Workload layoutGet, LoadRunner.Workload baoziPost, LoadRunner.Workload directPost,
-                     LoadRunner.Workload layoutPost) {
-
-        void warmUp(Duration each) {
-            for (LoadRunner.Workload w : List.of(baoziGet, directGet, layoutGet, baoziPost, directPost, layoutPost)) {
-                LoadRunner.run(4, Duration.ZERO, each, 100_000, w);
-            }
-        }
-    }
-
-    /** The four (clients, op) cells of one state size, each through Baozi and straight on OpenBao. */
-    private static List<Row> cells(Workloads w, Budget budget) {
-        List<Row> rows = new ArrayList<>();
-        for (int clients : CLIENTS) {
-            rows.add(row(w.fixture(), clients, Op.GET, budget, w.baoziGet(), w.directGet(), w.layoutGet()));
-            rows.add(row(w.fixture(), clients, Op.POST, budget, w.baoziPost(), w.directPost(), w.layoutPost()));
-        }
-        return rows;
-    }
-
-    /** Writes what the GETs read, issues a token per workspace, and builds the four workloads. */
-    private Workloads workloads(StateFixture fixture) throws Exception {
+    /**
+     * GET and POST of one state size at 1 and 16 clients (and, for the 100 KiB state, POST with
+     * the lock held at 1 client), each through Baozi, straight as one KV value, and as the calls
+     * of Baozi's layout; every workload warmed up for {@code warmUp} at 4 clients first.
+     */
+    private List<Planned> sizeCells(StateFixture fixture, Budget budget, Duration warmUp) throws Exception {
         String slug = fixture.size() > MIB ? "large" : "small";
         // GET: every client reads one shared workspace (or KV path) written once beforehand.
         String getWorkspace = "bench-" + slug + "-get";
@@ -160,7 +279,7 @@ public final class StateBench {
         requireSame("Baozi GET", initial, baozi.get(getWorkspace, getToken));
         requireSame("direct KV read", initial, direct.read(getPath));
         String getLayout = slug + "-get";
-        layout.write(layout.prepare(getLayout, initial, 1), 0);
+        layout.write(layout.prepare(getLayout, initial, 1));
         requireSame("direct read in Baozi's layout", initial, layout.read(getLayout));
 
         // POST: one workspace (or KV path) per client, so each client's serials only go up.
@@ -176,31 +295,18 @@ public final class StateBench {
         long[] baoziVersion = new long[MAX_CLIENTS];
         long[] directSerial = new long[MAX_CLIENTS];
         long[] layoutSerial = new long[MAX_CLIENTS];
-        long[] layoutVersion = new long[MAX_CLIENTS];
 
-        LoadRunner.Workload baoziGet = client -> () -> {
-            byte[] got = baozi.get(getWorkspace, getToken);
-            if (got.length != initial.length) {
-                throw new IllegalStateException("Baozi GET returned " + got.length + " bytes, not " + initial.length);
-            }
-        };
-        LoadRunner.Workload directGet = client -> () -> {
-            byte[] got = direct.read(getPath);
-            if (got.length != initial.length) {
-                throw new IllegalStateException("KV read returned " + got.length + " bytes, not " + initial.length);
-            }
-        };
+        LoadRunner.Workload baoziGet = client -> () -> requireLength("Baozi GET", initial,
+                baozi.get(getWorkspace, getToken));
+        LoadRunner.Workload directGet = client -> () -> requireLength("KV read", initial, direct.read(getPath));
+        LoadRunner.Workload layoutGet = client -> () -> requireLength("layout read", initial, layout.read(getLayout));
         LoadRunner.Workload baoziPost = client -> {
             long serial = ++baoziSerial[client];
             byte[] body = fixture.state((int) (serial % fixture.variantCount()), serial);
             String md5 = BaoziStateClient.md5(body);
             return () -> {
                 long version = baozi.post(postWorkspaces[client], postTokens[client], body, md5);
-                if (version <= baoziVersion[client]) {
-                    throw new IllegalStateException("POST of serial " + serial + " to " + postWorkspaces[client]
-                            + " made no new version (" + version + " after " + baoziVersion[client] + ")");
-                }
-                baoziVersion[client] = version;
+                baoziVersion[client] = requireNewer(postWorkspaces[client], serial, version, baoziVersion[client]);
             };
         };
         LoadRunner.Workload directPost = client -> {
@@ -208,52 +314,291 @@ public final class StateBench {
             byte[] body = fixture.kvWriteBody((int) (serial % fixture.variantCount()), serial);
             return () -> direct.write(postPaths[client], body);
         };
-
-        LoadRunner.Workload layoutGet = client -> () -> {
-            byte[] got = layout.read(getLayout);
-            if (got.length != initial.length) {
-                throw new IllegalStateException("layout read returned " + got.length + " bytes, not " + initial.length);
-            }
-        };
         LoadRunner.Workload layoutPost = client -> {
             long serial = ++layoutSerial[client];
             KvLayoutClient.Prepared prepared = layout.prepare(slug + "-w" + client,
                     fixture.state((int) (serial % fixture.variantCount()), serial), serial);
-            return () -> layoutVersion[client] = layout.write(prepared, layoutVersion[client]);
+            return () -> layout.write(prepared);
         };
+        for (LoadRunner.Workload w : List.of(baoziGet, directGet, layoutGet, baoziPost, directPost, layoutPost)) {
+            LoadRunner.run(4, Duration.ZERO, warmUp, 100_000, w);
+        }
 
-        return new Workloads(fixture, baoziGet, directGet, layoutGet, baoziPost, directPost, layoutPost);
+        List<Planned> cells = new ArrayList<>();
+        for (int clients : CLIENTS) {
+            cells.add(new Planned(new Cell(Op.GET, fixture.label(), clients, Figure.P50), budget,
+                    ways(baoziGet, directGet, layoutGet, null)));
+            cells.add(new Planned(new Cell(Op.POST, fixture.label(), clients, Figure.P50), budget,
+                    ways(baoziPost, directPost, layoutPost, null)));
+        }
+        if (slug.equals("small")) {
+            cells.add(2, lockHeldPost(fixture, budget, directPost));
+        }
+        return cells;
     }
 
     /**
-     * Measures one cell three ways. The three take turns ({@link #ROUNDS} rounds of Baozi, direct,
-     * Baozi's calls, each with a third of the budget) and each way's rounds are merged, so a slow
-     * spell of the shared machine (a collection, OpenBao's own housekeeping) falls on all three
-     * instead of on whichever happened to run then.
+     * POST with the lock held at 1 client: the workspace is locked once (LOCK with tofu's lock
+     * info), then every POST carries {@code ?ID=}; next to an unlocked direct write of the same
+     * state and to the layout's head write that carries the lock along.
      */
-    private static Row row(StateFixture fixture, int clients, Op op, Budget budget,
-                           LoadRunner.Workload throughBaozi, LoadRunner.Workload straight,
-                           LoadRunner.Workload baoziCalls) {
-        log(String.format("%-7s %-4s %2d client(s): Baozi, OpenBao KV v2 directly, Baozi's OpenBao calls straight;"
-                + " %d rounds", fixture.label(), op, clients, ROUNDS));
+    private Planned lockHeldPost(StateFixture fixture, Budget budget, LoadRunner.Workload directPost) throws Exception {
+        String ws = "bench-small-held";
+        String token = baozi.issueStateToken(ws);
+        byte[] initial = fixture.state(0, 1);
+        baozi.post(ws, token, initial, BaoziStateClient.md5(initial));
+        String lockId = UUID.randomUUID().toString();
+        baozi.lock(ws, token, BaoziStateClient.lockInfo(lockId));
+        String layoutWs = "small-held";
+        layout.write(layout.prepare(layoutWs, initial, 1));
+        layout.lock(layoutWs, JSON.readTree(BaoziStateClient.lockInfo(lockId)));
+        long[] serials = {1, 1};
+        long[] version = {0};
+        LoadRunner.Workload baoziPost = client -> {
+            long serial = ++serials[0];
+            byte[] body = fixture.state((int) (serial % fixture.variantCount()), serial);
+            String md5 = BaoziStateClient.md5(body);
+            return () -> version[0] = requireNewer(ws, serial, baozi.post(ws, token, body, md5, lockId), version[0]);
+        };
+        LoadRunner.Workload layoutPost = client -> {
+            long serial = ++serials[1];
+            var prepared = layout.prepare(layoutWs, fixture.state((int) (serial % fixture.variantCount()), serial), serial);
+            return () -> layout.write(prepared);
+        };
+        LoadRunner.run(1, Duration.ZERO, budget.warmup(), 100_000, baoziPost);
+        return new Planned(new Cell(Op.POST, fixture.label(), 1, Figure.P50, true), budget,
+                ways(baoziPost, directPost, layoutPost, null));
+    }
+
+    /**
+     * LOCK alone and UNLOCK alone at 1 client, and the lock cycle (LOCK, GET, POST with ?ID=,
+     * UNLOCK) at 1 and 16 clients, each client on its own workspace: through Baozi, as the calls
+     * of Baozi's layout, and as the pg backend's SQL. LOCK alone times the LOCK and makes the
+     * UNLOCK before it untimed; UNLOCK alone the other way round.
+     */
+    private List<Planned> lockCells(StateFixture fixture, Budget budget, Duration warmUp) throws Exception {
+        byte[] initial = fixture.state(0, 1);
+        String[] workspaces = new String[MAX_CLIENTS];
+        String[] tokens = new String[MAX_CLIENTS];
+        List<String> pgNames = new ArrayList<>();
+        for (int c = 0; c < MAX_CLIENTS; c++) {
+            workspaces[c] = "bench-lock-w" + c;
+            tokens[c] = baozi.issueStateToken(workspaces[c]);
+            baozi.post(workspaces[c], tokens[c], initial, BaoziStateClient.md5(initial));
+            layout.write(layout.prepare("lock-w" + c, initial, 1));
+            pgNames.add("lock-w" + c);
+        }
+        pg.prepare(pgNames, initial);
+
+        // What each client holds between calls: Baozi's and the layout's lock info, pg's row id.
+        byte[][] baoziHeld = new byte[MAX_CLIENTS][];
+        JsonNode[] layoutHeld = new JsonNode[MAX_CLIENTS];
+        long[] pgHeld = new long[MAX_CLIENTS];
+        Arrays.fill(pgHeld, -1);
+        long[] baoziSerial = new long[MAX_CLIENTS];
+        Arrays.fill(baoziSerial, 1);
+        long[] layoutSerial = baoziSerial.clone();
+
+        LoadRunner.Workload baoziLock = client -> {
+            if (baoziHeld[client] != null) {
+                baozi.unlock(workspaces[client], tokens[client], baoziHeld[client]);
+                baoziHeld[client] = null;
+            }
+            byte[] info = BaoziStateClient.lockInfo(UUID.randomUUID().toString());
+            return () -> {
+                baozi.lock(workspaces[client], tokens[client], info);
+                baoziHeld[client] = info;
+            };
+        };
+        LoadRunner.Workload baoziUnlock = client -> {
+            if (baoziHeld[client] == null) {
+                byte[] info = BaoziStateClient.lockInfo(UUID.randomUUID().toString());
+                baozi.lock(workspaces[client], tokens[client], info);
+                baoziHeld[client] = info;
+            }
+            byte[] info = baoziHeld[client];
+            return () -> {
+                baozi.unlock(workspaces[client], tokens[client], info);
+                baoziHeld[client] = null;
+            };
+        };
+        LoadRunner.Workload layoutLock = client -> {
+            if (layoutHeld[client] != null) {
+                layout.unlock("lock-w" + client);
+                layoutHeld[client] = null;
+            }
+            JsonNode info = JSON.readTree(BaoziStateClient.lockInfo(UUID.randomUUID().toString()));
+            return () -> {
+                layout.lock("lock-w" + client, info);
+                layoutHeld[client] = info;
+            };
+        };
+        LoadRunner.Workload layoutUnlock = client -> {
+            if (layoutHeld[client] == null) {
+                JsonNode info = JSON.readTree(BaoziStateClient.lockInfo(UUID.randomUUID().toString()));
+                layout.lock("lock-w" + client, info);
+                layoutHeld[client] = info;
+            }
+            return () -> {
+                layout.unlock("lock-w" + client);
+                layoutHeld[client] = null;
+            };
+        };
+        LoadRunner.Workload pgLock = client -> {
+            PgBackendSql.Session session = pg.session(client);
+            if (pgHeld[client] >= 0) {
+                session.unlock(pgHeld[client]);
+                pgHeld[client] = -1;
+            }
+            return () -> pgHeld[client] = session.lock("lock-w" + client);
+        };
+        LoadRunner.Workload pgUnlock = client -> {
+            PgBackendSql.Session session = pg.session(client);
+            if (pgHeld[client] < 0) {
+                pgHeld[client] = session.lock("lock-w" + client);
+            }
+            long id = pgHeld[client];
+            return () -> {
+                session.unlock(id);
+                pgHeld[client] = -1;
+            };
+        };
+
+        LoadRunner.Workload baoziCycle = client -> {
+            releaseBaozi(workspaces[client], tokens[client], baoziHeld, client);
+            long serial = ++baoziSerial[client];
+            byte[] body = fixture.state((int) (serial % fixture.variantCount()), serial);
+            String md5 = BaoziStateClient.md5(body);
+            String id = UUID.randomUUID().toString();
+            byte[] info = BaoziStateClient.lockInfo(id);
+            return () -> {
+                baozi.lock(workspaces[client], tokens[client], info);
+                requireState("Baozi GET in a lock cycle", baozi.get(workspaces[client], tokens[client]).length);
+                baozi.post(workspaces[client], tokens[client], body, md5, id);
+                baozi.unlock(workspaces[client], tokens[client], info);
+            };
+        };
+        LoadRunner.Workload layoutCycle = client -> {
+            if (layoutHeld[client] != null) {
+                layout.unlock("lock-w" + client);
+                layoutHeld[client] = null;
+            }
+            long serial = ++layoutSerial[client];
+            var prepared = layout.prepare("lock-w" + client,
+                    fixture.state((int) (serial % fixture.variantCount()), serial), serial);
+            JsonNode info = JSON.readTree(BaoziStateClient.lockInfo(UUID.randomUUID().toString()));
+            return () -> {
+                layout.lock("lock-w" + client, info);
+                requireState("layout read in a lock cycle", layout.read("lock-w" + client).length);
+                layout.write(prepared);
+                layout.unlock("lock-w" + client);
+            };
+        };
+        long[] pgSerial = new long[MAX_CLIENTS];
+        LoadRunner.Workload pgCycle = client -> {
+            PgBackendSql.Session session = pg.session(client);
+            if (pgHeld[client] >= 0) {
+                session.unlock(pgHeld[client]);
+                pgHeld[client] = -1;
+            }
+            long serial = ++pgSerial[client];
+            String data = new String(fixture.state((int) (serial % fixture.variantCount()), serial),
+                    StandardCharsets.UTF_8);
+            String name = "lock-w" + client;
+            return () -> {
+                long id = session.lock(name);
+                requireState("pg backend's SELECT in a lock cycle", session.get(name).length());
+                session.put(name, data);
+                session.unlock(id);
+            };
+        };
+        for (LoadRunner.Workload w : List.of(baoziCycle, layoutCycle, pgCycle)) {
+            LoadRunner.run(4, Duration.ZERO, warmUp, 100_000, w);
+        }
+        return List.of(
+                new Planned(new Cell(Op.LOCK, "", 1, Figure.P50), budget, ways(baoziLock, null, layoutLock, pgLock)),
+                new Planned(new Cell(Op.UNLOCK, "", 1, Figure.P50), budget,
+                        ways(baoziUnlock, null, layoutUnlock, pgUnlock)),
+                new Planned(new Cell(Op.LOCK_CYCLE, fixture.label(), 1, Figure.P50), budget,
+                        ways(baoziCycle, null, layoutCycle, pgCycle)),
+                new Planned(new Cell(Op.LOCK_CYCLE, fixture.label(), 16, Figure.THROUGHPUT), budget,
+                        ways(baoziCycle, null, layoutCycle, pgCycle)));
+    }
+
+    private void releaseBaozi(String workspace, String token, byte[][] held, int client) throws Exception {
+        if (held[client] != null) {
+            baozi.unlock(workspace, token, held[client]);
+            held[client] = null;
+        }
+    }
+
+    private static Map<Way, LoadRunner.Workload> ways(LoadRunner.Workload baozi, LoadRunner.Workload direct,
+                                                       LoadRunner.Workload calls, LoadRunner.Workload pg) {
+        Map<Way, LoadRunner.Workload> ways = new EnumMap<>(Way.class);
+        ways.put(Way.BAOZI, baozi);
+        if (direct != null) {
+            ways.put(Way.DIRECT, direct);
+        }
+        if (calls != null) {
+            ways.put(Way.CALLS, calls);
+        }
+        if (pg != null) {
+            ways.put(Way.PG, pg);
+        }
+        return ways;
+    }
+
+    /**
+     * Measures one cell every way. The ways take turns ({@link #ROUNDS} rounds, each way with a
+     * third of the budget in each) and each way's rounds are merged, so a slow spell of the
+     * shared machine (a collection, OpenBao's own housekeeping) falls on all of them instead of
+     * on whichever happened to run then.
+     */
+    private static Row row(Planned planned, java.util.function.LongSupplier pgRetries) {
+        Cell cell = planned.cell();
+        log(String.format("%-32s %d rounds of %s", cell.label(), ROUNDS,
+                String.join(", ", planned.ways().keySet().stream().map(w -> w.label).toList())));
+        Budget budget = planned.budget();
         Duration warmup = budget.warmup().dividedBy(ROUNDS);
         Duration measure = budget.measure().dividedBy(ROUNDS);
         int maxOps = Math.max(1, budget.maxOpsPerClient() / ROUNDS);
-        LoadRunner.Result b = null;
-        LoadRunner.Result d = null;
-        LoadRunner.Result l = null;
+        Map<Way, LoadRunner.Result> results = new EnumMap<>(Way.class);
         for (int round = 0; round < ROUNDS; round++) {
-            b = merged(b, LoadRunner.run(clients, warmup, measure, maxOps, throughBaozi));
-            d = merged(d, LoadRunner.run(clients, warmup, measure, maxOps, straight));
-            l = merged(l, LoadRunner.run(clients, warmup, measure, maxOps, baoziCalls));
+            planned.ways().forEach((way, workload) -> results.merge(way,
+                    LoadRunner.run(cell.clients(), warmup, measure, maxOps, workload), LoadRunner.Result::and));
         }
-        log(String.format("    p50 %.2f ms vs %.2f ms (Baozi's calls %.2f ms), %.1f ops/s vs %.1f ops/s (%.1f)",
-                b.p50Millis(), d.p50Millis(), l.p50Millis(), b.opsPerSecond(), d.opsPerSecond(), l.opsPerSecond()));
-        return new Row(fixture, clients, op, b, d, l);
+        log("    " + String.join("; ", results.entrySet().stream().map(e -> String.format(Locale.ROOT,
+                "%s p50 %.2f ms, %.1f/s", e.getKey().label, e.getValue().p50Millis(), e.getValue().opsPerSecond()))
+                .toList()));
+        return new Row(cell, budget, results, pgRetries.getAsLong());
     }
 
-    private static LoadRunner.Result merged(LoadRunner.Result sofar, LoadRunner.Result next) {
-        return sofar == null ? next : sofar.and(next);
+    private static long requireNewer(String workspace, long serial, long version, long previous) {
+        if (version <= previous) {
+            throw new IllegalStateException("POST of serial " + serial + " to " + workspace + " made no new version ("
+                    + version + " after " + previous + ")");
+        }
+        return version;
+    }
+
+    private static void requireLength(String what, byte[] expected, byte[] got) {
+        if (got.length != expected.length) {
+            throw new IllegalStateException(what + " returned " + got.length + " bytes, not " + expected.length);
+        }
+    }
+
+    private static void requireState(String what, int length) {
+        if (length < 1000) {
+            throw new IllegalStateException(what + " returned " + length + " bytes, not a state");
+        }
+    }
+
+    private static Duration scaled(Duration d, double scale) {
+        return Duration.ofMillis((long) (d.toMillis() * scale));
+    }
+
+    static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.1f", d.toMillis() / 1000.0);
     }
 
     /** POST then GET of one 50 MiB state through Baozi, with the JVM's heap watched throughout. */
@@ -328,6 +673,6 @@ public final class StateBench {
     }
 
     private static void log(String line) {
-        System.err.println("[bench] " + line);
+        System.err.printf(Locale.ROOT, "[bench %4d s] %s%n", (System.nanoTime() - STARTED) / 1_000_000_000L, line);
     }
 }
