@@ -45,6 +45,7 @@ bench: tools
 	$(MVN) -q -DskipTests package
 	$(JAVA_HOME)/bin/java -cp $(BENCH_JAR) dev.baozi.harness.bench.StateBench docs/benchmarks.md test-harness/bench/target/bench
 	$(JAVA_HOME)/bin/java -cp $(BENCH_JAR) dev.baozi.harness.bench.RunBench docs/benchmarks.md
+	$(JAVA_HOME)/bin/java -cp $(BENCH_JAR) dev.baozi.harness.bench.SealBench test-harness/bench/target/seal-bench
 
 # GET/POST 100 KiB and LOCK/GET/POST/UNLOCK cycles at 1 client with JFR on; prints the summary
 # (top frames, allocations, parks) and leaves the recording in test-harness/bench/target/profile.
