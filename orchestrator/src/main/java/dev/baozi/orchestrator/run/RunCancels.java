@@ -6,32 +6,52 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which runs can be canceled now, and who asked: a run waiting for a tofu slot, or one whose
- * tofu call runs (interrupted, or killed when forced).
+ * Which runs can be canceled now, and who asked: a run waiting for a tofu slot, one whose tofu
+ * call runs (interrupted, or killed when forced), or one between its steps (it stops before its
+ * next tofu call, or when its plan is done).
  */
 final class RunCancels {
 
     private final Map<Long, Tofu.Running> running = new ConcurrentHashMap<>();
     private final Map<Long, String> requests = new ConcurrentHashMap<>();
     private final Set<Long> waiting = ConcurrentHashMap.newKeySet();
+    private final Set<Long> active = ConcurrentHashMap.newKeySet();
 
-    /** Asks run {@code runId} to stop; false when it neither waits for a slot nor runs tofu now. */
+    /**
+     * Asks run {@code runId} to stop; false when this process is not executing it. The request is
+     * kept before the running call is looked up, and a call is registered before it checks for a
+     * request ({@link #running}), so a request between two calls is never missed.
+     */
     boolean request(long runId, String by, boolean force) {
-        if (waiting.contains(runId)) {
-            requests.put(runId, by);
-            return true;
-        }
-        Tofu.Running call = running.get(runId);
-        if (call == null) {
+        if (!active.contains(runId) && !waiting.contains(runId)) {
             return false;
         }
         requests.put(runId, by);
-        if (force) {
-            call.kill();
-        } else {
-            call.interrupt();
+        Tofu.Running call = running.get(runId);
+        if (call != null) {
+            if (force) {
+                call.kill();
+            } else {
+                call.interrupt();
+            }
         }
         return true;
+    }
+
+    /** Run {@code runId} stops being executed here; who asked to cancel it meanwhile, if anybody did. */
+    Optional<String> finish(long runId) {
+        active.remove(runId);
+        return Optional.ofNullable(requests.remove(runId));
+    }
+
+    /** Run {@code runId} is being executed here ({@code true}) or has ended ({@code false}, forgetting any request). */
+    void active(long runId, boolean executing) {
+        if (executing) {
+            active.add(runId);
+        } else {
+            active.remove(runId);
+            requests.remove(runId);
+        }
     }
 
     boolean requested(long runId) {

@@ -111,6 +111,9 @@ final class RunContext {
         var out = new ByteArrayOutputStream();
         Tofu.Outcome outcome = call(args, timeout, line -> out.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8)),
                 line -> log.line(args.getFirst(), line));
+        if (outcome.interrupted() || outcome.killed()) {
+            throw RunEnded.canceled(outcome.killed(), parts.cancels().take(run.id()).orElse(null));
+        }
         if (outcome.exitCode() != 0) {
             throw RunEnded.errored("tofu " + args.getFirst() + " failed (exit " + outcome.exitCode() + ")");
         }
@@ -118,10 +121,13 @@ final class RunContext {
     }
 
     private Tofu.Outcome call(List<String> args, Duration timeout, java.util.function.Consumer<String> stdout,
-            java.util.function.Consumer<String> stderr) {
+            java.util.function.Consumer<String> stderr) throws RunEnded {
         Tofu.Running call = parts.tofu().prepare(new Tofu.Call(run.id(), workspace.name(), runDir, args, Map.copyOf(env), timeout));
         parts.cancels().running(run.id(), call);
         try {
+            if (parts.cancels().requested(run.id())) { // asked between two calls: this one does not start
+                throw RunEnded.canceled(false, parts.cancels().take(run.id()).orElse(null));
+            }
             return call.run(stdout, stderr);
         } finally {
             parts.cancels().done(run.id());

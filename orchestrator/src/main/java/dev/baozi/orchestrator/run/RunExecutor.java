@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +68,11 @@ public final class RunExecutor {
         return parts.settings().runsDir().resolve(Long.toString(runId));
     }
 
-    /** Asks the step running for {@code runId} to stop (interrupt, or kill when {@code force}); false if none runs. */
+    /**
+     * Asks run {@code runId} to stop: its tofu call is interrupted (killed when {@code force}), or,
+     * between calls, it stops before the next one or when its plan is done; false if this process
+     * is not executing it.
+     */
     boolean requestCancel(long runId, String by, boolean force) {
         return parts.cancels().request(runId, by, force);
     }
@@ -87,6 +92,7 @@ public final class RunExecutor {
      * {@code slot} is taken before the first tofu step.
      */
     void plan(Run run, TofuSlot slot) {
+        parts.cancels().active(run.id(), true);
         RunContext context;
         try {
             context = open(run);
@@ -105,6 +111,11 @@ public final class RunExecutor {
         } catch (RuntimeException | IOException e) {
             log.error("planning run {}", run.id(), e);
             end(run, RunStatus.PLANNING, RunEnded.errored("planning failed: " + e.getMessage()), context.redactor());
+            return;
+        }
+        Optional<String> canceledBy = parts.cancels().finish(run.id()); // asked after its last tofu call
+        if (canceledBy.isPresent()) {
+            end(run, RunStatus.PLANNING, RunEnded.canceled(false, canceledBy.get()), context.redactor());
             return;
         }
         if (!parts.runs().transition(run.id(), RunStatus.PLANNING, RunStatus.PLANNED, OffsetDateTime.now(parts.clock()))) {
@@ -132,6 +143,7 @@ public final class RunExecutor {
      * part fails after another was applied, the run's error says which.
      */
     public void apply(Run run) {
+        parts.cancels().active(run.id(), true);
         RunContext context;
         try {
             context = open(run);
@@ -165,6 +177,7 @@ public final class RunExecutor {
      * reason recorded and logged, its leftovers discarded.
      */
     private void end(Run run, RunStatus from, RunEnded ended, Redactor redactor) {
+        parts.cancels().active(run.id(), false); // a cancel asked after the last tofu call of an apply changes nothing
         RunStatus to = ended.status();
         OffsetDateTime now = OffsetDateTime.now(parts.clock());
         boolean moved = ended.reason() == null

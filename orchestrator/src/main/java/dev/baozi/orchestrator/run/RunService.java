@@ -241,7 +241,8 @@ public final class RunService {
             }
             case PLANNING, APPLYING -> executor.requestCancel(id, by.name(), force)
                     ? new Decision.Done(run)
-                    : new Decision.WrongState(run, "run " + id + " is " + run.status().wire() + " but no tofu step is running yet; retry");
+                    : new Decision.WrongState(run, "run " + id + " is " + run.status().wire()
+                            + " but this orchestrator is not executing it (it is about to start, or it was left by a stop); retry");
             default -> new Decision.WrongState(run, "run " + id + " is already " + run.status().wire());
         };
         audit.record(by.name(), force ? "run.force-cancel" : "run.cancel", run.workspace(), outcome(decision), "run " + id);

@@ -92,10 +92,15 @@ class RunPipelineTest {
         String show = SHOW;
         /** A command that runs until it is interrupted or killed. */
         String blocking;
+        /** What happens when a command is prepared, before it runs (between two tofu calls). */
+        final Map<String, Runnable> onPrepare = new HashMap<>();
+        /** What happens while a command runs (it ends normally all the same, as a call that finished just then). */
+        final Map<String, Runnable> onRun = new HashMap<>();
         final CountDownLatch blocked = new CountDownLatch(1);
 
         @Override
         public Running prepare(Call call) {
+            onPrepare.getOrDefault(call.command(), () -> { }).run();
             var stop = new CountDownLatch(1);
             var how = new boolean[2]; // interrupted, killed: set by another thread, read after the latch
             return new Running() {
@@ -103,6 +108,7 @@ class RunPipelineTest {
                 public Outcome run(Consumer<String> stdout, Consumer<String> stderr) {
                     String command = call.command();
                     events.add("tofu " + command);
+                    onRun.getOrDefault(command, () -> { }).run();
                     assertThat(call.env()).containsEntry("TF_HTTP_PASSWORD", STATE_TOKEN);
                     lines.getOrDefault(command, List.of()).forEach(stdout);
                     if (command.equals(blocking)) {
@@ -474,6 +480,34 @@ class RunPipelineTest {
             assertThat(status(run)).isEqualTo(RunStatus.CANCELED);
             assertThat(error(run)).isEqualTo("canceled: " + (force ? "killed" : "interrupted") + " at the request of olga");
         }
+    }
+
+    @Test
+    void a_cancel_between_two_tofu_calls_ends_the_run_canceled_before_the_next_one_starts() {
+        RunExecutor executor = executor();
+        Run run = planning(false);
+        tofu.onPrepare.put("plan", () -> assertThat(executor.requestCancel(run.id(), "olga", false)).isTrue());
+
+        executor.plan(run);
+
+        assertThat(status(run)).isEqualTo(RunStatus.CANCELED);
+        assertThat(error(run)).isEqualTo("canceled: interrupted at the request of olga");
+        assertThat(events).contains("tofu init").doesNotContain("tofu plan");
+    }
+
+    @Test
+    void a_cancel_after_the_last_tofu_call_of_a_plan_ends_it_canceled_not_planned() {
+        RunExecutor executor = executor();
+        Run run = planning(false);
+        // show is the plan's last tofu call; it ends normally as the cancel comes, which then waits for the plan's end
+        tofu.onRun.put("show", () -> assertThat(executor.requestCancel(run.id(), "olga", false)).isTrue());
+
+        executor.plan(run);
+
+        assertThat(events).contains("tofu show");
+        assertThat(status(run)).isEqualTo(RunStatus.CANCELED);
+        assertThat(error(run)).isEqualTo("canceled: interrupted at the request of olga");
+        assertThat(executor.requestCancel(run.id(), "olga", false)).as("an ended run is not executing").isFalse();
     }
 
     @Test
