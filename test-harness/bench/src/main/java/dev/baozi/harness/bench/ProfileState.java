@@ -66,17 +66,8 @@ public final class ProfileState {
             var access = new OrchestratorAccess(bao.rootAdmin(), StateBench.KV_MOUNT, "baozi-transit");
             OrchestratorAccess.AppRoleCredentials credentials = access.provisionAndIssue();
             String adminToken = "bench-admin-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-            Map<String, String> env = new HashMap<>();
-            env.put("BAOZI_HTTP_HOST", "127.0.0.1");
-            env.put("BAOZI_HTTP_PORT", "0");
-            env.put("BAOZI_DB_URL", "jdbc:h2:mem:profile-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-            env.put("BAOZI_OPENBAO_ADDRESS", bao.address().toString());
-            env.put("BAOZI_OPENBAO_TIMEOUT", "10s");
-            env.put("BAOZI_OPENBAO_APPROLE_ROLE_ID", credentials.roleId());
-            env.put("BAOZI_OPENBAO_APPROLE_SECRET_ID", credentials.secretId());
-            env.put("BAOZI_AUTH_ADMIN_TOKEN", adminToken);
-
-            try (Orchestrator orchestrator = Orchestrator.start(ConfigLoader.load(null, env))) {
+            try (Orchestrator orchestrator = Orchestrator.start(ConfigLoader.load(null,
+                    StateBench.orchestratorEnv("profile", bao, credentials, adminToken)))) {
                 URI base = URI.create("http://127.0.0.1:" + orchestrator.port());
                 // The setup client's HttpClient is the next one made after this probe: its threads are the load's too.
                 long probe = Long.parseLong(clientId(HttpClient.newHttpClient()));

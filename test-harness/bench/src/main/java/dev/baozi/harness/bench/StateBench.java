@@ -189,17 +189,8 @@ public final class StateBench {
             String appRoleToken = appRoleLogin(bao, credentials);
             String adminToken = "bench-admin-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
 
-            Map<String, String> env = new HashMap<>();
-            env.put("BAOZI_HTTP_HOST", "127.0.0.1");
-            env.put("BAOZI_HTTP_PORT", "0");
-            env.put("BAOZI_DB_URL", "jdbc:h2:mem:bench-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-            env.put("BAOZI_OPENBAO_ADDRESS", bao.address().toString());
-            env.put("BAOZI_OPENBAO_TIMEOUT", "10s");
-            env.put("BAOZI_OPENBAO_APPROLE_ROLE_ID", credentials.roleId());
-            env.put("BAOZI_OPENBAO_APPROLE_SECRET_ID", credentials.secretId());
-            env.put("BAOZI_AUTH_ADMIN_TOKEN", adminToken);
-
-            try (Orchestrator orchestrator = Orchestrator.start(ConfigLoader.load(null, env));
+            try (Orchestrator orchestrator = Orchestrator.start(ConfigLoader.load(null,
+                    orchestratorEnv("bench", bao, credentials, adminToken)));
                  PgBackendSql pg = new PgBackendSql(postgres.jdbcUrl(), postgres.user(), postgres.password(),
                          MAX_CLIENTS)) {
                 var bench = new StateBench(
@@ -630,6 +621,24 @@ public final class StateBench {
         }
         return new RoundTrip(state.length, fixture.gzipRatio(), postNanos / 1_000_000, getNanos / 1_000_000, same,
                 watch.baselineMiB(), watch.sampledPeakMiB(), watch.poolPeakSumMiB(), HeapWatch.maxHeapMiB());
+    }
+
+    /**
+     * The environment of the orchestrator a bench starts in its own JVM: a free loopback port, an
+     * in-memory database named after {@code name}, {@code bao} through the AppRole, {@code adminToken}.
+     */
+    static Map<String, String> orchestratorEnv(String name, OpenBaoServer bao, OrchestratorAccess.AppRoleCredentials credentials,
+            String adminToken) {
+        Map<String, String> env = new HashMap<>();
+        env.put("BAOZI_HTTP_HOST", "127.0.0.1");
+        env.put("BAOZI_HTTP_PORT", "0");
+        env.put("BAOZI_DB_URL", "jdbc:h2:mem:" + name + "-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        env.put("BAOZI_OPENBAO_ADDRESS", bao.address().toString());
+        env.put("BAOZI_OPENBAO_TIMEOUT", "10s");
+        env.put("BAOZI_OPENBAO_APPROLE_ROLE_ID", credentials.roleId());
+        env.put("BAOZI_OPENBAO_APPROLE_SECRET_ID", credentials.secretId());
+        env.put("BAOZI_AUTH_ADMIN_TOKEN", adminToken);
+        return env;
     }
 
     private static String appRoleLogin(OpenBaoServer bao, OrchestratorAccess.AppRoleCredentials credentials) {
