@@ -127,7 +127,7 @@ public final class Orchestrator implements AutoCloseable {
 
     /** The parts {@link #wire} builds. */
     public record Wiring(BaoziApp app, RunService runs, RunScheduler scheduler, RunExecutor executor, SessionService sessions,
-            WorkspaceService workspaces, AuditRepository audit) {}
+            WorkspaceService workspaces, AuditRepository audit, StateService state) {}
 
     /** Starts everything in order; on failure, closes what was opened and throws {@link StartupException}. */
     public static Orchestrator start(BaoziConfig config) {
@@ -302,7 +302,7 @@ public final class Orchestrator implements AutoCloseable {
                 new VarsController(workspaceVars, workspaces),
                 uiPages(workspaces, runs, state, audit, sessions, cookies, pools));
         var app = new BaoziApp(controllers, new AccessGuard(auth, audit, sessions, cookies, clock), config.state().maxBodyBytes());
-        return new Wiring(app, runs, scheduler, executor, sessions, workspaces, audit);
+        return new Wiring(app, runs, scheduler, executor, sessions, workspaces, audit, state);
     }
 
     /**
@@ -371,6 +371,7 @@ public final class Orchestrator implements AutoCloseable {
     public void close() {
         wiring.scheduler().close();
         app.stop();
+        wiring.state().flush();
         wiring.audit().close();
         openbao.close();
         database.close();
