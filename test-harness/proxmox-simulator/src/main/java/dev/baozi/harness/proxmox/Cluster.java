@@ -217,11 +217,11 @@ final class Cluster {
     }
 
     /** The guest's files on a disk volume. */
-    java.util.Map<String, String> diskFiles(Volume disk) {
+    Map<String, String> diskFiles(Volume disk) {
         return disks.files(disk, shared(disk.storage()));
     }
 
-    void writeDiskFiles(Volume disk, java.util.Map<String, String> files) {
+    void writeDiskFiles(Volume disk, Map<String, String> files) {
         disks.writeFiles(disk, shared(disk.storage()), files);
     }
 

@@ -200,7 +200,7 @@ final class RemoteMigration {
         for (var e : vm.config.entrySet()) {
             String key = e.getKey();
             String value = e.getValue();
-            if (key.startsWith("unused") || key.equals("lock")) {
+            if (key.startsWith("unused")) {
                 continue;
             }
             if (QemuConfig.isDrive(key) && value.contains("cloudinit")) {
