@@ -115,6 +115,10 @@ public final class ConfigLoader {
                 httpUri("vars.machine-openbao-address", openbao.address().toString()),
                 duration("vars.delivery-wrap-ttl", Duration.ofMinutes(30)),
                 duration("vars.delivery-token-ttl", Duration.ofMinutes(5)));
+        var backups = new BaoziConfig.Backups(
+                duration("backups.retention", Duration.ofDays(30)),
+                duration("backups.sweep-interval", Duration.ofHours(1)),
+                duration("backups.timeout", Duration.ofHours(2)));
         if (ui.sessionIdle().compareTo(ui.sessionLifetime()) > 0) {
             problems.add("ui.session-idle: must not be longer than ui.session-lifetime (" + ui.sessionIdle() + " > "
                     + ui.sessionLifetime() + ")");
@@ -122,7 +126,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new BaoziConfig(http, database, openbao, state, auth, runs, tofu, ui, dns, netbox, vars);
+        return new BaoziConfig(http, database, openbao, state, auth, runs, tofu, ui, dns, netbox, vars, backups);
     }
 
     private record Raw(String value, String source) {}
