@@ -33,6 +33,11 @@ public final class BackupSweeper implements AutoCloseable {
         executor.scheduleWithFixedDelay(this::sweepOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Sweeps now, on the caller's thread: how many expired backups were deleted. */
+    public int sweepNow() {
+        return backups.sweep();
+    }
+
     private void sweepOnce() {
         try {
             int deleted = backups.sweep();
