@@ -114,7 +114,7 @@ public final class BackupService {
             vms = client.vms().stream()
                     .filter(v -> !v.template() && v.tags().stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).equals(tag)))
                     .toList();
-        } catch (ProxmoxException e) {
+        } catch (ProxmoxException | IllegalStateException e) { // IllegalStateException: the provider's token secret is missing
             return new BackupOutcome.Failed("looking for the VM of " + ws.name() + " on " + where + ": " + e.getMessage());
         }
         if (vms.isEmpty()) {
@@ -173,8 +173,13 @@ public final class BackupService {
         String node = target.node().orElse(p.defaultNode());
         String storage = target.storage().orElse(DEFAULT_RESTORE_STORAGE);
         String where = "provider " + p.name() + " (" + p.endpoint() + "), node " + node;
+        ProxmoxClient client;
         try {
-            ProxmoxClient client = providers.client(p);
+            client = providers.client(p);
+        } catch (IllegalStateException e) { // the provider's token secret is missing
+            return new RestoreOutcome.Failed("restoring backup " + id + " on " + where + ": " + e.getMessage());
+        }
+        try {
             boolean sees;
             try {
                 sees = client.storageContent(node, b.storage(), Optional.of("backup"), OptionalInt.empty()).stream()

@@ -126,12 +126,12 @@ class DestroyBackupTest {
         assertThat(backup.path("volid").asText()).startsWith("local:backup/vzdump-qemu-" + vm.vmid() + "-");
         assertThat(sim.vms()).as("the destroy went on after the backup").noneMatch(v -> "keep".equals(v.config().get("name")));
 
-        var viewer = operator.post("/workspaces/keep/backups/" + backup.path("id").asLong() + "/restore", Map.of());
+        var byOperator = operator.post("/workspaces/keep/backups/" + backup.path("id").asLong() + "/restore", Map.of());
         var restored = approver.post("/workspaces/keep/backups/" + backup.path("id").asLong() + "/restore", Map.of());
         int vmid = restored.body().path("vmid").asInt();
         pve.await(pve.start("pve1", vmid), Duration.ofSeconds(30));
 
-        assertThat(viewer.status()).as("an operator may not restore").isEqualTo(403);
+        assertThat(byOperator.status()).as("an operator may not restore").isEqualTo(403);
         assertThat(restored.status()).as(restored.toString()).isEqualTo(201);
         assertThat(restored.body().path("provider").asText()).isEqualTo("lab");
         assertThat(pve.config("pve1", vmid).values()).containsEntry("name", "keep");
