@@ -68,24 +68,29 @@ public final class MigrationController {
 
     public void approve(Context ctx) {
         Migration m = migration(ctx);
-        JsonNode body = body(ctx, Set.of("step", "comment"));
+        JsonNode body = body(ctx, Set.of("step", "comment", "confirm_destroy"));
         JsonNode step = body.path("step");
         if (!step.isTextual()) {
             throw new BadRequestResponse("step is required: the step to approve (" + String.join(", ", approvable()) + ")");
         }
         MigrationStep named = MigrationStep.parse(step.asText()).orElseThrow(() -> new BadRequestResponse("step: '" + step.asText()
                 + "' is not a step of a migration (" + String.join(", ", approvable()) + " wait for approval)"));
-        respond(ctx, migrations.approve(m.id(), named, Caller.principal(ctx), comment(body), false));
+        respond(ctx, migrations.approve(m.id(), named, Caller.principal(ctx), comment(body), confirmDestroy(body)));
     }
 
+    /** The same as approving step decommission. */
     public void decommission(Context ctx) {
         Migration m = migration(ctx);
         JsonNode body = body(ctx, Set.of("confirm_destroy", "comment"));
+        respond(ctx, migrations.approve(m.id(), MigrationStep.DECOMMISSION, Caller.principal(ctx), comment(body), confirmDestroy(body)));
+    }
+
+    private static boolean confirmDestroy(JsonNode body) {
         JsonNode confirm = body.path("confirm_destroy");
         if (!confirm.isMissingNode() && !confirm.isBoolean()) {
             throw new BadRequestResponse("confirm_destroy must be true or false");
         }
-        respond(ctx, migrations.approve(m.id(), MigrationStep.DECOMMISSION, Caller.principal(ctx), comment(body), confirm.asBoolean(false)));
+        return confirm.asBoolean(false);
     }
 
     public void skipWait(Context ctx) {

@@ -290,11 +290,14 @@ class MigrationApiTest {
         runner.settle();
         assertThat(show(id).path("step").asText()).isEqualTo("decommission");
 
+        var unconfirmedApproval = send("POST", "/web/migrations/" + id + "/approve", approver, "{\"step\": \"decommission\"}");
         var unconfirmed = send("POST", "/web/migrations/" + id + "/decommission", approver, null);
         var badFlag = send("POST", "/web/migrations/" + id + "/decommission", approver, "{\"confirm_destroy\": \"yes\"}");
         var confirmed = send("POST", "/web/migrations/" + id + "/decommission", approver, "{\"confirm_destroy\": true}");
         runner.settle();
 
+        assertThat(unconfirmedApproval.statusCode()).isEqualTo(409);
+        assertThat(error(unconfirmedApproval)).endsWith("approve with confirm_destroy: true if that is intended");
         assertThat(unconfirmed.statusCode()).isEqualTo(409);
         assertThat(error(unconfirmed)).endsWith("approve with confirm_destroy: true if that is intended");
         assertThat(badFlag.statusCode()).isEqualTo(400);
