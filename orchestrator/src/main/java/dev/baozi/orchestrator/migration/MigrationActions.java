@@ -21,7 +21,11 @@ public interface MigrationActions {
     /** Marker file, shutdown, and the move of the VM to the target (remote migrate, or restore of the shared backup). */
     StepResult cutover(Migration migration);
 
-    /** A run that imports the VM on the target and forgets it on the source; pending until that run is applied. */
+    /**
+     * A run that imports the VM on the target and forgets it on the source, queued in the name of the
+     * person who asked for the migration (so the run rules keep them from approving it); pending
+     * until that run is applied, refused if it ends otherwise.
+     */
     StepResult adopt(Migration migration);
 
     /** Starts the VM on the target, reads the marker back, checks health, delivers the secrets again. */
