@@ -139,7 +139,8 @@ public final class Orchestrator implements AutoCloseable {
 
     /** The parts {@link #wire} builds. */
     public record Wiring(BaoziApp app, RunService runs, RunScheduler scheduler, RunExecutor executor, SessionService sessions,
-            WorkspaceService workspaces, AuditRepository audit, MigrationRunner migrationRunner, MigrationWorker migrationWorker) {}
+            WorkspaceService workspaces, AuditRepository audit, StateService state, MigrationRunner migrationRunner,
+            MigrationWorker migrationWorker) {}
 
     /** Starts everything in order; on failure, closes what was opened and throws {@link StartupException}. */
     public static Orchestrator start(BaoziConfig config) {
@@ -325,7 +326,7 @@ public final class Orchestrator implements AutoCloseable {
                 new MigrationController(migrations, workspaces),
                 uiPages(workspaces, runs, state, audit, sessions, cookies, pools));
         var app = new BaoziApp(controllers, new AccessGuard(auth, audit, sessions, cookies, clock), config.state().maxBodyBytes());
-        return new Wiring(app, runs, scheduler, executor, sessions, workspaces, audit, migrationRunner, migrationWorker);
+        return new Wiring(app, runs, scheduler, executor, sessions, workspaces, audit, state, migrationRunner, migrationWorker);
     }
 
     /**
@@ -400,6 +401,7 @@ public final class Orchestrator implements AutoCloseable {
         wiring.migrationWorker().close();
         wiring.scheduler().close();
         app.stop();
+        wiring.state().flush();
         wiring.audit().close();
         openbao.close();
         database.close();

@@ -149,6 +149,8 @@ public final class ProviderService {
                 case ProxmoxException.TokenRefused t -> new CheckOutcome.Rejected(e.getMessage());
                 case ProxmoxException.BadRequest b -> new CheckOutcome.Rejected(e.getMessage());
                 case ProxmoxException.Refused r -> new CheckOutcome.Rejected(e.getMessage());
+                case ProxmoxException.TaskFailed f -> new CheckOutcome.Rejected(e.getMessage()); // the check starts no task
+                case ProxmoxException.TaskUnfinished u -> new CheckOutcome.Unreachable(e.getMessage());
             };
         }
     }

@@ -1,5 +1,7 @@
 package dev.baozi.orchestrator.proxmox;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -93,6 +95,56 @@ public abstract sealed class ProxmoxException extends RuntimeException {
     public static final class ServerError extends WithStatus {
         ServerError(String message, int status, String reason) {
             super(message, status, reason);
+        }
+    }
+
+    /**
+     * A task (a UPID) ended with an exit status other than OK: PVE's exit status and the last lines
+     * of its log, which say why ("can't migrate running VM without --online", "storage 'x' does not exist").
+     */
+    public static final class TaskFailed extends ProxmoxException {
+        private final Upid upid;
+        private final String exitStatus;
+        private final List<String> logTail;
+
+        TaskFailed(String message, Upid upid, String exitStatus, List<String> logTail) {
+            super(message, null);
+            this.upid = upid;
+            this.exitStatus = exitStatus;
+            this.logTail = List.copyOf(logTail);
+        }
+
+        public Upid upid() {
+            return upid;
+        }
+
+        /** PVE's exit status, e.g. {@code "unable to find configuration file for VM 900"}. */
+        public String exitStatus() {
+            return exitStatus;
+        }
+
+        public List<String> logTail() {
+            return logTail;
+        }
+    }
+
+    /** A task was still running when the wait ended (its deadline passed, or the waiting thread was interrupted). */
+    public static final class TaskUnfinished extends ProxmoxException {
+        private final Upid upid;
+        private final Duration waited;
+
+        TaskUnfinished(String message, Upid upid, Duration waited) {
+            super(message, null);
+            this.upid = upid;
+            this.waited = waited;
+        }
+
+        public Upid upid() {
+            return upid;
+        }
+
+        public Duration waited() {
+            return waited;
         }
     }
 

@@ -24,10 +24,12 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -52,16 +54,24 @@ import org.slf4j.LoggerFactory;
  *       when {@code state.encryption} is on, {@code key} naming the wrapped data key;</li>
  *   <li>{@code history}: the retained state versions, newest first, each {@code [version, where]}
  *       (plus {@code generation, chunks} for a chunked one), where is the head's KV version that
- *       wrote it, 0 when it was moved to {@code states/<ws>/archive/<version>}, -1 when it is a KV
- *       version of the old layout's {@code states/<ws>/current}.</li>
+ *       wrote it, -2 or less when it is in the log, 0 when it was moved to
+ *       {@code states/<ws>/archive/<version>}, -1 when it is a KV version of the old layout's
+ *       {@code states/<ws>/current}.</li>
  * </ul>
  * A LOCK, UNLOCK or state write is one check-and-set write of the head, so the lock a write was
  * decided against is the lock it is written under. Lock changes are KV versions of the head but
- * not state versions: the history names the state versions. OpenBao keeps {@link #window} KV
- * versions of the head (three per retained state plus slack, so lock/write/unlock cycles never
- * push a retained state out); a state version that would still fall out of that window (many
- * locks without writes, as plans make) is copied to its archive entry by the write that would
- * push it out. A state version leaving the retention loses its archive entry and chunks.
+ * not state versions: the history names the state versions. OpenBao keeps only {@link #WINDOW} KV
+ * versions of the head, because KV v2 reads and rewrites a key's whole version list on every
+ * read and write (on the dev server a write at 316 versions cost twice one at 10). So each state
+ * version is copied to the workspace's log {@code states/<ws>/log} (whose KV versions are state
+ * records; OpenBao keeps retention + {@value #LOG_SLACK} of them) behind the write that made it,
+ * off the request, and the next write of the head names the copy: {@code where} is then -1 minus
+ * the log's KV version. A copy lost in a crash is made by the write that would push the version
+ * out of the head's window. {@code where} 0 names {@code states/<ws>/archive/<version>}, where the
+ * store before the log copied such versions; they are read and removed as before.
+ * A state version leaving the retention loses its chunks (and archive entry) behind the write;
+ * {@link #flush} waits for that work. A crash between a write and that clean-up can leave the
+ * chunks of a version that just left the retention (never one that is retained).
  * <p>
  * Workspaces written by the earlier layout (pointer {@code states/<ws>/current}, lock
  * {@code locks/<ws>}) are read as they are and converted by their first change: the head starts
@@ -75,8 +85,16 @@ public final class OpenBaoStateStore implements StateStore {
     static final int FORMAT = 2;
     /** How long a change keeps deciding again while other writers win the head (then its {@code contended} answers). */
     private static final long PATIENCE_NANOS = 5_000_000_000L;
+    /**
+     * The first KV version of a head written only after its window is set. KV v2 keeps ten
+     * versions of a key unless its mount says otherwise; the mount Baozi uses must keep at least
+     * that many (docs/state-backend.md).
+     */
+    static final long WINDOW_FROM = 8;
     private static final long ARCHIVED = 0;
     private static final long LEGACY = -1;
+    /** How many KV versions of the log OpenBao keeps beyond the retention (room for a copy made twice). */
+    static final int LOG_SLACK = 8;
     private static final Logger log = LoggerFactory.getLogger(OpenBaoStateStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Virtual threads for reads and writes that run side by side; nothing to shut down. */
@@ -86,9 +104,15 @@ public final class OpenBaoStateStore implements StateStore {
     private final StateSealer sealer;
     private final Clock clock;
     private final int retention;
-    private final int window;
+    /** How many KV versions of a head OpenBao keeps: few, so a write and a read of the head stay cheap. */
+    static final int WINDOW = 12;
     private final HeadCache cache;
     private final Set<String> windowSet = ConcurrentHashMap.newKeySet();
+    /** State versions (workspace/version) copied to the log behind a write, not yet named there by a head: their log version. */
+    private final Map<String, Long> copied = new ConcurrentHashMap<>();
+    private final Set<String> logWindowSet = ConcurrentHashMap.newKeySet();
+    /** Per workspace, the last piece of work queued behind its writes (copies, removals), run in order. */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> behind = new ConcurrentHashMap<>();
     /** Workspaces known to have nothing in the earlier layout (nothing writes it any more). */
     private final Set<String> noLegacy = ConcurrentHashMap.newKeySet();
 
@@ -106,13 +130,7 @@ public final class OpenBaoStateStore implements StateStore {
         this.sealer = sealer;
         this.clock = clock;
         this.retention = retention;
-        this.window = windowFor(retention);
         this.cache = new HeadCache(HeadCache.DEFAULT_BUDGET);
-    }
-
-    /** How many KV versions of a head OpenBao keeps for {@code retention} state versions. */
-    static int windowFor(int retention) {
-        return 3 * retention + 16;
     }
 
     static String headPath(WorkspaceName ws) {
@@ -121,6 +139,15 @@ public final class OpenBaoStateStore implements StateStore {
 
     static String archivePath(WorkspaceName ws, long version) {
         return "states/" + ws.value() + "/archive/" + version;
+    }
+
+    static String logPath(WorkspaceName ws) {
+        return "states/" + ws.value() + "/log";
+    }
+
+    /** The {@code where} of a state version at KV version {@code logVersion} (1, 2, …) of the log: -2, -3, …. */
+    static long inLog(long logVersion) {
+        return -1 - logVersion;
     }
 
     static String legacyPath(WorkspaceName ws) {
@@ -182,11 +209,14 @@ public final class OpenBaoStateStore implements StateStore {
             return stored;
         }
         if (latest.version() > 0 || noLegacy.contains(ws.value())) {
-            return new Stored(latest.version(), null, false);
+            Stored none = new Stored(latest.version(), null, false);
+            cache.remember(ws.value(), none); // a LOCK right after a GET that found nothing writes at once
+            return none;
         }
         Stored legacy = legacyHead(ws);
         if (legacy == null) {
             noLegacy.add(ws.value());
+            cache.remember(ws.value(), Stored.NONE);
             return Stored.NONE;
         }
         return legacy;
@@ -245,6 +275,10 @@ public final class OpenBaoStateStore implements StateStore {
         }
         if (where == ARCHIVED) {
             return kv.read(archivePath(ws, version)).map(KvEntry::data).orElse(null);
+        }
+        if (where < LEGACY) {
+            return kv.read(logPath(ws), -1 - where).map(KvEntry::data)
+                    .filter(s -> s.path("version").asLong() == version).orElse(null);
         }
         return kv.read(legacyPath(ws), version).map(e -> legacyState(e.data(), version)).orElse(null);
     }
@@ -347,12 +381,15 @@ public final class OpenBaoStateStore implements StateStore {
                     prepared = prepare(workspace, put.body());
                 }
                 Next next = next(workspace, head, write.change(), prepared);
-                applyWindow(workspace);
+                applyWindow(workspace, head.revision() + 1);
                 if (kv.write(headPath(workspace), next.record(), head.revision()) instanceof CasWrite.Written written) {
                     kept = write.change() instanceof Change.PutState;
                     Stored now = new Stored(written.version(), next.record(), false);
                     cache.remember(workspace.value(), now);
                     afterWrite(workspace, head, next);
+                    if (write.change() instanceof Change.PutState || write.change() instanceof Change.DeleteState) {
+                        copyBehind(workspace, next.record().get("state"));
+                    }
                     return write.result().apply(view(workspace, now));
                 }
                 if (attempt >= 2) { // writers in step with this one: a random pause breaks the rhythm
@@ -404,10 +441,17 @@ public final class OpenBaoStateStore implements StateStore {
         while (history.size() > retention) {
             dropped.add(history.removeLast());
         }
+        // A state version copied to the log behind an earlier write is named there from now on.
+        for (ArrayNode entry : history) {
+            Long logged = entry.get(1).asLong() > 0 ? copied.get(copyKey(ws, entry.get(0).asLong())) : null;
+            if (logged != null) {
+                entry.set(1, inLog(logged));
+            }
+        }
         // A state version whose KV version would leave the head's window with this write moves to its archive entry first.
         for (ArrayNode entry : history) {
             long where = entry.get(1).asLong();
-            if (where > 0 && where < revision && where <= revision - window + 1) {
+            if (where > 0 && where < revision && where <= revision - WINDOW + 1) {
                 archive(ws, entry);
             }
         }
@@ -426,23 +470,46 @@ public final class OpenBaoStateStore implements StateStore {
             log.error("state {} version {} left OpenBao before it could be archived", ws, entry.get(0).asLong());
             return;
         }
-        kv.put(archivePath(ws, entry.get(0).asLong()), (ObjectNode) state);
-        entry.set(1, ARCHIVED);
+        entry.set(1, inLog(log(ws, (ObjectNode) state)));
     }
 
-    /** Sets the head's KV window once per workspace and process (so a changed retention setting takes effect). */
-    private void applyWindow(WorkspaceName ws) {
-        if (!windowSet.contains(ws.value())) {
-            kv.setMaxVersions(headPath(ws), window);
+    /** Appends a state record to the workspace's log; its KV version there. */
+    private long log(WorkspaceName ws, ObjectNode state) {
+        if (!logWindowSet.contains(ws.value())) {
+            kv.setMaxVersions(logPath(ws), retention + LOG_SLACK);
+            logWindowSet.add(ws.value());
+        }
+        return kv.put(logPath(ws), state);
+    }
+
+    /**
+     * Sets the head's KV window once per workspace and process (so a changed retention setting
+     * takes effect), before writing KV version {@value #WINDOW_FROM} or later. Until then KV v2
+     * keeps every version anyway (its default is ten), so a new workspace's first changes are one
+     * call each instead of two.
+     */
+    private void applyWindow(WorkspaceName ws, long revision) {
+        if (revision >= WINDOW_FROM && !windowSet.contains(ws.value())) {
+            kv.setMaxVersions(headPath(ws), WINDOW);
             windowSet.add(ws.value());
         }
     }
 
-    /** Removes what a written head no longer names: archive entries and chunks of versions out of the retention, the old layout. */
+    /**
+     * Behind the write: forgets the copies the written head now names, and removes what it no longer
+     * names (archive entries and chunks of versions out of the retention, the earlier layout).
+     */
     private void afterWrite(WorkspaceName ws, Stored before, Next next) {
+        next.record().path("history").forEach(entry -> {
+            if (entry.get(1).asLong() < LEGACY) {
+                copied.remove(copyKey(ws, entry.get(0).asLong()));
+            }
+        });
         for (ArrayNode entry : next.dropped()) {
-            try {
-                long version = entry.get(0).asLong();
+            long version = entry.get(0).asLong();
+            copied.remove(copyKey(ws, version));
+            behind(ws, "removing version " + version + " after it left the retention", () -> {
+                copied.remove(copyKey(ws, version)); // a copy queued before the version left is done by now
                 long where = entry.get(1).asLong();
                 if (entry.size() >= 4) {
                     deleteChunks(ws, entry.get(2).asText(), entry.get(3).asInt());
@@ -450,23 +517,57 @@ public final class OpenBaoStateStore implements StateStore {
                     kv.read(legacyPath(ws), version).filter(e -> e.data().hasNonNull("generation"))
                             .ifPresent(e -> deleteChunks(ws, e.data().path("generation").asText(), e.data().path("chunks").asInt()));
                 }
-                if (where == ARCHIVED) {
+                if (where == ARCHIVED) { // the log needs nothing: OpenBao drops its old versions
                     kv.deleteAll(archivePath(ws, version));
                 }
-            } catch (RuntimeException e) {
-                log.warn("removing state {} version {} after it left the retention: {}", ws, entry.get(0).asLong(), e.getMessage());
-            }
+            });
         }
-        try {
-            if (before.legacy()) {
-                kv.deleteAll(legacyLockPath(ws));
-            }
-            if (!next.legacyLeft() && next.dropped().stream().anyMatch(e -> e.get(1).asLong() == LEGACY)) {
-                kv.deleteAll(legacyPath(ws));
-            }
-        } catch (RuntimeException e) {
-            log.warn("removing the earlier layout of state {}: {}", ws, e.getMessage());
+        boolean legacyLockLeft = before.legacy();
+        boolean legacyGone = !next.legacyLeft() && next.dropped().stream().anyMatch(e -> e.get(1).asLong() == LEGACY);
+        if (legacyLockLeft || legacyGone) {
+            behind(ws, "removing the earlier layout", () -> {
+                if (legacyLockLeft) {
+                    kv.deleteAll(legacyLockPath(ws));
+                }
+                if (legacyGone) {
+                    kv.deleteAll(legacyPath(ws));
+                }
+            });
         }
+    }
+
+    /**
+     * Copies a state version's record to the workspace's log behind the write that made it, so
+     * the head's KV window can stay small: the next write of the head names the copy instead of
+     * its own KV version. A copy lost in a crash is made by the write that would push the version
+     * out of the window ({@link #next}).
+     */
+    private void copyBehind(WorkspaceName ws, JsonNode state) {
+        long version = state.path("version").asLong();
+        behind(ws, "copying version " + version + " to the log", () -> copied.put(copyKey(ws, version), log(ws, (ObjectNode) state)));
+    }
+
+    private static String copyKey(WorkspaceName ws, long version) {
+        return ws.value() + "/" + version;
+    }
+
+    /** Runs {@code task} after the work queued behind earlier writes of {@code ws}, off the request; a failure is logged. */
+    private void behind(WorkspaceName ws, String what, Runnable task) {
+        CompletableFuture<Void> queued = behind.compute(ws.value(), (name, tail) ->
+                (tail == null ? CompletableFuture.<Void>completedFuture(null) : tail).thenRunAsync(() -> {
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        log.warn("state {}: {}: {}", ws, what, e.getMessage());
+                    }
+                }, CALLS));
+        queued.whenComplete((ignored, e) -> behind.remove(ws.value(), queued));
+    }
+
+    /** Waits for the work queued behind the writes made so far (a clean stop, tests). */
+    @Override
+    public void flush() {
+        CompletableFuture.allOf(behind.values().toArray(CompletableFuture[]::new)).join();
     }
 
     /** Compresses {@code body}; content too large to be inline goes to chunks under a fresh generation, written side by side. */

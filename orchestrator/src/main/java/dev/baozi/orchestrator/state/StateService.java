@@ -30,6 +30,11 @@ public final class StateService {
         this.clock = clock;
     }
 
+    /** Waits for the work the store queued behind its writes (a clean stop). */
+    public void flush() {
+        store.flush();
+    }
+
     public Optional<StoredState> current(WorkspaceName ws, Principal who) {
         Optional<StoredState> state = store.read(ws, 0);
         recordRead(ws, who, state.map(StoredState::version));

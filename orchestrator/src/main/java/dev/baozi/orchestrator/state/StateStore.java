@@ -38,6 +38,9 @@ public interface StateStore {
      */
     <R> R change(WorkspaceName workspace, Rule<R> rule, Supplier<R> contended);
 
+    /** Waits for work a store queued behind its writes (copies, clean-up); a clean stop calls it. */
+    default void flush() {}
+
     /** Decides what to do with a workspace's head. Called again (with a newer head) when a write lost a race. */
     @FunctionalInterface
     interface Rule<R> {

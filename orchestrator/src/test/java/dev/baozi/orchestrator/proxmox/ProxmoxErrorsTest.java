@@ -68,7 +68,7 @@ class ProxmoxErrorsTest {
     void a_400_carries_pves_error_for_each_parameter() {
         answer.set(new Answer(400, "{\"data\":null,\"errors\":{\"newid\":\"value must be at least 100\",\"name\":\"invalid format\"}}"));
 
-        var e = catchThrowableOfType(ProxmoxException.BadRequest.class, () -> new ProxmoxVmClient(client).clone("pve1", 9000, CloneRequest.full(5, "x")));
+        var e = catchThrowableOfType(ProxmoxException.BadRequest.class, () -> client.clone("pve1", 9000, CloneRequest.full(5, "x")));
 
         assertThat(e.parameterErrors()).containsEntry("newid", "value must be at least 100").containsEntry("name", "invalid format");
         assertThat(e.getMessage()).startsWith("cloning VM 9000 on pve1 to 5: Proxmox at " + client.endpoint()
@@ -79,7 +79,7 @@ class ProxmoxErrorsTest {
     void a_500_carries_pves_message() {
         answer.set(new Answer(500, "{\"data\":null,\"message\":\"unable to find configuration file for VM 900\\n\"}"));
 
-        var e = catchThrowableOfType(ProxmoxException.ServerError.class, () -> new ProxmoxVmClient(client).status("pve1", 900));
+        var e = catchThrowableOfType(ProxmoxException.ServerError.class, () -> client.status("pve1", 900));
 
         assertThat(e.reason()).isEqualTo("unable to find configuration file for VM 900");
         assertThat(e.status()).isEqualTo(500);
@@ -91,7 +91,7 @@ class ProxmoxErrorsTest {
     void a_403_is_a_refusal_with_pves_reason() {
         answer.set(new Answer(403, "{\"data\":null,\"message\":\"Permission check failed (/vms/100, VM.PowerMgmt)\"}"));
 
-        var e = catchThrowableOfType(ProxmoxException.Refused.class, () -> new ProxmoxVmClient(client).start("pve1", 100));
+        var e = catchThrowableOfType(ProxmoxException.Refused.class, () -> client.start("pve1", 100));
 
         assertThat(e.status()).isEqualTo(403);
         assertThat(e.reason()).isEqualTo("Permission check failed (/vms/100, VM.PowerMgmt)");

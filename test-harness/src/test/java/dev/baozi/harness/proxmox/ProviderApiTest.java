@@ -13,7 +13,6 @@ import dev.baozi.orchestrator.provider.ProviderService;
 import dev.baozi.orchestrator.proxmox.ApiToken;
 import dev.baozi.orchestrator.proxmox.CloneRequest;
 import dev.baozi.orchestrator.proxmox.ProxmoxClient;
-import dev.baozi.orchestrator.proxmox.ProxmoxVmClient;
 import dev.baozi.orchestrator.proxmox.TlsSettings;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -128,8 +127,8 @@ class ProviderApiTest {
         assertThat(admin.post("/providers", body("inv")).status()).isEqualTo(201);
         var created = operator.post("/workspaces", Map.of("name", "shop", "template", "demo-data"));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        var pve = new ProxmoxVmClient(ProxmoxClient.connect(sim.baseUrl(), new ApiToken(sim.tokenId(), sim.tokenSecret()),
-                TlsSettings.fingerprint(sim.tls().fingerprint())));
+        var pve = ProxmoxClient.connect(sim.baseUrl(), new ApiToken(sim.tokenId(), sim.tokenSecret()),
+                TlsSettings.fingerprint(sim.tls().fingerprint()));
         pve.await(pve.clone("pve1", 9000, CloneRequest.full(401, "tagged")), WAIT);
         pve.await(pve.configure("pve1", 401, Map.of("tags", "baozi")), WAIT);
         pve.await(pve.clone("pve1", 9000, CloneRequest.full(402, "shop")), WAIT);

@@ -56,15 +56,106 @@ class OpenBaoStateStoreTest extends StateStoreContract {
         return new OpenBaoStateStore(kv, Clock.systemUTC(), retention);
     }
 
-    /** The calls a store makes, as "METHOD path" without the mount. */
+    /**
+     * The calls a store makes on the thread that created this (the request's), as "METHOD path";
+     * {@link #behind} has those it made on other threads (behind a write).
+     */
     private static final class Counting implements OpenBaoApi {
+        final Thread request = Thread.currentThread();
         final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        final List<String> behind = Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public OpenBaoResponse send(String method, String path, JsonNode body, Map<String, String> headers) {
-            calls.add(method + " " + path);
+            (Thread.currentThread() == request ? calls : behind).add(method + " " + path);
             return session.client().send(method, path, body, headers);
         }
+    }
+
+    @Test
+    void a_lock_right_after_a_read_that_found_no_state_is_one_openbao_call() {
+        var counting = new Counting();
+        StateStore store = new OpenBaoStateStore(new KvV2(counting, kv.mount()), Clock.systemUTC(), 10);
+        WorkspaceName ws = fresh();
+        assertThat(store.readCompressed(ws, 0)).isEmpty();
+        counting.calls.clear();
+
+        lock(store, ws, "first");
+
+        assertThat(counting.calls).containsExactly("POST " + kv.mount() + "/data/states/" + ws + "/head");
+        assertThat(store(10).head(ws).lock()).map(l -> l.info().id()).contains("first");
+    }
+
+    @Test
+    void each_state_version_is_copied_to_the_log_behind_its_write_and_the_next_write_names_the_copy() {
+        var counting = new Counting();
+        StateStore store = new OpenBaoStateStore(new KvV2(counting, kv.mount()), Clock.systemUTC(), 10);
+        WorkspaceName ws = fresh();
+        put(store, ws, content(1), "w");
+        store.flush();
+        assertThat(counting.behind).containsExactly(
+                "POST " + kv.mount() + "/metadata/states/" + ws + "/log", // its window: the retention and some slack
+                "POST " + kv.mount() + "/data/states/" + ws + "/log");
+        assertThat(history(ws).get(0).get(1).asLong()).as("where version 1 is, before the next write").isEqualTo(1);
+
+        lock(store, ws, "L");
+
+        assertThat(history(ws).get(0).get(1).asLong()).as("where version 1 is after it: the log's KV version 1").isEqualTo(-2);
+        assertThat(kv.metadata("states/" + ws + "/log").orElseThrow().maxVersions()).isEqualTo(10 + 8);
+        assertThat(store(10).read(ws, 1).orElseThrow().content()).isEqualTo(content(1));
+    }
+
+    @Test
+    void many_plans_after_a_write_whose_copy_was_lost_copy_it_before_it_leaves_the_heads_window() {
+        WorkspaceName ws = fresh();
+        // A store whose copies behind writes are all lost, as in a crash right after each write:
+        // log writes fail unless made on this (the request's) thread.
+        Thread request = Thread.currentThread();
+        OpenBaoApi losingCopies = (method, path, body, headers) -> path.endsWith("/data/states/" + ws + "/log")
+                && Thread.currentThread() != request
+                ? new OpenBaoResponse(503, JSON.createObjectNode())
+                : session.client().send(method, path, body, headers);
+        StateStore store = new OpenBaoStateStore(new KvV2(losingCopies, kv.mount()), Clock.systemUTC(), 3);
+        put(store, ws, content(1), "w");
+        store.flush();
+        assertThat(kv.latest("states/" + ws + "/log").version()).as("the copy behind the write was lost").isZero();
+
+        for (int plan = 0; plan < 20; plan++) { // the head keeps 12 KV versions
+            lock(store, ws, "P" + plan);
+            unlock(store, ws);
+        }
+
+        assertThat(history(ws).get(0).get(1).asLong()).as("version 1 is in the log").isLessThan(-1);
+        assertThat(store(3).read(ws, 1).orElseThrow().content()).isEqualTo(content(1));
+    }
+
+
+    @Test
+    void a_new_workspace_writes_its_first_head_versions_in_one_call_each_and_sets_its_small_window_before_kv_would_prune() {
+        var counting = new Counting();
+        StateStore store = new OpenBaoStateStore(new KvV2(counting, kv.mount()), Clock.systemUTC(), 10);
+        WorkspaceName ws = fresh();
+        assertThat(store.readCompressed(ws, 0)).isEmpty(); // so the first lock knows there is no head yet
+        List<Integer> callsPerChange = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            counting.calls.clear();
+            lock(store, ws, "L" + i);
+            callsPerChange.add(counting.calls.size());
+            counting.calls.clear();
+            unlock(store, ws);
+            callsPerChange.add(counting.calls.size());
+        }
+
+        // head versions 1..7 are one call each; before version 8 the window is set once; then one call each again
+        assertThat(callsPerChange.subList(0, 7)).containsOnly(1);
+        assertThat(callsPerChange.get(7)).isEqualTo(2);
+        assertThat(callsPerChange.subList(8, 20)).containsOnly(1);
+        assertThat(kv.metadata("states/" + ws + "/head").orElseThrow().maxVersions()).isBetween(10, 16);
+    }
+
+    /** The head's history as stored: {@code [version, where, ...]} entries, newest first. */
+    private static JsonNode history(WorkspaceName ws) {
+        return kv.read("states/" + ws + "/head").orElseThrow().data().path("history");
     }
 
     @Test
@@ -147,17 +238,21 @@ class OpenBaoStateStoreTest extends StateStoreContract {
     }
 
     @Test
-    void a_state_moved_to_its_archive_entry_loses_it_when_it_leaves_the_retention() {
+    void a_state_in_an_archive_entry_of_the_store_before_the_log_is_read_and_loses_it_when_it_leaves_the_retention() {
         WorkspaceName ws = fresh();
         StateStore store = store(1);
         put(store, ws, content(1), "w");
-        for (int plan = 0; plan < 25; plan++) { // the window of retention 1 is 19 KV versions
-            lock(store, ws, "P" + plan);
-            unlock(store, ws);
-        }
-        assertThat(kv.list("states/" + ws + "/archive/")).containsExactly("1");
+        store.flush();
+        // As the store before the log left it: version 1 moved to its archive entry, the head naming it with 0.
+        ObjectNode head = kv.read("states/" + ws + "/head").orElseThrow().data().deepCopy();
+        kv.put("states/" + ws + "/archive/1", (ObjectNode) head.get("state"));
+        ((com.fasterxml.jackson.databind.node.ArrayNode) head.get("history").get(0)).set(1, 0);
+        kv.put("states/" + ws + "/head", head);
+        assertThat(store(1).read(ws, 1).orElseThrow().content()).isEqualTo(content(1));
 
-        put(store, ws, content(2), "w");
+        StateStore after = store(1);
+        put(after, ws, content(2), "w");
+        after.flush();
 
         assertThat(kv.list("states/" + ws + "/archive/")).isEmpty();
         assertThat(store.versions(ws)).extracting(StateVersion::serial).containsExactly(2L);
@@ -224,6 +319,7 @@ class OpenBaoStateStoreTest extends StateStoreContract {
         StateStore store = store(3);
 
         unlock(store, ws); // the lock moves into the head
+        store.flush();
         assertThat(kv.read("locks/" + ws)).isEmpty();
         assertThat(store(3).head(ws).lock()).isEmpty();
         assertThat(store(3).versions(ws)).extracting(StateVersion::version).containsExactly(3L, 2L, 1L);
@@ -236,6 +332,7 @@ class OpenBaoStateStoreTest extends StateStoreContract {
 
         put(store, ws, withSerial(legacyContent(3), 5), "w");
         put(store, ws, withSerial(legacyContent(3), 6), "w");
+        store.flush();
 
         assertThat(store(3).versions(ws)).extracting(StateVersion::version).containsExactly(6L, 5L, 4L);
         assertThat(kv.latest("states/" + ws + "/current").version()).as("the old pointer is removed").isZero();

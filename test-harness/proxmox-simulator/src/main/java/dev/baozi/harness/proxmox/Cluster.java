@@ -26,7 +26,21 @@ final class Cluster {
     final Map<Integer, Vm> vms = new TreeMap<>();
     /** Resource pools: pool id to its comment and member VM ids and storages. */
     final Map<String, Pool> pools = new TreeMap<>();
+    /** Node memory in bytes and CPU count, as {@code /nodes/{node}/status} reports them; tests may change them. */
+    final Map<String, NodeCapacity> capacity = new LinkedHashMap<>();
+    /** Bytes of a storage taken by something other than volumes (per node, or under "" for a shared storage): tests shrink free space with it. */
+    final Map<String, Long> reserved = new LinkedHashMap<>();
+    /** The Linux bridges each node has ({@code vmbr0}, {@code vmbr1} by default). */
+    final Map<String, java.util.Set<String>> bridges = new LinkedHashMap<>();
+    /** Where volumes keep their content; set by the simulator before the cluster is used. */
+    Disks disks;
     private final SecureRandom random = new SecureRandom();
+
+    /** A node's memory (bytes) and CPU count. */
+    record NodeCapacity(long memory, int cpus) {}
+
+    static final long NODE_MEMORY = 64L << 30;
+    static final int NODE_CPUS = 16;
 
     Cluster(List<String> nodes, List<Storage> storages) {
         this.nodes = List.copyOf(nodes);
@@ -35,7 +49,24 @@ final class Cluster {
         }
         for (String n : nodes) {
             volumes.put(n, new TreeMap<>());
+            capacity.put(n, new NodeCapacity(NODE_MEMORY, NODE_CPUS));
+            bridges.put(n, new java.util.TreeSet<>(List.of("vmbr0", "vmbr1")));
         }
+    }
+
+    /** Adds the backup storage shared with other simulators ({@code shared-backup}, NFS, backups only) unless it is there. */
+    void addSharedBackupStorage() {
+        storages.putIfAbsent(Disks.SHARED_BACKUP, new Storage(Disks.SHARED_BACKUP, "nfs", List.of("backup"), true, 2L << 40));
+    }
+
+    /** Whether a storage's volumes are files in the directory shared with other simulators rather than this cluster's memory. */
+    private boolean external(String storage) {
+        return storage.equals(Disks.SHARED_BACKUP) && disks != null && disks.hasSharedBackups();
+    }
+
+    boolean shared(String storage) {
+        Storage s = storages.get(storage);
+        return s != null && s.shared();
     }
 
     /** The nodes and storages PVE would show on a fresh two-node install, with a cloud-init template. */
@@ -116,6 +147,9 @@ final class Cluster {
     }
 
     void addVolume(Volume v) {
+        if (external(v.storage())) {
+            return; // its archive file is the volume
+        }
         Storage s = storages.get(v.storage());
         for (String n : nodes) {
             if (n.equals(v.node()) || s.shared()) {
@@ -124,12 +158,33 @@ final class Cluster {
         }
     }
 
+    /** Removes a volume and its content (the file of a disk, or the archive of a backup). */
     void removeVolume(String node, String volid) {
+        Optional<Volume> found = volume(node, volid);
+        if (found.isEmpty()) {
+            return;
+        }
+        Volume v = found.get();
+        boolean shared = shared(v.storage());
+        if (!external(v.storage())) {
+            for (String n : nodes) {
+                if (n.equals(node) || shared) {
+                    volumes.get(n).remove(volid);
+                }
+            }
+        }
+        if (disks != null) {
+            disks.delete(v, shared);
+        }
+    }
+
+    /** Forgets a volume without touching its file (a volume moving to another node or name takes its file along). */
+    void forgetVolume(String node, String volid) {
         Volume v = volumes.get(node).get(volid);
         if (v == null) {
             return;
         }
-        boolean shared = storages.get(v.storage()).shared();
+        boolean shared = shared(v.storage());
         for (String n : nodes) {
             if (n.equals(node) || shared) {
                 volumes.get(n).remove(volid);
@@ -138,15 +193,67 @@ final class Cluster {
     }
 
     Optional<Volume> volume(String node, String volid) {
+        if (external(volid.split(":", 2)[0])) {
+            return disks.sharedArchives(node).stream().filter(v -> v.volid().equals(volid)).findFirst();
+        }
         return Optional.ofNullable(volumes.get(node).get(volid));
     }
 
     List<Volume> volumes(String node, Predicate<Volume> which) {
-        return new ArrayList<>(volumes.get(node).values().stream().filter(which).toList());
+        List<Volume> out = new ArrayList<>(volumes.get(node).values().stream().filter(which).toList());
+        if (disks != null) {
+            disks.sharedArchives(node).stream().filter(which).forEach(out::add);
+        }
+        return out;
     }
 
     long used(String node, String storage) {
-        return volumes.get(node).values().stream().filter(v -> v.storage().equals(storage)).mapToLong(Volume::size).sum();
+        long reservedBytes = reserved.getOrDefault(reserveKey(node, storage), 0L);
+        return reservedBytes + volumes(node, v -> v.storage().equals(storage)).stream().mapToLong(Volume::size).sum();
+    }
+
+    String reserveKey(String node, String storage) {
+        return (shared(storage) ? "" : node) + "|" + storage;
+    }
+
+    /** The guest's files on a disk volume. */
+    Map<String, String> diskFiles(Volume disk) {
+        return disks.files(disk, shared(disk.storage()));
+    }
+
+    void writeDiskFiles(Volume disk, Map<String, String> files) {
+        disks.writeFiles(disk, shared(disk.storage()), files);
+    }
+
+    /** A new volume holds what {@code from} holds. */
+    void copyContent(Volume from, Volume to) {
+        disks.copy(from, shared(from.storage()), to, shared(to.storage()));
+    }
+
+    /**
+     * The volume of a VM's first disk (in boot order, then scsi0, virtio0, sata0, ide0; never a
+     * CD-ROM or cloud-init drive): where the guest's files are.
+     */
+    Optional<Volume> firstDisk(Vm vm) {
+        List<String> order = new ArrayList<>();
+        String o = PropertyString.parse(vm.config.getOrDefault("boot", ""), "legacy").get("order");
+        if (o != null) {
+            order.addAll(List.of(o.split(";")));
+        }
+        order.addAll(List.of("scsi0", "virtio0", "sata0", "ide0"));
+        vm.config.keySet().stream().filter(QemuConfig::isDrive).sorted().forEach(order::add);
+        for (String key : order) {
+            String value = vm.config.get(key);
+            if (value == null || !QemuConfig.isDrive(key) || value.contains("media=cdrom") || value.contains("cloudinit")) {
+                continue;
+            }
+            String file = PropertyString.parse(value, "file").get("file");
+            Optional<Volume> v = volume(vm.node, file);
+            if (v.isPresent()) {
+                return v;
+            }
+        }
+        return Optional.empty();
     }
 
     /** A new disk image for {@code vmid}: {@code vm-<vmid>-disk-<n>} with the lowest free n. */
@@ -168,6 +275,15 @@ final class Cluster {
         Volume v = new Volume(node, storage, name, vmid, "images", format, size, System.currentTimeMillis() / 1000, null);
         addVolume(v);
         return v;
+    }
+
+    /** Removes a VM, its pool memberships and every image volume it owns on its node, with their content. */
+    void destroy(Vm vm) {
+        vms.remove(vm.vmid, vm);
+        pools.values().forEach(p -> p.vms.remove(vm.vmid));
+        for (Volume v : volumes(vm.node, v -> v.vmid() == vm.vmid && v.content().equals("images"))) {
+            removeVolume(vm.node, v.volid());
+        }
     }
 
     /** The lowest free VM id from 100, as {@code /cluster/nextid} answers. */

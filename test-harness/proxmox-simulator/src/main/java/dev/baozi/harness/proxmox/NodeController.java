@@ -11,9 +11,6 @@ import java.util.Map;
 /** {@code /nodes/...} other than VMs: nodes, storages and their content, backups (vzdump) and tasks. */
 final class NodeController {
 
-    private static final long NODE_MEMORY = 64L << 30;
-    private static final int NODE_CPUS = 16;
-
     private final Cluster cluster;
     private final Tasks tasks;
     private final String fingerprint;
@@ -46,9 +43,9 @@ final class NodeController {
         node.put("status", "online");
         node.put("level", "");
         node.put("cpu", 0.02);
-        node.put("maxcpu", NODE_CPUS);
+        node.put("maxcpu", cluster.capacity.get(n).cpus());
         node.put("mem", usedMemory(n));
-        node.put("maxmem", NODE_MEMORY);
+        node.put("maxmem", cluster.capacity.get(n).memory());
         node.put("disk", 4L << 30);
         node.put("maxdisk", 100L << 30);
         node.put("uptime", uptime());
@@ -69,7 +66,7 @@ final class NodeController {
         synchronized (cluster) {
             cluster.requireNode(c.node());
             List<Map<String, String>> out = new ArrayList<>();
-            for (String s : List.of("qemu", "storage", "status", "tasks", "vzdump")) {
+            for (String s : List.of("network", "qemu", "storage", "status", "tasks", "vzdump")) {
                 out.add(Map.of("subdir", s));
             }
             return out;
@@ -81,16 +78,19 @@ final class NodeController {
             String n = c.node();
             cluster.requireNode(n);
             long used = usedMemory(n);
+            long total = cluster.capacity.get(n).memory();
+            int cpus = cluster.capacity.get(n).cpus();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("uptime", uptime());
             out.put("cpu", 0.02);
             out.put("wait", 0);
             out.put("loadavg", List.of("0.10", "0.08", "0.05"));
-            out.put("memory", Map.of("total", NODE_MEMORY, "used", used, "free", NODE_MEMORY - used, "available", NODE_MEMORY - used));
+            out.put("memory", Map.of("total", total, "used", used, "free", Math.max(0, total - used), "available",
+                    Math.max(0, total - used)));
             out.put("swap", Map.of("total", 8L << 30, "used", 0, "free", 8L << 30));
             out.put("rootfs", Map.of("total", 100L << 30, "used", 4L << 30, "free", 96L << 30, "avail", 96L << 30));
             out.put("ksm", Map.of("shared", 0));
-            out.put("cpuinfo", Map.of("cpus", NODE_CPUS, "sockets", 1, "cores", NODE_CPUS, "model", "Baozi simulated CPU",
+            out.put("cpuinfo", Map.of("cpus", cpus, "sockets", 1, "cores", cpus, "model", "Baozi simulated CPU",
                     "mhz", "2400.000", "hvm", "1", "flags", "fpu vme de pse tsc msr pae mce cx8 apic sep"));
             out.put("pveversion", "pve-manager/" + ClusterController.VERSION + "/baozi-simulator");
             out.put("kversion", "Linux 6.14.11-4-pve #1 SMP PREEMPT_DYNAMIC");
@@ -139,7 +139,7 @@ final class NodeController {
         out.put("shared", s.shared() ? 1 : 0);
         out.put("total", s.totalBytes());
         out.put("used", used);
-        out.put("avail", s.totalBytes() - used);
+        out.put("avail", Math.max(0, s.totalBytes() - used));
         out.put("used_fraction", (double) used / s.totalBytes());
         return out;
     }
@@ -250,6 +250,7 @@ final class NodeController {
                 default -> ".vma";
             };
             String id = guests.size() == 1 ? Integer.toString(guests.get(0).vmid) : "";
+            List<Volume> written = new ArrayList<>();
             return tasks.submit(n, "vzdump", id, c.user(), log -> {
                 for (Vm vm : guests) {
                     if (!cluster.vms.containsKey(vm.vmid)) {
@@ -260,15 +261,80 @@ final class NodeController {
                     long size = vm.config.entrySet().stream()
                             .filter(e -> QemuConfig.isDrive(e.getKey()) && !e.getValue().contains("media=cdrom"))
                             .mapToLong(e -> QemuConfig.driveSize(e.getValue())).sum() / 8 + 4096;
-                    Volume backup = new Volume(n, storageId, name, vm.vmid, "backup", extension.substring(1), size,
-                            System.currentTimeMillis() / 1000, QemuController.configText(vm.config));
-                    cluster.addVolume(backup);
+                    long ctime = System.currentTimeMillis() / 1000;
+                    String config = QemuController.configText(vm.config);
+                    Volume backup = new Volume(n, storageId, name, vm.vmid, "backup", extension.substring(1), size, ctime, config);
                     log.add("INFO: Starting Backup of VM " + vm.vmid + " (qemu)");
                     log.add("INFO: creating vzdump archive '" + backup.volid() + "'");
+                    Map<String, Map<String, String>> disks = new LinkedHashMap<>();
+                    for (var e : new java.util.TreeMap<>(vm.config).entrySet()) {
+                        if (!QemuConfig.isDrive(e.getKey()) || e.getValue().contains("media=cdrom")) {
+                            continue;
+                        }
+                        String file = PropertyString.parse(e.getValue(), "file").get("file");
+                        cluster.volume(vm.node, file).ifPresent(v -> disks.put(e.getKey(), cluster.diskFiles(v)));
+                    }
+                    written.add(backup);
+                    cluster.disks.writeArchive(backup, storage.shared(), new Disks.Archive(vm.vmid, ctime, size,
+                            extension.substring(1), config, disks));
+                    cluster.addVolume(backup);
+                    log.add("INFO: backup is sparse: 50% (" + size / 2 + " bytes) total zero data");
+                    tasks.halfway(log); // an injected failure strikes with half the archive written
+                    log.add("INFO: transferred " + size + " bytes in 1 seconds");
+                    log.add("INFO: archive file size: " + PropertyString.formatSize(size));
                     log.add("INFO: Finished Backup of VM " + vm.vmid);
                 }
                 log.add("INFO: Backup job finished successfully");
+            }, () -> {
+                // vzdump writes to a temporary file and removes it when the backup fails
+                for (Volume v : written) {
+                    cluster.removeVolume(n, v.volid());
+                }
             }).toString();
+        }
+    }
+
+    /**
+     * {@code GET /nodes/{node}/network}: the node's NIC ({@code eno1}) and its Linux bridges, with
+     * PVE's {@code type} filter ({@code bridge}, {@code any_bridge}, {@code any_local_bridge},
+     * {@code eth}; the other kinds the simulator has none of).
+     */
+    Object network(ApiCall c) {
+        synchronized (cluster) {
+            String n = c.node();
+            cluster.requireNode(n);
+            String type = c.optional("type").orElse(null);
+            List<Map<String, Object>> out = new ArrayList<>();
+            if (type == null || type.equals("eth")) {
+                Map<String, Object> eth = new LinkedHashMap<>();
+                eth.put("iface", "eno1");
+                eth.put("type", "eth");
+                eth.put("method", "manual");
+                eth.put("families", List.of("inet"));
+                eth.put("active", 1);
+                eth.put("exists", 1);
+                eth.put("priority", 2);
+                out.add(eth);
+            }
+            boolean bridges = type == null || List.of("bridge", "any_bridge", "any_local_bridge").contains(type);
+            if (bridges) {
+                int priority = 3;
+                for (String b : cluster.bridges.get(n)) {
+                    Map<String, Object> bridge = new LinkedHashMap<>();
+                    bridge.put("iface", b);
+                    bridge.put("type", "bridge");
+                    bridge.put("method", "manual");
+                    bridge.put("families", List.of("inet"));
+                    bridge.put("active", 1);
+                    bridge.put("autostart", 1);
+                    bridge.put("bridge_ports", b.equals("vmbr0") ? "eno1" : "");
+                    bridge.put("bridge_stp", "off");
+                    bridge.put("bridge_fd", "0");
+                    bridge.put("priority", priority++);
+                    out.add(bridge);
+                }
+            }
+            return out;
         }
     }
 

@@ -35,6 +35,7 @@ final class ProxmoxApi {
         r.add(route("GET", "/nodes", List.of(), nodes::nodes));
         r.add(route("GET", "/nodes/{node}", NODE, nodes::node));
         r.add(route("GET", "/nodes/{node}/status", NODE, nodes::status));
+        r.add(route("GET", "/nodes/{node}/network", Param.all(NODE, Param.parse("type")), nodes::network));
         r.add(route("GET", "/nodes/{node}/storage",
                 Param.all(NODE, Param.parse("content enabled:boolean format:boolean storage target")), nodes::storages));
         r.add(route("GET", "/nodes/{node}/storage/{storage}/status", Param.parse("node! storage!"), nodes::storageStatus));
@@ -93,6 +94,9 @@ final class ProxmoxApi {
                 target! online:boolean with-local-disks:boolean targetstorage force:boolean bwlimit:integer
                 migration_network migration_type
                 """)), qemu::migrate));
+        r.add(route("POST", "/nodes/{node}/qemu/{vmid}/remote_migrate", Param.all(VM, Param.parse("""
+                target-endpoint! target-storage! target-bridge! target-vmid:integer delete:boolean online:boolean bwlimit:integer
+                """)), qemu::remoteMigrate));
         r.add(route("PUT", "/nodes/{node}/qemu/{vmid}/resize",
                 Param.all(VM, Param.parse("disk! size! digest skiplock:boolean")), qemu::resize));
         r.add(route("POST", "/nodes/{node}/qemu/{vmid}/template", Param.all(VM, Param.parse("disk")), qemu::template));

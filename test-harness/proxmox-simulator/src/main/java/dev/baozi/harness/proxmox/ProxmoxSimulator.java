@@ -40,10 +40,13 @@ public final class ProxmoxSimulator implements AutoCloseable {
 
     /**
      * How to start: where to listen ({@code port} 0 picks a free one), how long each task takes, the
-     * node names, the API token ({@code user@realm!tokenid} and its secret) and an optional state file.
+     * node names, the API token ({@code user@realm!tokenid} and its secret), an optional state file,
+     * an optional directory for the disks' content (default: beside the state file, else a temporary
+     * directory removed on close) and an optional directory of a backup storage shared with other
+     * simulators (storage {@code shared-backup}).
      */
     public record Options(String host, int port, Duration taskDuration, List<String> nodes, String tokenId,
-            String tokenSecret, Path stateFile) {
+            String tokenSecret, Path stateFile, Path dataDir, Path sharedBackupDir) {
 
         public Options {
             nodes = List.copyOf(nodes);
@@ -58,33 +61,64 @@ public final class ProxmoxSimulator implements AutoCloseable {
         /** Loopback, a free port, 300 ms tasks, nodes pve1 and pve2, token {@code root@pam!baozi} with a random secret. */
         public static Options defaults() {
             return new Options("127.0.0.1", 0, Duration.ofMillis(300), List.of("pve1", "pve2"), "root@pam!baozi",
-                    UUID.randomUUID().toString(), null);
+                    UUID.randomUUID().toString(), null, null, null);
         }
 
         public Options withHost(String h) {
-            return new Options(h, port, taskDuration, nodes, tokenId, tokenSecret, stateFile);
+            return new Options(h, port, taskDuration, nodes, tokenId, tokenSecret, stateFile, dataDir, sharedBackupDir);
         }
 
         public Options withPort(int p) {
-            return new Options(host, p, taskDuration, nodes, tokenId, tokenSecret, stateFile);
+            return new Options(host, p, taskDuration, nodes, tokenId, tokenSecret, stateFile, dataDir, sharedBackupDir);
         }
 
         public Options withTaskDuration(Duration d) {
-            return new Options(host, port, d, nodes, tokenId, tokenSecret, stateFile);
+            return new Options(host, port, d, nodes, tokenId, tokenSecret, stateFile, dataDir, sharedBackupDir);
         }
 
         public Options withNodes(List<String> n) {
-            return new Options(host, port, taskDuration, n, tokenId, tokenSecret, stateFile);
+            return new Options(host, port, taskDuration, n, tokenId, tokenSecret, stateFile, dataDir, sharedBackupDir);
         }
 
         public Options withToken(String id, String secret) {
-            return new Options(host, port, taskDuration, nodes, id, secret, stateFile);
+            return new Options(host, port, taskDuration, nodes, id, secret, stateFile, dataDir, sharedBackupDir);
         }
 
         public Options withStateFile(Path file) {
-            return new Options(host, port, taskDuration, nodes, tokenId, tokenSecret, file);
+            return new Options(host, port, taskDuration, nodes, tokenId, tokenSecret, file, dataDir, sharedBackupDir);
+        }
+
+        /** Where the disks' content is kept (kept across restarts when given). */
+        public Options withDataDir(Path dir) {
+            return new Options(host, port, taskDuration, nodes, tokenId, tokenSecret, stateFile, dir, sharedBackupDir);
+        }
+
+        /**
+         * A backup storage {@code shared-backup} ({@code nfs}, {@code shared: 1}, content {@code backup})
+         * whose archives are files in {@code dir}: every simulator given the same directory lists and
+         * restores the others' backups, as two clusters mounting one NFS export do.
+         */
+        public Options withSharedBackupDir(Path dir) {
+            return new Options(host, port, taskDuration, nodes, tokenId, tokenSecret, stateFile, dataDir, dir);
         }
     }
+
+    /** Where an injected task failure strikes: before the task does anything, or half-way through its work. */
+    public enum FailAt {
+        /** The task fails before its work; nothing changes. */
+        START,
+        /**
+         * The task fails in the middle of its work (vzdump: half the archive written; restore: half
+         * the disks restored; remote migrate: half the disk copied to the target), and undoes what it did
+         * as PVE does: the partial archive removed, the half-restored VM destroyed, the target VM removed.
+         * Tasks without a middle fail after their work, which is undone.
+         */
+        HALF_WAY
+    }
+
+    /** Running simulators by {@code host:port}, so a remote migration finds its target in this JVM. */
+    private static final java.util.concurrent.ConcurrentMap<String, ProxmoxSimulator> RUNNING =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** One request the simulator answered: method, route template (or raw path when none matched), status. */
     public record Call(String method, String route, int status) {}
@@ -98,11 +132,30 @@ public final class ProxmoxSimulator implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final StateFile stateFile;
+    private final Disks disks;
+    private final boolean temporaryDisks;
 
     private ProxmoxSimulator(Options options) {
         this.options = options;
         this.stateFile = options.stateFile() == null ? null : new StateFile(options.stateFile());
         this.cluster = stateFile != null && stateFile.exists() ? stateFile.load() : Cluster.standard(options.nodes());
+        Path data = options.dataDir();
+        if (data == null && options.stateFile() != null) {
+            data = options.stateFile().resolveSibling(options.stateFile().getFileName() + ".disks");
+        }
+        this.temporaryDisks = data == null;
+        if (data == null) {
+            try {
+                data = java.nio.file.Files.createTempDirectory("proxmox-simulator-disks");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("making a directory for the simulator's disks", e);
+            }
+        }
+        this.disks = new Disks(data, options.sharedBackupDir());
+        cluster.disks = disks;
+        if (options.sharedBackupDir() != null) {
+            cluster.addSharedBackupStorage();
+        }
         this.tasks = new Tasks(cluster, options.taskDuration());
         if (stateFile != null) {
             tasks.onEnd(this::save);
@@ -110,7 +163,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
         this.tls = stateFile != null
                 ? SimulatorTls.keptIn(options.stateFile().resolveSibling(options.stateFile().getFileName() + ".tls.p12"), options.host())
                 : SimulatorTls.generate(options.host());
-        QemuController qemu = new QemuController(cluster, tasks);
+        QemuController qemu = new QemuController(cluster, tasks, new RemoteMigration(cluster, tasks, ProxmoxSimulator::running));
         NodeController nodes = new NodeController(cluster, tasks, tls.fingerprint());
         ClusterController clusterController = new ClusterController(cluster, qemu, nodes);
         this.routes = ProxmoxApi.routes(clusterController, nodes, qemu, new PoolController(cluster, qemu));
@@ -139,6 +192,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
     public static ProxmoxSimulator start(Options options) {
         ProxmoxSimulator sim = new ProxmoxSimulator(options);
         sim.app.start();
+        RUNNING.put(endpointKey(options.host(), sim.port()), sim);
         log.info("Proxmox simulator on {} (nodes {})", sim.baseUrl(), options.nodes());
         return sim;
     }
@@ -337,10 +391,69 @@ public final class ProxmoxSimulator implements AutoCloseable {
         }
     }
 
-    /** What the guest agent of VM {@code vmid} wrote at {@code path} inside the guest, if anything. */
+    /**
+     * What the guest of VM {@code vmid} holds at {@code path}, read from the file of the VM's first
+     * disk (where the guest agent writes, and what clone, backup, restore and migration copy).
+     */
     public Optional<String> guestFile(int vmid, String path) {
         synchronized (cluster) {
-            return Optional.ofNullable(cluster.vms.get(vmid)).map(vm -> vm.guestFiles.get(path));
+            return Optional.ofNullable(cluster.vms.get(vmid))
+                    .flatMap(cluster::firstDisk)
+                    .map(disk -> cluster.diskFiles(disk).get(path));
+        }
+    }
+
+    /** The simulator running on {@code host:port} in this JVM, if any (a remote migration's target). */
+    static Optional<ProxmoxSimulator> running(String host, int port) {
+        return Optional.ofNullable(RUNNING.get(endpointKey(host, port)));
+    }
+
+    private static String endpointKey(String host, int port) {
+        return host.replaceAll("^\\[|]$", "").toLowerCase(java.util.Locale.ROOT) + ":" + port;
+    }
+
+    Cluster cluster() {
+        return cluster;
+    }
+
+    /** The node a remote migration to this cluster lands on: the first (PVE takes the endpoint's own node). */
+    String endpointNode() {
+        return options.nodes().get(0);
+    }
+
+    /**
+     * {@code apitoken=PVEAPIToken=…,host=…,port=…,fingerprint=…}: the {@code target-endpoint} of a
+     * remote migration to this simulator (it holds the token secret: keep it out of logs).
+     */
+    public String remoteEndpoint() {
+        return "apitoken=" + authorizationHeader() + ",host=" + options.host() + ",port=" + port() + ",fingerprint="
+                + tls.fingerprint();
+    }
+
+    /** Sets a node's memory (bytes) and CPU count, as {@code /nodes} and {@code /nodes/{node}/status} report them. */
+    public void nodeCapacity(String node, long memoryBytes, int cpus) {
+        synchronized (cluster) {
+            cluster.requireNode(node);
+            cluster.capacity.put(node, new Cluster.NodeCapacity(memoryBytes, cpus));
+        }
+    }
+
+    /** Takes space of a storage on a node (all nodes for a shared one) so that {@code availBytes} are left free. */
+    public void storageAvailable(String node, String storage, long availBytes) {
+        synchronized (cluster) {
+            Storage s = cluster.storage(node, storage);
+            String key = cluster.reserveKey(node, storage);
+            cluster.reserved.remove(key);
+            long used = cluster.used(node, storage);
+            cluster.reserved.put(key, Math.max(0, s.totalBytes() - used - availBytes));
+        }
+    }
+
+    /** The Linux bridges a node has from now on (default {@code vmbr0}, {@code vmbr1}). */
+    public void bridges(String node, List<String> names) {
+        synchronized (cluster) {
+            cluster.requireNode(node);
+            cluster.bridges.put(node, new java.util.TreeSet<>(names));
         }
     }
 
@@ -367,7 +480,12 @@ public final class ProxmoxSimulator implements AutoCloseable {
      * its exit status and last log line are {@code message}, and what it would have done is undone.
      */
     public void failNextTask(String type, String message) {
-        tasks.failNext(type, message);
+        tasks.failNext(type, message, FailAt.START);
+    }
+
+    /** The next task of {@code type} (any type when null) fails at {@code at} with {@code message}; see {@link FailAt}. */
+    public void failNextTask(String type, String message, FailAt at) {
+        tasks.failNext(type, message, at);
     }
 
     /** Whether every task started so far has ended. */
@@ -392,18 +510,26 @@ public final class ProxmoxSimulator implements AutoCloseable {
 
     @Override
     public void close() {
+        RUNNING.remove(endpointKey(options.host(), port()), this);
         app.stop();
         tasks.close();
         if (stateFile != null) {
             save();
+        }
+        if (temporaryDisks) {
+            synchronized (cluster) {
+                disks.deleteAll();
+            }
         }
     }
 
     /**
      * Runs a simulator until interrupted. Options: {@code --host}, {@code --port} (default 8006),
      * {@code --task-ms}, {@code --nodes pve1,pve2}, {@code --token-id}, {@code --token-secret},
-     * {@code --state FILE} (kept across restarts), {@code --ca FILE} (where to write the CA, default
-     * beside the state file or {@code proxmox-simulator-ca.pem}).
+     * {@code --state FILE} (kept across restarts), {@code --data DIR} (the disks' content, default
+     * beside the state file), {@code --shared-backup DIR} (a backup storage {@code shared-backup}
+     * other simulators may use too), {@code --ca FILE} (where to write the CA, default beside the
+     * state file or {@code proxmox-simulator-ca.pem}).
      */
     public static void main(String[] args) throws InterruptedException {
         Options o = Options.defaults().withPort(8006);
@@ -418,6 +544,8 @@ public final class ProxmoxSimulator implements AutoCloseable {
                 case "--token-id" -> o = o.withToken(value, o.tokenSecret());
                 case "--token-secret" -> o = o.withToken(o.tokenId(), value);
                 case "--state" -> o = o.withStateFile(Path.of(value));
+                case "--data" -> o = o.withDataDir(Path.of(value));
+                case "--shared-backup" -> o = o.withSharedBackupDir(Path.of(value));
                 case "--ca" -> ca = Path.of(value);
                 default -> {
                     System.err.println("unknown option " + args[i] + "; see ProxmoxSimulator.main's documentation");

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -17,10 +18,17 @@ final class QemuController {
 
     private final Cluster cluster;
     private final Tasks tasks;
+    private final RemoteMigration remote;
 
-    QemuController(Cluster cluster, Tasks tasks) {
+    QemuController(Cluster cluster, Tasks tasks, RemoteMigration remote) {
         this.cluster = cluster;
         this.tasks = tasks;
+        this.remote = remote;
+    }
+
+    /** {@code POST .../remote_migrate}: see {@link RemoteMigration}. */
+    Object remoteMigrate(ApiCall c) {
+        return remote.start(c);
     }
 
     Object list(ApiCall c) {
@@ -40,7 +48,8 @@ final class QemuController {
         synchronized (cluster) {
             cluster.vm(c.node(), c.vmid());
             List<Map<String, String>> out = new ArrayList<>();
-            for (String s : List.of("config", "pending", "status", "clone", "resize", "template", "cloudinit", "agent")) {
+            for (String s : List.of("config", "pending", "status", "clone", "resize", "template", "cloudinit", "agent",
+                    "remote_migrate")) {
                 out.add(Map.of("subdir", s));
             }
             return out;
@@ -118,12 +127,23 @@ final class QemuController {
         cluster.vms.put(vmid, vm);
         return tasks.submit(node, "qmrestore", Integer.toString(vmid), c.user(), log -> {
             log.add("restore vma archive: " + archive);
+            Map<String, Map<String, String>> disks = cluster.disks.archive(backup, cluster.shared(backup.storage()))
+                    .map(Disks.Archive::disks).orElse(Map.of());
             Map<String, String> saved = parseConfigText(backup.backupConfig());
+            List<String> drives = saved.keySet().stream().filter(k -> disks.containsKey(k)).toList();
             for (var e : saved.entrySet()) {
                 String key = e.getKey();
                 String value = e.getValue();
                 if (QemuConfig.isDrive(key)) {
                     value = copyDrive(vm, value, targetStorage, true, log);
+                    Map<String, String> files = disks.get(key);
+                    if (files != null) {
+                        driveVolume(vm.node, value).ifPresent(v -> cluster.writeDiskFiles(v, files));
+                        log.add("progress 100% (read " + QemuConfig.driveSize(value) + " bytes) for " + key);
+                        if (key.equals(drives.get((drives.size() - 1) / 2))) {
+                            tasks.halfway(log); // an injected failure strikes once half the disks are restored
+                        }
+                    }
                 } else if (QemuConfig.isNic(key) && unique) {
                     value = value.replaceFirst("=([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}", "=" + cluster.randomMac());
                 } else if (key.startsWith("unused")) {
@@ -369,7 +389,12 @@ final class QemuController {
                 }
                 String value = e.getValue();
                 if (QemuConfig.isDrive(key)) {
-                    value = copyDrive(clone, value, storage, full, null);
+                    String copied = copyDrive(clone, value, storage, full, null);
+                    if (!copied.equals(value)) {
+                        driveVolume(source.node, value).ifPresent(from -> driveVolume(clone.node, copied)
+                                .ifPresent(to -> cluster.copyContent(from, to)));
+                    }
+                    value = copied;
                 } else if (QemuConfig.isNic(key)) {
                     value = value.replaceFirst("=([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}", "=" + cluster.randomMac());
                 } else if (key.equals("smbios1")) {
@@ -457,10 +482,11 @@ final class QemuController {
             return tasks.submit(source, "qmigrate", Integer.toString(vm.vmid), c.user(), log -> {
                 log.add("starting migration of VM " + vm.vmid + " to node '" + target + "'");
                 for (Volume v : local) {
-                    cluster.removeVolume(source, v.volid());
                     String storage = targetStorage != null ? targetStorage : v.storage();
                     Volume moved = new Volume(target, storage, v.name(), v.vmid(), v.content(), v.format(), v.size(),
                             v.ctime(), v.backupConfig());
+                    cluster.copyContent(v, moved);
+                    cluster.removeVolume(source, v.volid());
                     cluster.addVolume(moved);
                     for (var e : new ArrayList<>(vm.config.entrySet())) {
                         if (QemuConfig.isDrive(e.getKey()) || e.getKey().startsWith("unused")) {
@@ -501,7 +527,7 @@ final class QemuController {
                 throw PveException.failure("shrinking disks is not supported");
             }
             return tasks.submit(vm.node, "resize", Integer.toString(vm.vmid), c.user(), log -> {
-                cluster.removeVolume(vm.node, file);
+                cluster.forgetVolume(vm.node, file);
                 cluster.addVolume(volume.withSize(wanted));
                 Map<String, String> now = PropertyString.parse(vm.config.get(disk), "file");
                 now.put("size", PropertyString.formatSize(wanted));
@@ -527,13 +553,8 @@ final class QemuController {
         }
     }
 
-    /** Removes a VM and every image volume it owns on its node. */
     private void destroyNow(Vm vm) {
-        cluster.vms.remove(vm.vmid, vm);
-        cluster.pools.values().forEach(p -> p.vms.remove(vm.vmid));
-        for (Volume v : cluster.volumes(vm.node, v -> v.vmid() == vm.vmid && v.content().equals("images"))) {
-            cluster.removeVolume(vm.node, v.volid());
-        }
+        cluster.destroy(vm);
     }
 
     /** {@code POST .../template}: the disks become read-only {@code base-} volumes. */
@@ -557,6 +578,7 @@ final class QemuController {
                         continue;
                     }
                     Volume base = volume.get().renamed(volume.get().name().replace("vm-" + vm.vmid + "-disk-", "base-" + vm.vmid + "-disk-"));
+                    cluster.copyContent(volume.get(), base);
                     cluster.removeVolume(vm.node, file);
                     cluster.addVolume(base);
                     d.put("file", base.volid());
@@ -641,7 +663,11 @@ final class QemuController {
                     throw PveException.failure("guest-file-write failed: content is not base64");
                 }
             }
-            vm.guestFiles.put(c.required("file"), content);
+            Volume disk = cluster.firstDisk(vm)
+                    .orElseThrow(() -> PveException.failure("guest-file-write failed: the guest has no disk to write to"));
+            Map<String, String> files = cluster.diskFiles(disk);
+            files.put(c.required("file"), content);
+            cluster.writeDiskFiles(disk, files);
             return null;
         }
     }
@@ -650,12 +676,18 @@ final class QemuController {
     Object agentFileRead(ApiCall c) {
         synchronized (cluster) {
             Vm vm = agentOf(cluster, c);
-            String content = vm.guestFiles.get(c.required("file"));
+            String content = cluster.firstDisk(vm).map(d -> cluster.diskFiles(d).get(c.required("file"))).orElse(null);
             if (content == null) {
                 throw PveException.failure("guest-file-open failed: No such file or directory");
             }
             return Map.of("content", content);
         }
+    }
+
+    /** The volume a drive value ({@code local-lvm:vm-100-disk-0,size=3G}) names on {@code node}, if it is one. */
+    Optional<Volume> driveVolume(String node, String value) {
+        String file = PropertyString.parse(value, "file").get("file");
+        return file == null || !file.contains(":") ? Optional.empty() : cluster.volume(node, file);
     }
 
     static Map<String, String> parseConfigText(String text) {

@@ -50,7 +50,10 @@ final class Tasks implements AutoCloseable {
     private volatile Duration duration;
     private volatile Runnable onEnd = () -> { };
 
-    private record Failure(String type, String message) {}
+    private record Failure(String type, String message, ProxmoxSimulator.FailAt at) {}
+
+    /** The task whose work runs on this thread, with the half-way failure it must meet, if any. */
+    private final ThreadLocal<String> halfwayFailure = new ThreadLocal<>();
 
     Tasks(Object lock, Duration duration) {
         this.lock = lock;
@@ -76,9 +79,21 @@ final class Tasks implements AutoCloseable {
     }
 
     /** The next task of {@code type} (any type when null) ends with {@code message} as its exit status. */
-    void failNext(String type, String message) {
+    void failNext(String type, String message, ProxmoxSimulator.FailAt at) {
         synchronized (lock) {
-            failures.add(new Failure(type, message));
+            failures.add(new Failure(type, message, at));
+        }
+    }
+
+    /**
+     * The middle of a task's work (half the disks copied, half the archive written): a task made to
+     * fail half-way fails here, with the work done so far still to be undone by its undo.
+     */
+    void halfway(List<String> log) {
+        String message = halfwayFailure.get();
+        if (message != null) {
+            halfwayFailure.remove();
+            throw PveException.failure(message);
         }
     }
 
@@ -103,17 +118,23 @@ final class Tasks implements AutoCloseable {
         failure.ifPresent(failures::remove);
         Runnable finish = () -> {
             synchronized (lock) {
-                if (failure.isPresent()) {
+                if (failure.isPresent() && failure.get().at() == ProxmoxSimulator.FailAt.START) {
                     undo.run();
                     end(task, failure.get().message());
                     return;
                 }
+                failure.ifPresent(f -> halfwayFailure.set(f.message()));
                 try {
                     work.run(task.log);
+                    if (halfwayFailure.get() != null) {
+                        halfway(task.log); // a task without a middle fails after its work, which is undone
+                    }
                     end(task, "OK");
                 } catch (PveException e) {
                     undo.run();
                     end(task, e.getMessage());
+                } finally {
+                    halfwayFailure.remove();
                 }
                 onEnd.run();
             }

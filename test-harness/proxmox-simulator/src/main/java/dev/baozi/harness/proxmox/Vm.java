@@ -16,8 +16,6 @@ final class Vm {
     String lock;
     long startedAt;
     long pid;
-    /** Files the guest agent wrote inside the guest (path → content); gone with the VM. */
-    final Map<String, String> guestFiles = new LinkedHashMap<>();
 
     Vm(int vmid, String node, Map<String, String> config) {
         this.vmid = vmid;

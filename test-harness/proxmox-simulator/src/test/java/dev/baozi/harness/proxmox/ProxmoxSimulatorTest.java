@@ -303,6 +303,120 @@ class ProxmoxSimulatorTest {
         assertThat(pve.get("/nodes").data().get(0).get("ssl_fingerprint").asText()).isEqualTo(sim.tls().fingerprint());
     }
 
+    @Test
+    void a_file_the_guest_agent_writes_is_on_the_vms_first_disk_and_a_full_clone_carries_it() {
+        clone(100);
+        start(100);
+
+        writeMarker(100, "/var/lib/baozi/marker", "m-100");
+        clone(100, 101);
+
+        assertThat(sim.guestFile(100, "/var/lib/baozi/marker")).hasValue("m-100");
+        assertThat(sim.guestFile(101, "/var/lib/baozi/marker")).hasValue("m-100");
+        start(101);
+        assertThat(pve.get("/nodes/pve1/qemu/101/agent/file-read", params("file", "/var/lib/baozi/marker")).data()
+                .get("content").asText()).isEqualTo("m-100");
+        assertThat(sim.guestFile(101, "/etc/hostname")).isEmpty();
+    }
+
+    @Test
+    void a_backup_carries_the_disks_content_into_the_restored_vm() {
+        clone(100);
+        start(100);
+        writeMarker(100, "/marker", "before-backup");
+
+        String volid = backup(sim, pve, 100, "local");
+        writeMarker(100, "/marker", "after-backup");
+        pve.awaitTask("pve1", pve.post("/nodes/pve1/qemu", params("vmid", "200", "archive", volid, "storage", "local-lvm"))
+                .data().asText());
+
+        assertThat(sim.guestFile(200, "/marker")).hasValue("before-backup");
+        assertThat(sim.guestFile(100, "/marker")).hasValue("after-backup");
+    }
+
+    @Test
+    void a_vzdump_failing_half_way_leaves_no_archive() {
+        clone(100);
+        sim.failNextTask("vzdump", "job failed with err -5 - Input/output error", ProxmoxSimulator.FailAt.HALF_WAY);
+
+        String upid = pve.post("/nodes/pve1/vzdump", params("vmid", "100", "storage", "local", "mode", "snapshot")).data().asText();
+        JsonNode done = pve.awaitTask("pve1", upid);
+
+        assertThat(done.get("exitstatus").asText()).isEqualTo("job failed with err -5 - Input/output error");
+        assertThat(taskLog(sim, pve, "pve1", upid)).contains("INFO: Starting Backup of VM 100 (qemu)")
+                .doesNotContain("INFO: Finished Backup of VM 100");
+        assertThat(pve.get("/nodes/pve1/storage/local/content", params("content", "backup")).data()).isEmpty();
+    }
+
+    @Test
+    void a_restore_failing_half_way_leaves_no_vm() {
+        clone(100);
+        String volid = backup(sim, pve, 100, "local");
+        sim.failNextTask("qmrestore", "short read on archive", ProxmoxSimulator.FailAt.HALF_WAY);
+
+        String upid = pve.post("/nodes/pve1/qemu", params("vmid", "200", "archive", volid, "storage", "local-lvm")).data().asText();
+
+        assertThat(pve.awaitTask("pve1", upid).get("exitstatus").asText()).isEqualTo("short read on archive");
+        assertThat(sim.vm(200)).isEmpty();
+        assertThat(sim.volumes("pve1", "local-lvm")).noneMatch(v -> v.vmid() == 200);
+    }
+
+    @Test
+    void node_memory_cpus_storage_space_and_bridges_are_reported_and_can_be_changed() {
+        sim.nodeCapacity("pve2", 8L << 30, 4);
+        sim.storageAvailable("pve2", "local-lvm", 12L << 30);
+        sim.bridges("pve2", List.of("vmbr0", "vmbr7"));
+
+        JsonNode status = pve.get("/nodes/pve2/status").data();
+        JsonNode storage = pve.get("/nodes/pve2/storage/local-lvm/status").data();
+        JsonNode bridges = pve.get("/nodes/pve2/network", params("type", "any_bridge")).data();
+
+        assertThat(status.get("memory").get("total").asLong()).isEqualTo(8L << 30);
+        assertThat(status.get("memory").get("free").asLong()).isEqualTo((8L << 30) - (2L << 30));
+        assertThat(status.get("cpuinfo").get("cpus").asInt()).isEqualTo(4);
+        assertThat(storage.get("avail").asLong()).isEqualTo(12L << 30);
+        assertThat(storage.get("total").asLong()).isEqualTo(500L << 30);
+        List<String> names = new ArrayList<>();
+        bridges.forEach(b -> names.add(b.get("iface").asText()));
+        assertThat(names).containsExactly("vmbr0", "vmbr7");
+        assertThat(bridges).allSatisfy(b -> assertThat(b.get("type").asText()).isEqualTo("bridge"));
+        assertThat(pve.get("/nodes/pve1/network", params("type", "eth")).data().get(0).get("iface").asText()).isEqualTo("eno1");
+        assertThat(pve.get("/nodes/pve1/storage/local-lvm/status").data().get("avail").asLong()).isGreaterThan(12L << 30);
+    }
+
+    /** Runs a vzdump of {@code vmid} to {@code storage} and returns the archive's volume id. */
+    static String backup(ProxmoxSimulator sim, PveHttp pve, int vmid, String storage) {
+        String node = sim.vm(vmid).orElseThrow().node();
+        String upid = pve.post("/nodes/" + node + "/vzdump", params("vmid", Integer.toString(vmid), "storage", storage, "mode",
+                "snapshot", "compress", "zstd")).data().asText();
+        assertThat(pve.awaitTask(node, upid).get("exitstatus").asText()).isEqualTo("OK");
+        JsonNode backups = pve.get("/nodes/" + node + "/storage/" + storage + "/content",
+                params("content", "backup", "vmid", Integer.toString(vmid))).data();
+        return backups.get(backups.size() - 1).get("volid").asText();
+    }
+
+    static List<String> taskLog(ProxmoxSimulator sim, PveHttp pve, String node, String upid) {
+        List<String> lines = new ArrayList<>();
+        pve.get("/nodes/" + node + "/tasks/" + PveHttp.encode(upid) + "/log", params("limit", "500")).data()
+                .forEach(l -> lines.add(l.get("t").asText()));
+        return lines;
+    }
+
+    private void start(int vmid) {
+        pve.awaitTask("pve1", pve.post("/nodes/pve1/qemu/" + vmid + "/status/start", Map.of()).data().asText());
+    }
+
+    private void writeMarker(int vmid, String file, String content) {
+        var answer = pve.post("/nodes/pve1/qemu/" + vmid + "/agent/file-write", params("file", file, "content", content));
+        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+    }
+
+    private void clone(int source, int vmid) {
+        String upid = pve.post("/nodes/pve1/qemu/" + source + "/clone", params("newid", Integer.toString(vmid), "full", "1"))
+                .data().asText();
+        assertThat(pve.awaitTask("pve1", upid).get("exitstatus").asText()).isEqualTo("OK");
+    }
+
     /** A full clone of the template as VM {@code vmid}, waited for. */
     private void clone(int vmid) {
         String upid = pve.post("/nodes/pve1/qemu/9000/clone", params("newid", Integer.toString(vmid), "name", "vm" + vmid,
