@@ -304,8 +304,8 @@ public final class Orchestrator implements AutoCloseable {
                 settings, clock, runCredentials, RunSteps.all(List.of(deploymentSteps, varsSteps)), kinds);
         var scheduler = new RunScheduler(runRepository, executor, settings.maxConcurrent(), clock);
         var runs = new RunService(runRepository, sidePlans, kinds, logRepository, executor, scheduler, audit, settings, clock);
-        var migrationSettings = new MigrationSettings(config.runs().selfApproval(), MigrationSettings.DEFAULT_SOAK,
-                MigrationSettings.DEFAULT_POLL);
+        var migrationSettings = new MigrationSettings(config.runs().selfApproval(), config.migrations().soak(),
+                config.migrations().poll());
         var migrationRunner = new MigrationRunner(migrationRepository, extras.migrationActions(), audit, migrationSettings, clock);
         var migrationWorker = new MigrationWorker(migrationRunner);
         var migrations = new MigrationService(migrationRepository, name -> providers.get(name).isPresent(), audit, migrationSettings,

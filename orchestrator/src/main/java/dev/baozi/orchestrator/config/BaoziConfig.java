@@ -8,7 +8,13 @@ import java.util.Optional;
 
 /** The orchestrator's whole configuration, validated. Secrets never appear in {@link #toString()}. */
 public record BaoziConfig(Http http, Database database, OpenBao openbao, State state, Auth auth, Runs runs, Tofu tofu, Ui ui,
-        Dns dns, NetBox netbox, Vars vars) {
+        Dns dns, NetBox netbox, Vars vars, Migrations migrations) {
+
+    /**
+     * Migrations: how long a migrated deployment's source VM stays stopped before it may be
+     * decommissioned (the soak), and how soon a pending step (a transfer, the adopt run) is looked at again.
+     */
+    public record Migrations(Duration soak, Duration poll) {}
 
     /** Where the HTTP server listens. */
     public record Http(String host, int port) {}

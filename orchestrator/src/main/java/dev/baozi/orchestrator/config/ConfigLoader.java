@@ -115,6 +115,9 @@ public final class ConfigLoader {
                 httpUri("vars.machine-openbao-address", openbao.address().toString()),
                 duration("vars.delivery-wrap-ttl", Duration.ofMinutes(30)),
                 duration("vars.delivery-token-ttl", Duration.ofMinutes(5)));
+        var migrations = new BaoziConfig.Migrations(
+                duration("migrations.soak", Duration.ofDays(7)),
+                duration("migrations.poll", Duration.ofSeconds(5)));
         if (ui.sessionIdle().compareTo(ui.sessionLifetime()) > 0) {
             problems.add("ui.session-idle: must not be longer than ui.session-lifetime (" + ui.sessionIdle() + " > "
                     + ui.sessionLifetime() + ")");
@@ -122,7 +125,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new BaoziConfig(http, database, openbao, state, auth, runs, tofu, ui, dns, netbox, vars);
+        return new BaoziConfig(http, database, openbao, state, auth, runs, tofu, ui, dns, netbox, vars, migrations);
     }
 
     private record Raw(String value, String source) {}
