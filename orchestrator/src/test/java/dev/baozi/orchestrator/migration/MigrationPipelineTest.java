@@ -389,6 +389,30 @@ class MigrationPipelineTest {
     }
 
     @Test
+    void a_paused_migration_may_be_rolled_back_instead_of_retried_and_a_paused_rollback_step_is_retried() {
+        fake.refuseOnce.put(MigrationStep.CUTOVER, "remote migrate to pve-b: no route between sim-a and sim-b");
+        fake.refuseOnce.put(MigrationStep.ROLLBACK_DNS, "octoDNS sync of example.org: PowerDNS does not answer");
+        Migration m = driveTo(create(), MigrationStep.CUTOVER);
+        approve(m, MigrationStep.CUTOVER);
+        runner.settle();
+        assertThat(get(m).status()).isEqualTo(MigrationStatus.PAUSED);
+
+        done(service.rollback(m.id(), BOB, "give up"));
+        runner.settle();
+        Migration paused = get(m);
+        var again = service.rollback(m.id(), BOB, "");
+        done(service.retry(m.id(), ALICE));
+        runner.settle();
+
+        assertThat(paused.status()).isEqualTo(MigrationStatus.PAUSED);
+        assertThat(paused.step()).isEqualTo(MigrationStep.ROLLBACK_DNS);
+        assertThat(paused.message()).isEqualTo("octoDNS sync of example.org: PowerDNS does not answer");
+        assertThat(((MigrationService.Decision.WrongState) again).reason()).endsWith("it is already rolling back");
+        assertThat(get(m).status()).isEqualTo(MigrationStatus.ROLLED_BACK);
+        assertThat(fake.world).containsEntry("vm", "a").containsEntry("dns", "a").containsEntry("source", "running");
+    }
+
+    @Test
     void a_rollback_is_refused_once_decommission_has_started_and_after_the_migration_ended() {
         fake.refuseOnce.put(MigrationStep.DECOMMISSION, "destroying VM 100 on pve-a: the node does not answer");
         Migration m = driveTo(create(), MigrationStep.DECOMMISSION);
