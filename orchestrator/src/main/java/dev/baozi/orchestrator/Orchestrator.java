@@ -58,6 +58,13 @@ import dev.baozi.vars.VarsService;
 import dev.baozi.vars.delivery.DeliveryOptions;
 import dev.baozi.vars.delivery.VarsDelivery;
 import dev.baozi.orchestrator.provider.ProviderService;
+import dev.baozi.orchestrator.migration.MigrationActions;
+import dev.baozi.orchestrator.migration.MigrationController;
+import dev.baozi.orchestrator.migration.MigrationRepository;
+import dev.baozi.orchestrator.migration.MigrationRunner;
+import dev.baozi.orchestrator.migration.MigrationService;
+import dev.baozi.orchestrator.migration.MigrationSettings;
+import dev.baozi.orchestrator.migration.MigrationWorker;
 import dev.baozi.orchestrator.run.LogBus;
 import dev.baozi.orchestrator.run.PlanVault;
 import dev.baozi.orchestrator.run.RunController;
@@ -123,16 +130,22 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     /**
-     * What a test adds to the wiring: a wrapper around the tofu port (to watch its calls), and
-     * side plan kinds of its own, registered after the orchestrator's.
+     * What a test adds to the wiring: a wrapper around the tofu port (to watch its calls), side
+     * plan kinds of its own, registered after the orchestrator's, and the migration steps' work
+     * (a fake; the orchestrator's own refuses each step as not available yet).
      */
-    public record Extras(UnaryOperator<Tofu> tofu, List<SideKind> sideKinds) {
+    public record Extras(UnaryOperator<Tofu> tofu, List<SideKind> sideKinds, MigrationActions migrationActions) {
         public static final Extras NONE = new Extras(UnaryOperator.identity(), List.of());
+
+        public Extras(UnaryOperator<Tofu> tofu, List<SideKind> sideKinds) {
+            this(tofu, sideKinds, MigrationActions.NOT_AVAILABLE);
+        }
     }
 
     /** The parts {@link #wire} builds. */
     public record Wiring(BaoziApp app, RunService runs, RunScheduler scheduler, RunExecutor executor, SessionService sessions,
-            WorkspaceService workspaces, AuditRepository audit, StateService state, BackupSweeper backupSweeper) {}
+            WorkspaceService workspaces, AuditRepository audit, StateService state, MigrationRunner migrationRunner,
+            MigrationWorker migrationWorker, BackupSweeper backupSweeper) {}
 
     /** Starts everything in order; on failure, closes what was opened and throws {@link StartupException}. */
     public static Orchestrator start(BaoziConfig config) {
@@ -203,6 +216,8 @@ public final class Orchestrator implements AutoCloseable {
         }
         wiring.scheduler().start();
         wiring.backupSweeper().start();
+        wiring.migrationRunner().recover();
+        wiring.migrationWorker().start();
         wiring.audit().record("system", "orchestrator.started", "orchestrator", "ok", "listening on port " + app.port());
         log.info("Baozi orchestrator listening on http://{}:{} (OpenTofu {})", config.http().host(), app.port(), tofuVersion);
         return new Orchestrator(database, openbao, wiring, app);
@@ -254,6 +269,7 @@ public final class Orchestrator implements AutoCloseable {
                 : "no provider named '" + name + "' (there are: "
                         + String.join(", ", providers.all().stream().map(p -> p.name()).toList()) + ")";
         var runRepository = new RunRepository(database.dsl());
+        var migrationRepository = new MigrationRepository(database.dsl());
         var zones = part("dns.zones", () -> new ManagedZones(config.dns().zones()));
         Optional<AddressReservations> reservations = config.netbox().url().map(url -> part("netbox.url", () ->
                 new AddressReservations(NetBoxClient.connect(url, config.netbox().token().orElseThrow(), config.netbox().timeout()))));
@@ -266,7 +282,8 @@ public final class Orchestrator implements AutoCloseable {
         var rules = new DeploymentRules(zones, reservations, workspaceRepository::all, config.dns().defaultTtl());
         var workspaces = new WorkspaceService(workspaceRepository, new TemplateCatalog(config.tofu().templatesDir()),
                 auth, kv, audit, tofuVersion, selfUrl, clock, providerCheck, runRepository::holder, rules,
-                deletionKeepers(runRepository, new StateRetirement(state), new DnsRecordRepository(database.dsl())),
+                deletionKeepers(runRepository, migrationRepository, new StateRetirement(state),
+                        new DnsRecordRepository(database.dsl())),
                 state::describeExisting);
         var deploymentSteps = new DeploymentSteps(workspaces, reservations, state, config.dns().defaultTtl());
         var sideKinds = new ArrayList<SideKind>();
@@ -296,6 +313,12 @@ public final class Orchestrator implements AutoCloseable {
                 settings, clock, runCredentials, RunSteps.all(List.of(backupSteps, deploymentSteps, varsSteps)), kinds);
         var scheduler = new RunScheduler(runRepository, executor, settings.maxConcurrent(), clock);
         var runs = new RunService(runRepository, sidePlans, kinds, logRepository, executor, scheduler, audit, settings, clock);
+        var migrationSettings = new MigrationSettings(config.runs().selfApproval(), config.migrations().soak(),
+                config.migrations().poll());
+        var migrationRunner = new MigrationRunner(migrationRepository, extras.migrationActions(), audit, migrationSettings, clock);
+        var migrationWorker = new MigrationWorker(migrationRunner);
+        var migrations = new MigrationService(migrationRepository, name -> providers.get(name).isPresent(), audit, migrationSettings,
+                migrationWorker::wake, clock);
         var cookies = new SessionCookies(config.ui().secureCookies(), config.ui().sessionLifetime());
         var controllers = new BaoziApp.Controllers(
                 new HealthController(new ReadinessService(database, config.openbao())),
@@ -309,10 +332,11 @@ public final class Orchestrator implements AutoCloseable {
                 new ProviderController(providers),
                 new PoolController(pools),
                 new VarsController(workspaceVars, workspaces),
+                new MigrationController(migrations, workspaces),
                 new BackupController(backups, workspaces::get, workspaces::template),
                 uiPages(workspaces, runs, state, audit, sessions, cookies, pools));
         var app = new BaoziApp(controllers, new AccessGuard(auth, audit, sessions, cookies, clock), config.state().maxBodyBytes());
-        return new Wiring(app, runs, scheduler, executor, sessions, workspaces, audit, state,
+        return new Wiring(app, runs, scheduler, executor, sessions, workspaces, audit, state, migrationRunner, migrationWorker,
                 new BackupSweeper(backups, config.backups().sweepInterval()));
     }
 
@@ -331,11 +355,16 @@ public final class Orchestrator implements AutoCloseable {
         }
     }
 
-    /** Who must agree before a workspace is deleted, and let go after: its runs, its state, its DNS records. */
-    private static List<WorkspaceService.Keeper> deletionKeepers(RunRepository runs, StateRetirement state, DnsRecordRepository dns) {
+    /** Who must agree before a workspace is deleted, and let go after: its runs, its migration, its state, its DNS records. */
+    private static List<WorkspaceService.Keeper> deletionKeepers(RunRepository runs, MigrationRepository migrations,
+            StateRetirement state, DnsRecordRepository dns) {
         return List.of(
                 WorkspaceService.Keeper.of(
                         w -> runs.active(w).map(r -> r + "; cancel or discard it first"),
+                        (w, by) -> Optional.empty()),
+                WorkspaceService.Keeper.of(
+                        w -> migrations.unfinished(w.id()).map(m -> "migration " + m.id() + " is " + m.status().wire() + " at "
+                                + m.step().wire() + "; finish or roll it back first"),
                         (w, by) -> Optional.empty()),
                 WorkspaceService.Keeper.of(
                         w -> state.blocks(new WorkspaceName(w.name()), runs.lastAppliedWasDestroy(w.id())),
@@ -380,6 +409,7 @@ public final class Orchestrator implements AutoCloseable {
 
     @Override
     public void close() {
+        wiring.migrationWorker().close();
         wiring.scheduler().close();
         wiring.backupSweeper().close();
         app.stop();

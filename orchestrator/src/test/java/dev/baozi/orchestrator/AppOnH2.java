@@ -29,6 +29,11 @@ public final class AppOnH2 implements AutoCloseable {
     }
 
     public static AppOnH2 start(String name, Map<String, String> extraSettings) throws IOException {
+        return start(name, extraSettings, Orchestrator.Extras.NONE);
+    }
+
+    /** As above, with a test's {@code extras} in the wiring (a fake of the migration steps' work, say). */
+    public static AppOnH2 start(String name, Map<String, String> extraSettings, Orchestrator.Extras extras) throws IOException {
         int closedPort;
         try (var socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
@@ -43,7 +48,7 @@ public final class AppOnH2 implements AutoCloseable {
         Database database = Database.open(config.database());
         var openbao = new OpenBaoClient(config.openbao().connection(), () -> "no-token");
         var wiring = Orchestrator.wire(config, database, openbao, Clock.systemUTC(), () -> "http://127.0.0.1:1", "1.12.6",
-                Path.of("unused.tfrc.json"));
+                Path.of("unused.tfrc.json"), extras);
         Javalin app = wiring.app().create("127.0.0.1", 0).start();
         return new AppOnH2(database, wiring, app);
     }
@@ -75,10 +80,11 @@ public final class AppOnH2 implements AutoCloseable {
         return "http://127.0.0.1:" + app.port();
     }
 
-    /** Stops the app, then the run scheduler (a no-op if it never started), then closes the database. */
+    /** Stops the app, then the migration worker and the run scheduler (no-ops if they never started), then closes the database. */
     @Override
     public void close() {
         app.stop();
+        wiring.migrationWorker().close();
         wiring.scheduler().close();
         wiring.audit().close();
         database.close();

@@ -53,6 +53,7 @@ public final class BaoziApp {
             ProviderController providers,
             dev.baozi.orchestrator.netbox.PoolController pools,
             dev.baozi.orchestrator.vars.VarsController vars,
+            dev.baozi.orchestrator.migration.MigrationController migrations,
             dev.baozi.orchestrator.backup.BackupController backups,
             UiPages ui) {}
 
@@ -173,6 +174,14 @@ public final class BaoziApp {
                         get("/state-tokens", c.tokens()::list, Access.ADMIN);
                         post("/state-tokens", c.tokens()::create, Access.ADMIN);
                         delete("/state-tokens/{id}", c.tokens()::revoke, Access.ADMIN);
+                        get("/migrations", c.migrations()::list, Access.VIEWER);
+                        post("/migrations", c.migrations()::create, Access.OPERATOR);
+                        get("/migrations/{id}", c.migrations()::show, Access.VIEWER);
+                        post("/migrations/{id}/approve", c.migrations()::approve, Access.APPROVER);
+                        post("/migrations/{id}/skip-wait", c.migrations()::skipWait, Access.APPROVER);
+                        post("/migrations/{id}/retry", c.migrations()::retry, Access.OPERATOR);
+                        post("/migrations/{id}/rollback", c.migrations()::rollback, Access.APPROVER);
+                        post("/migrations/{id}/decommission", c.migrations()::decommission, Access.APPROVER);
                     });
                 });
             });

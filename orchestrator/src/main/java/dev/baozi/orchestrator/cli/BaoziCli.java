@@ -69,6 +69,7 @@ public final class BaoziCli {
                 .addSubcommand(new TokenCommands(this))
                 .addSubcommand(new LockCommands(this))
                 .addSubcommand(new StateCommands(this))
+                .addSubcommand(new MigrateCommands(this))
                 .addSubcommand(new CompletionCommand(this))
                 .addSubcommand(new HelpCommand(this));
         commandLine.setOut(new PrintWriter(out, true))

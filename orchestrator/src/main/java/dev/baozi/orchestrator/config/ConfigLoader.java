@@ -115,6 +115,9 @@ public final class ConfigLoader {
                 httpUri("vars.machine-openbao-address", openbao.address().toString()),
                 duration("vars.delivery-wrap-ttl", Duration.ofMinutes(30)),
                 duration("vars.delivery-token-ttl", Duration.ofMinutes(5)));
+        var migrations = new BaoziConfig.Migrations(
+                duration("migrations.soak", Duration.ofDays(7)),
+                duration("migrations.poll", Duration.ofSeconds(5)));
         var backups = new BaoziConfig.Backups(
                 duration("backups.retention", Duration.ofDays(30)),
                 duration("backups.sweep-interval", Duration.ofHours(1)),
@@ -126,7 +129,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new BaoziConfig(http, database, openbao, state, auth, runs, tofu, ui, dns, netbox, vars, backups);
+        return new BaoziConfig(http, database, openbao, state, auth, runs, tofu, ui, dns, netbox, vars, migrations, backups);
     }
 
     private record Raw(String value, String source) {}

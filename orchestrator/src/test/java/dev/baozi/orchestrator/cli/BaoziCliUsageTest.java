@@ -148,6 +148,8 @@ class BaoziCliUsageTest {
                 "token", "token create", "token list", "token revoke",
                 "lock", "lock list", "lock force-unlock",
                 "state", "state versions", "state rollback",
+                "migrate", "migrate plan", "migrate list", "migrate show", "migrate approve", "migrate skip-wait", "migrate retry",
+                "migrate rollback", "migrate decommission",
                 "completion", "completion bash", "help");
     }
 
@@ -236,7 +238,7 @@ class BaoziCliUsageTest {
         assertThat(r.exit()).isEqualTo(BaoziCli.OK);
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).startsWith("#!/usr/bin/env bash").contains("complete -F _complete_baozi")
-                .contains("workspace run vars backup user token lock state completion help")
+                .contains("workspace run vars backup user token lock state migrate completion help")
                 .contains("force-unlock list")
                 .contains("'--confirm-destroy' '--force-dns'")
                 .contains("--password-file");

@@ -205,4 +205,19 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(null, env))
                 .hasMessageContaining("ui.session-idle: must not be longer than ui.session-lifetime (PT48H > PT24H)");
     }
+
+    @Test
+    void the_migration_soak_defaults_to_seven_days_and_a_bad_one_is_named() {
+        var env = new java.util.HashMap<>(minimalEnv());
+        var defaults = ConfigLoader.load(null, env).migrations();
+        env.put("BAOZI_MIGRATIONS_SOAK", "2d");
+        env.put("BAOZI_MIGRATIONS_POLL", "250ms");
+        var set = ConfigLoader.load(null, env).migrations();
+        env.put("BAOZI_MIGRATIONS_SOAK", "a week");
+
+        assertThat(defaults).isEqualTo(new BaoziConfig.Migrations(Duration.ofDays(7), Duration.ofSeconds(5)));
+        assertThat(set).isEqualTo(new BaoziConfig.Migrations(Duration.ofDays(2), Duration.ofMillis(250)));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(null, env))
+                .hasMessageContaining("migrations.soak: must be a positive duration such as 500ms, 5s, 2m, 12h or 7d, got 'a week'");
+    }
 }

@@ -534,4 +534,67 @@ public abstract class PersistenceContract {
         assertThat(backups.delete(first.id())).isFalse();
         assertThat(backups.of(ws)).extracting(dev.baozi.orchestrator.backup.VmBackup::id).containsExactly(second.id());
     }
+
+    // migrations
+
+    private dev.baozi.orchestrator.workspace.Workspace deployment() {
+        return new dev.baozi.orchestrator.workspace.WorkspaceRepository(database().dsl()).insert(unique("mig"), "deployment",
+                new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode(), "1.12.6", "tester", created(), "sim-a");
+    }
+
+    @Test
+    void a_migration_keeps_its_target_plan_and_timeline_and_every_change_is_compare_and_set() {
+        var migrations = new dev.baozi.orchestrator.migration.MigrationRepository(database().dsl());
+        var target = new dev.baozi.orchestrator.migration.MigrationTarget("sim-b", "10.1.0.0/24", "local-lvm", "vmbr0");
+        var m = migrations.insert(deployment().id(), "sim-a", target, "user:alice", created()).orElseThrow();
+        var plan = new dev.baozi.orchestrator.migration.MigrationPlan("10.1.0.7",
+                new dev.baozi.orchestrator.migration.MigrationPlan.TargetVm("pve-b", 101, "local-lvm", "vmbr0"),
+                List.of(new dev.baozi.orchestrator.migration.MigrationPlan.DnsChange("web.example.org", "A", "10.0.0.5", "10.1.0.7")),
+                new dev.baozi.orchestrator.migration.MigrationPlan.Ttl(3600, 60), "vzdump snapshot", 120,
+                List.of(new dev.baozi.orchestrator.migration.MigrationPlan.Finding("storage", true, "80 GiB free")));
+        var PLAN = dev.baozi.orchestrator.migration.MigrationStep.PLAN;
+        var awaiting = new dev.baozi.orchestrator.migration.MigrationRepository.Move(
+                dev.baozi.orchestrator.migration.MigrationStatus.AWAITING_APPROVAL, PLAN, null, null, plan);
+
+        var started = migrations.start(m.id(), m.version(), PLAN, created());
+        assertThat(started).isPresent();
+        assertThat(migrations.start(m.id(), m.version(), PLAN, created())).as("the same version again").isEmpty();
+        migrations.end(started.get(), dev.baozi.orchestrator.migration.StepRecord.Outcome.DONE, java.util.Map.of("address", "10.1.0.7"),
+                created());
+        assertThat(migrations.move(m.id(), m.version(), awaiting, created())).as("a stale version").isFalse();
+        assertThat(migrations.move(m.id(), m.version() + 1, awaiting, created())).isTrue();
+
+        var read = migrations.get(m.id()).orElseThrow();
+        assertThat(read.target()).isEqualTo(target);
+        assertThat(read.sourceProvider()).isEqualTo("sim-a");
+        assertThat(read.status()).isEqualTo(dev.baozi.orchestrator.migration.MigrationStatus.AWAITING_APPROVAL);
+        assertThat(read.plan()).isEqualTo(plan);
+        assertThat(read.version()).isEqualTo(m.version() + 2);
+        assertThat(read.requestedAt()).usingComparator(SAME_INSTANT).isEqualTo(created());
+        var timeline = migrations.timeline(m.id());
+        assertThat(timeline).hasSize(1);
+        assertThat(timeline.get(0).outcome()).isEqualTo(dev.baozi.orchestrator.migration.StepRecord.Outcome.DONE);
+        assertThat(timeline.get(0).details()).isEqualTo(java.util.Map.of("address", "10.1.0.7"));
+        assertThat(timeline.get(0).endedAt()).usingComparator(SAME_INSTANT).isEqualTo(created());
+    }
+
+    @Test
+    void a_workspace_has_one_unfinished_migration_in_the_database_and_a_finished_one_lets_another_start() {
+        var migrations = new dev.baozi.orchestrator.migration.MigrationRepository(database().dsl());
+        var target = new dev.baozi.orchestrator.migration.MigrationTarget("sim-b", "10.1.0.0/24", "local-lvm", "vmbr0");
+        var ws = deployment();
+        var first = migrations.insert(ws.id(), "sim-a", target, "user:alice", created()).orElseThrow();
+
+        assertThat(migrations.insert(ws.id(), "sim-a", target, "user:bob", created())).isEmpty();
+        assertThat(migrations.insert(deployment().id(), "sim-a", target, "user:bob", created())).as("another workspace").isPresent();
+        assertThat(migrations.move(first.id(), first.version(), new dev.baozi.orchestrator.migration.MigrationRepository.Move(
+                dev.baozi.orchestrator.migration.MigrationStatus.ROLLED_BACK, dev.baozi.orchestrator.migration.MigrationStep.ROLLBACK_TTL,
+                null, null, null), created())).isTrue();
+        assertThat(migrations.unfinished(ws.id())).isEmpty();
+        var second = migrations.insert(ws.id(), "sim-a", target, "user:bob", created());
+        assertThat(second).isPresent();
+        assertThat(migrations.unfinished(ws.id())).map(dev.baozi.orchestrator.migration.Migration::id).contains(second.get().id());
+        assertThat(migrations.forWorkspace(ws.id())).extracting(dev.baozi.orchestrator.migration.Migration::id)
+                .containsExactly(second.get().id(), first.id());
+    }
 }
