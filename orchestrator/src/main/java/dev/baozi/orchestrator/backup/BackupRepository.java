@@ -51,6 +51,11 @@ public final class BackupRepository {
                 .fetch(BackupRepository::toBackup);
     }
 
+    /** Moves a backup's expiry to {@code at}; false when there is no backup with that id. */
+    public boolean expireAt(long id, OffsetDateTime at) {
+        return dsl.update(BACKUP).set(BACKUP.EXPIRES_AT, at).where(BACKUP.ID.eq(id)).execute() > 0;
+    }
+
     /** Forgets a backup; false when there was none with that id. */
     public boolean delete(long id) {
         return dsl.deleteFrom(BACKUP).where(BACKUP.ID.eq(id)).execute() > 0;

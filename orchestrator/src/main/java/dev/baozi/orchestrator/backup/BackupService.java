@@ -144,6 +144,20 @@ public final class BackupService {
         return new BackupOutcome.Made(made);
     }
 
+    /**
+     * Keeps backup {@code id} until {@code at} instead of its expiry (a migration keeps its backup
+     * until decommission, then lets it expire {@code backups.retention} later: {@link #expiresFromNow}).
+     * False when there is no such backup.
+     */
+    public boolean keepUntil(long id, OffsetDateTime at) {
+        return backups.expireAt(id, at);
+    }
+
+    /** When a backup whose retention starts now expires: now plus {@code backups.retention}. */
+    public OffsetDateTime expiresFromNow() {
+        return OffsetDateTime.now(clock).plus(settings.retention());
+    }
+
     /** The workspace's backups, newest first. */
     public List<VmBackup> list(String workspace) {
         return backups.of(workspace);

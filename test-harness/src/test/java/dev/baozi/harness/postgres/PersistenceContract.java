@@ -530,6 +530,9 @@ public abstract class PersistenceContract {
         assertThat(backups.of(ws)).extracting(dev.baozi.orchestrator.backup.VmBackup::id).containsExactly(second.id(), first.id());
         assertThat(backups.expired(made.plusDays(30))).extracting(dev.baozi.orchestrator.backup.VmBackup::id).contains(first.id())
                 .doesNotContain(second.id());
+        assertThat(backups.expireAt(second.id(), made.plusDays(90))).isTrue();
+        assertThat(backups.get(second.id()).orElseThrow().expiresAt()).usingComparator(SAME_INSTANT).isEqualTo(made.plusDays(90));
+        assertThat(backups.expireAt(Long.MAX_VALUE, made)).isFalse();
         assertThat(backups.delete(first.id())).isTrue();
         assertThat(backups.delete(first.id())).isFalse();
         assertThat(backups.of(ws)).extracting(dev.baozi.orchestrator.backup.VmBackup::id).containsExactly(second.id());
