@@ -60,6 +60,10 @@ import dev.baozi.orchestrator.migration.MigrationRunner;
 import dev.baozi.orchestrator.migration.MigrationService;
 import dev.baozi.orchestrator.migration.MigrationSettings;
 import dev.baozi.orchestrator.migration.MigrationWorker;
+import dev.baozi.orchestrator.relocation.NotYet;
+import dev.baozi.orchestrator.relocation.ProxmoxMigrationActions;
+import dev.baozi.orchestrator.relocation.RegisteredClusters;
+import dev.baozi.orchestrator.relocation.RelocationSettings;
 import dev.baozi.orchestrator.run.LogBus;
 import dev.baozi.orchestrator.run.PlanVault;
 import dev.baozi.orchestrator.run.RunController;
@@ -127,13 +131,17 @@ public final class Orchestrator implements AutoCloseable {
     /**
      * What a test adds to the wiring: a wrapper around the tofu port (to watch its calls), side
      * plan kinds of its own, registered after the orchestrator's, and the migration steps' work
-     * (a fake; the orchestrator's own refuses each step as not available yet).
+     * (a fake; when empty, the orchestrator's own: {@link ProxmoxMigrationActions}).
      */
-    public record Extras(UnaryOperator<Tofu> tofu, List<SideKind> sideKinds, MigrationActions migrationActions) {
+    public record Extras(UnaryOperator<Tofu> tofu, List<SideKind> sideKinds, Optional<MigrationActions> migrationActions) {
         public static final Extras NONE = new Extras(UnaryOperator.identity(), List.of());
 
         public Extras(UnaryOperator<Tofu> tofu, List<SideKind> sideKinds) {
-            this(tofu, sideKinds, MigrationActions.NOT_AVAILABLE);
+            this(tofu, sideKinds, Optional.empty());
+        }
+
+        public Extras(UnaryOperator<Tofu> tofu, List<SideKind> sideKinds, MigrationActions migrationActions) {
+            this(tofu, sideKinds, Optional.of(migrationActions));
         }
     }
 
@@ -306,7 +314,10 @@ public final class Orchestrator implements AutoCloseable {
         var runs = new RunService(runRepository, sidePlans, kinds, logRepository, executor, scheduler, audit, settings, clock);
         var migrationSettings = new MigrationSettings(config.runs().selfApproval(), config.migrations().soak(),
                 config.migrations().poll());
-        var migrationRunner = new MigrationRunner(migrationRepository, extras.migrationActions(), audit, migrationSettings, clock);
+        MigrationActions migrationActions = extras.migrationActions().orElseGet(() -> new ProxmoxMigrationActions(
+                new RegisteredClusters(providers, kv), reservations, migrationRepository::timeline, new NotYet(),
+                RelocationSettings.DEFAULTS));
+        var migrationRunner = new MigrationRunner(migrationRepository, migrationActions, audit, migrationSettings, clock);
         var migrationWorker = new MigrationWorker(migrationRunner);
         var migrations = new MigrationService(migrationRepository, name -> providers.get(name).isPresent(), audit, migrationSettings,
                 migrationWorker::wake, clock);
