@@ -243,7 +243,7 @@ public final class ProxmoxMigrationActions implements MigrationActions {
             }
             List<String> log = on.log(upid);
             if (!t.succeeded()) {
-                return new StepResult.Refused("the transfer of VM to " + b.provider() + " failed: task " + upid + " ended with '"
+                return new StepResult.Refused("the transfer of VM " + upid.id() + " to " + b.provider() + " failed: task " + upid + " ended with '"
                         + t.exitStatus().orElse("(no exit status)") + "'; last log lines: "
                         + String.join(" | ", log.subList(Math.max(0, log.size() - 5), log.size()))
                         + "; the VM on " + a.provider() + " is kept, stopped; retry starts the transfer again");
@@ -406,11 +406,9 @@ public final class ProxmoxMigrationActions implements MigrationActions {
         }
         Map<String, String> backups = merged(entries(m, MigrationStep.BACKUP));
         List<String> deleted = new ArrayList<>();
-        deleteBackup(a, backups.get("backup_node"), backups.get("backup"), deleted);
-        String cutoverBackup = merged(entries(m, MigrationStep.CUTOVER)).get("cutover_backup");
-        if (vm.isPresent()) {
-            deleteBackup(a, vm.get().node(), cutoverBackup, deleted);
-        }
+        String node = backups.getOrDefault("backup_node", a.node());
+        deleteBackup(a, node, backups.get("backup"), deleted);
+        deleteBackup(a, node, merged(entries(m, MigrationStep.CUTOVER)).get("cutover_backup"), deleted);
         details.put("backups", deleted.isEmpty() ? "none left to delete" : "deleted " + String.join(", ", deleted));
         return new StepResult.Done(details);
     }
