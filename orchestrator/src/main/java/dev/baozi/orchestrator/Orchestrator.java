@@ -60,6 +60,7 @@ import dev.baozi.orchestrator.migration.MigrationRunner;
 import dev.baozi.orchestrator.migration.MigrationService;
 import dev.baozi.orchestrator.migration.MigrationSettings;
 import dev.baozi.orchestrator.migration.MigrationWorker;
+import dev.baozi.orchestrator.relocation.DeploymentNames;
 import dev.baozi.orchestrator.relocation.NotYet;
 import dev.baozi.orchestrator.relocation.ProxmoxMigrationActions;
 import dev.baozi.orchestrator.relocation.RegisteredClusters;
@@ -315,7 +316,8 @@ public final class Orchestrator implements AutoCloseable {
         var migrationSettings = new MigrationSettings(config.runs().selfApproval(), config.migrations().soak(),
                 config.migrations().poll());
         MigrationActions migrationActions = extras.migrationActions().orElseGet(() -> new ProxmoxMigrationActions(
-                new RegisteredClusters(providers, kv), reservations, migrationRepository::timeline, new NotYet(),
+                new RegisteredClusters(providers, kv), reservations, migrationRepository::timeline,
+                workspace -> deploymentNames(workspaceRepository, zones, workspace), new NotYet(),
                 RelocationSettings.DEFAULTS));
         var migrationRunner = new MigrationRunner(migrationRepository, migrationActions, audit, migrationSettings, clock);
         var migrationWorker = new MigrationWorker(migrationRunner);
@@ -338,6 +340,19 @@ public final class Orchestrator implements AutoCloseable {
                 uiPages(workspaces, runs, state, audit, sessions, cookies, pools));
         var app = new BaoziApp(controllers, new AccessGuard(auth, audit, sessions, cookies, clock), config.state().maxBodyBytes());
         return new Wiring(app, runs, scheduler, executor, sessions, workspaces, audit, state, migrationRunner, migrationWorker);
+    }
+
+    /** A deployment's host name and aliases (its inputs {@code hostname}, {@code aliases}), each placed in the managed zones. */
+    private static List<DeploymentNames.Name> deploymentNames(WorkspaceRepository workspaces, ManagedZones zones, String workspace) {
+        var names = new ArrayList<DeploymentNames.Name>();
+        workspaces.byName(workspace).ifPresent(w -> {
+            var all = new ArrayList<String>();
+            all.add(w.inputs().path("hostname").asText(""));
+            w.inputs().path("aliases").forEach(a -> all.add(a.asText("")));
+            all.stream().map(String::strip).filter(n -> !n.isEmpty()).forEach(n -> names.add(new DeploymentNames.Name(n,
+                    zones.place(n) instanceof ManagedZones.Outcome.Refused r ? Optional.of(r.reason()) : Optional.empty())));
+        });
+        return names;
     }
 
     /**

@@ -53,14 +53,16 @@ public final class ProxmoxMigrationActions implements MigrationActions {
     private final Clusters clusters;
     private final Optional<AddressReservations> addresses;
     private final Timeline timeline;
+    private final DeploymentNames names;
     private final MigrationActions later;
     private final RelocationSettings settings;
 
     public ProxmoxMigrationActions(Clusters clusters, Optional<AddressReservations> addresses, Timeline timeline,
-            MigrationActions later, RelocationSettings settings) {
+            DeploymentNames names, MigrationActions later, RelocationSettings settings) {
         this.clusters = clusters;
         this.addresses = addresses;
         this.timeline = timeline;
+        this.names = names;
         this.later = later;
         this.settings = settings;
     }
@@ -127,6 +129,11 @@ public final class ProxmoxMigrationActions implements MigrationActions {
         findings.add(new MigrationPlan.Finding("route", route != null, route != null ? route
                 : "no remote migration route to " + b.provider() + " is configured (its certificate fingerprint is not pinned) and "
                         + a.provider() + " and " + b.provider() + " share no backup storage"));
+        List<DeploymentNames.Name> dns = names.of(m.workspace());
+        List<String> outside = dns.stream().flatMap(n -> n.problem().stream()).toList();
+        findings.add(new MigrationPlan.Finding("names", outside.isEmpty(), dns.isEmpty() ? "the deployment has no DNS names"
+                : outside.isEmpty() ? String.join(", ", dns.stream().map(DeploymentNames.Name::name).toList())
+                        + " stay in zones Baozi manages" : String.join("; ", outside)));
         MigrationPlan unreserved = new MigrationPlan(null, null, List.of(), new MigrationPlan.Ttl(0, 0), null, 0, findings);
         if (!unreserved.failures().isEmpty()) {
             return new PlanResult.Refused(unreserved.failures() + "; nothing was reserved");

@@ -23,6 +23,7 @@ import dev.baozi.orchestrator.proxmox.ProxmoxClient;
 import dev.baozi.orchestrator.proxmox.RemoteEndpoint;
 import dev.baozi.orchestrator.proxmox.TlsSettings;
 import dev.baozi.orchestrator.relocation.Clusters;
+import dev.baozi.orchestrator.relocation.DeploymentNames;
 import dev.baozi.orchestrator.relocation.NotYet;
 import dev.baozi.orchestrator.relocation.ProxmoxMigrationActions;
 import dev.baozi.orchestrator.relocation.RelocationSettings;
@@ -105,13 +106,20 @@ class ProxmoxMigrationActionsTest {
         return name -> Optional.ofNullable(all.get(name));
     }
 
+    /** plan-names' names: one outside the managed zones; the others' one name inside. */
+    private static final DeploymentNames NAMES = workspace -> workspace.equals("plan-names")
+            ? List.of(new DeploymentNames.Name("plan-names.example.test", Optional.empty()),
+                    new DeploymentNames.Name("plan-names.elsewhere.test", Optional.of("'plan-names.elsewhere.test' is in none of the"
+                            + " zones Baozi manages (example.test)")))
+            : List.of(new DeploymentNames.Name(workspace + ".example.test", Optional.empty()));
+
     /** The timeline as {@code MigrationRunner} keeps it, for the migrations of one test. */
     private static final class Recorder {
         final List<StepRecord> entries = new ArrayList<>();
         final MigrationActions actions;
 
         Recorder(boolean route) {
-            actions = new ProxmoxMigrationActions(clusters(route), Optional.of(addresses), id -> List.copyOf(entries), new NotYet(),
+            actions = new ProxmoxMigrationActions(clusters(route), Optional.of(addresses), id -> List.copyOf(entries), NAMES, new NotYet(),
                     new RelocationSettings(Duration.ofSeconds(5), WAIT, 100L << 20));
         }
 
@@ -200,7 +208,9 @@ class ProxmoxMigrationActionsTest {
         assertThat(plan.expectedDowntimeSeconds()).isPositive();
         assertThat(plan.findings()).allMatch(MigrationPlan.Finding::ok);
         assertThat(plan.findings()).extracting(MigrationPlan.Finding::check)
-                .contains("memory", "cpus", "storage", "bridge", "route", "address");
+                .contains("memory", "cpus", "storage", "bridge", "route", "names", "address");
+        assertThat(plan.findings()).contains(new MigrationPlan.Finding("names", true,
+                "plan-ok.example.test stay in zones Baozi manages"));
     }
 
     @Test
@@ -235,6 +245,17 @@ class ProxmoxMigrationActionsTest {
 
         assertThat(refusal(r.actions.plan(m))).isEqualTo("bridge: node pve1 on sim-b has no bridge vmbr9 (it has: vmbr0, vmbr1);"
                 + " nothing was reserved");
+    }
+
+    @Test
+    void a_name_outside_the_managed_zones_is_refused_naming_it() {
+        deployment("plan-names");
+        var r = new Recorder(true);
+        Migration m = migration("plan-names", "sim-b", TARGET_POOL, null);
+
+        assertThat(refusal(r.actions.plan(m))).isEqualTo("names: 'plan-names.elsewhere.test' is in none of the zones Baozi manages"
+                + " (example.test); nothing was reserved");
+        assertThat(addresses.allHeld(ProxmoxMigrationActions.reservationKey(m))).isEmpty();
     }
 
     @Test
