@@ -263,6 +263,9 @@ public final class ProxmoxMigrationActions implements MigrationActions {
         }
 
         Optional<Vm> onB = vmById(b, targetVmid);
+        if (onB.isPresent() && !onB.get().name().equals(m.workspace())) {
+            return notOurs(b, onB.get(), m);
+        }
         if (onB.isPresent()) {
             VmConfig config = b.client().config(onB.get().node(), targetVmid);
             if (config.get("lock").isPresent()) {
@@ -310,6 +313,7 @@ public final class ProxmoxMigrationActions implements MigrationActions {
                 return new StepResult.Refused("no remote migration route to " + b.provider() + " is configured and " + a.provider()
                         + " and " + b.provider() + " share no backup storage");
             }
+            nextSecondAfterLastBackup(a, vm, shared.get());
             Backup last = a.client().backup(vm.node(), vm.vmid(), shared.get(), BackupMode.STOP, settings.taskTimeout());
             details.put("cutover_backup", last.volid());
             upid = b.client().restore(b.node(), targetVmid, last.volid(), m.target().storage(), false);
@@ -317,6 +321,22 @@ public final class ProxmoxMigrationActions implements MigrationActions {
         }
         details.put("task", upid.value());
         return new StepResult.Pending("transfer task " + upid + " runs", details);
+    }
+
+    /**
+     * vzdump names an archive by the second it starts ({@code vzdump-qemu-<vmid>-<date>-<time>}): a
+     * second backup within the second of the last one would overwrite it, so wait for the next second.
+     */
+    private static void nextSecondAfterLastBackup(Clusters.Cluster a, Vm vm, String storage) {
+        long last = a.client().backups(vm.node(), storage, vm.vmid()).stream().mapToLong(StorageVolume::ctime).max().orElse(0);
+        while (Instant.now().getEpochSecond() <= last) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting to back up VM " + vm.vmid() + " on " + a.provider(), e);
+            }
+        }
     }
 
     /** A marker this migration wrote before a crash cut the attempt off, read back through the guest agent. */
@@ -354,6 +374,9 @@ public final class ProxmoxMigrationActions implements MigrationActions {
         Optional<Vm> vm = vmById(b, vmid);
         if (vm.isEmpty()) {
             return new StepResult.Refused("provider " + b.provider() + " has no VM " + vmid + ": the cutover has not moved it there");
+        }
+        if (!vm.get().name().equals(m.workspace())) {
+            return notOurs(b, vm.get(), m);
         }
         String expected = merged(entries(m, MigrationStep.CUTOVER)).get("marker");
         if (expected == null) {
@@ -525,6 +548,11 @@ public final class ProxmoxMigrationActions implements MigrationActions {
     }
 
     // ---- helpers ----
+
+    private static StepResult notOurs(Clusters.Cluster b, Vm vm, Migration m) {
+        return new StepResult.Refused("VM " + vm.vmid() + " on " + b.provider() + " is named " + vm.name() + ", not " + m.workspace()
+                + ": another VM took the id the plan named; roll back and plan again");
+    }
 
     private Clusters.Cluster cluster(String provider) {
         return clusters.get(provider).orElseThrow(() -> new IllegalStateException("provider " + provider + " is not registered"));

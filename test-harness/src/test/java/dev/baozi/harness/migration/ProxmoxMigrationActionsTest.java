@@ -403,6 +403,27 @@ class ProxmoxMigrationActionsTest {
     }
 
     @Test
+    void a_vm_that_took_the_planned_id_on_b_is_not_taken_for_the_moved_one() {
+        deployment("move-6");
+        var r = new Recorder(true);
+        Migration m = migration("move-6", "sim-b", TARGET_POOL, null);
+        m = planned(m, plan(r, m));
+        int target = (int) m.plan().targetVm().vmid();
+        pveB.await(pveB.clone("pve1", TEMPLATE, CloneRequest.full(target, "intruder")), WAIT);
+        try {
+            var refused = (StepResult.Refused) r.settle(MigrationStep.CUTOVER, m);
+
+            assertThat(refused.message()).isEqualTo("VM " + target + " on sim-b is named intruder, not move-6: another VM took the id"
+                    + " the plan named; roll back and plan again");
+            assertThat(r.step(MigrationStep.ROLLBACK_RELEASE_TARGET, m)).as("nor destroyed by the rollback")
+                    .isInstanceOf(StepResult.Refused.class);
+            assertThat(simB.vms()).anyMatch(v -> v.vmid() == target);
+        } finally {
+            pveB.await(pveB.destroy("pve1", target), WAIT);
+        }
+    }
+
+    @Test
     void the_dns_and_adopt_steps_refuse_as_not_available_yet_naming_what() {
         var r = new Recorder(true);
         Migration m = migration("move-5", "sim-b", TARGET_POOL, null);
