@@ -250,8 +250,8 @@ public final class ProxmoxMigrationActions implements MigrationActions {
             }
             List<String> log = on.log(upid);
             if (!t.succeeded()) {
-                return new StepResult.Refused("the transfer of VM " + upid.id() + " to " + b.provider() + " failed: task " + upid + " ended with '"
-                        + t.exitStatus().orElse("(no exit status)") + "'; last log lines: "
+                return new StepResult.Refused("the transfer of VM " + upid.id() + " to " + b.provider() + " failed: task " + upid
+                        + " ended with '" + t.exitStatus().orElse("(no exit status)") + "'; last log lines: "
                         + String.join(" | ", log.subList(Math.max(0, log.size() - 5), log.size()))
                         + "; the VM on " + a.provider() + " is kept, stopped; retry starts the transfer again");
             }
