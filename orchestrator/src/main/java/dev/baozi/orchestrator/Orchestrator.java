@@ -65,6 +65,11 @@ import dev.baozi.orchestrator.migration.MigrationRunner;
 import dev.baozi.orchestrator.migration.MigrationService;
 import dev.baozi.orchestrator.migration.MigrationSettings;
 import dev.baozi.orchestrator.migration.MigrationWorker;
+import dev.baozi.orchestrator.relocation.DeploymentNames;
+import dev.baozi.orchestrator.relocation.NotYet;
+import dev.baozi.orchestrator.relocation.ProxmoxMigrationActions;
+import dev.baozi.orchestrator.relocation.RegisteredClusters;
+import dev.baozi.orchestrator.relocation.RelocationSettings;
 import dev.baozi.orchestrator.run.LogBus;
 import dev.baozi.orchestrator.run.PlanVault;
 import dev.baozi.orchestrator.run.RunController;
@@ -132,13 +137,17 @@ public final class Orchestrator implements AutoCloseable {
     /**
      * What a test adds to the wiring: a wrapper around the tofu port (to watch its calls), side
      * plan kinds of its own, registered after the orchestrator's, and the migration steps' work
-     * (a fake; the orchestrator's own refuses each step as not available yet).
+     * (a fake; when empty, the orchestrator's own: {@link ProxmoxMigrationActions}).
      */
-    public record Extras(UnaryOperator<Tofu> tofu, List<SideKind> sideKinds, MigrationActions migrationActions) {
+    public record Extras(UnaryOperator<Tofu> tofu, List<SideKind> sideKinds, Optional<MigrationActions> migrationActions) {
         public static final Extras NONE = new Extras(UnaryOperator.identity(), List.of());
 
         public Extras(UnaryOperator<Tofu> tofu, List<SideKind> sideKinds) {
-            this(tofu, sideKinds, MigrationActions.NOT_AVAILABLE);
+            this(tofu, sideKinds, Optional.empty());
+        }
+
+        public Extras(UnaryOperator<Tofu> tofu, List<SideKind> sideKinds, MigrationActions migrationActions) {
+            this(tofu, sideKinds, Optional.of(migrationActions));
         }
     }
 
@@ -315,7 +324,11 @@ public final class Orchestrator implements AutoCloseable {
         var runs = new RunService(runRepository, sidePlans, kinds, logRepository, executor, scheduler, audit, settings, clock);
         var migrationSettings = new MigrationSettings(config.runs().selfApproval(), config.migrations().soak(),
                 config.migrations().poll());
-        var migrationRunner = new MigrationRunner(migrationRepository, extras.migrationActions(), audit, migrationSettings, clock);
+        MigrationActions migrationActions = extras.migrationActions().orElseGet(() -> new ProxmoxMigrationActions(
+                new RegisteredClusters(providers, kv), reservations, migrationRepository::timeline,
+                workspace -> deploymentNames(workspaceRepository, zones, workspace), new NotYet(),
+                RelocationSettings.DEFAULTS));
+        var migrationRunner = new MigrationRunner(migrationRepository, migrationActions, audit, migrationSettings, clock);
         var migrationWorker = new MigrationWorker(migrationRunner);
         var migrations = new MigrationService(migrationRepository, name -> providers.get(name).isPresent(), audit, migrationSettings,
                 migrationWorker::wake, clock);
@@ -338,6 +351,19 @@ public final class Orchestrator implements AutoCloseable {
         var app = new BaoziApp(controllers, new AccessGuard(auth, audit, sessions, cookies, clock), config.state().maxBodyBytes());
         return new Wiring(app, runs, scheduler, executor, sessions, workspaces, audit, state, migrationRunner, migrationWorker,
                 new BackupSweeper(backups, config.backups().sweepInterval()));
+    }
+
+    /** A deployment's host name and aliases (its inputs {@code hostname}, {@code aliases}), each placed in the managed zones. */
+    private static List<DeploymentNames.Name> deploymentNames(WorkspaceRepository workspaces, ManagedZones zones, String workspace) {
+        var names = new ArrayList<DeploymentNames.Name>();
+        workspaces.byName(workspace).ifPresent(w -> {
+            var all = new ArrayList<String>();
+            all.add(w.inputs().path("hostname").asText(""));
+            w.inputs().path("aliases").forEach(a -> all.add(a.asText("")));
+            all.stream().map(String::strip).filter(n -> !n.isEmpty()).forEach(n -> names.add(new DeploymentNames.Name(n,
+                    zones.place(n) instanceof ManagedZones.Outcome.Refused r ? Optional.of(r.reason()) : Optional.empty())));
+        });
+        return names;
     }
 
     /**

@@ -308,7 +308,7 @@ class MigrationApiTest {
     }
 
     @Test
-    void the_orchestrators_own_wiring_refuses_the_plan_as_not_available_yet() throws Exception {
+    void the_orchestrators_own_wiring_plans_with_the_provider_registry_and_pauses_when_openbao_does_not_answer() throws Exception {
         try (AppOnH2 plain = AppOnH2.start("migration-plain", Map.of())) {
             var dsl = plain.database().dsl();
             for (String name : List.of("sim-a", "sim-b")) {
@@ -328,7 +328,8 @@ class MigrationApiTest {
 
             Migration m = new MigrationRepository(dsl).get(id).orElseThrow();
             assertThat(m.status()).isEqualTo(MigrationStatus.PAUSED);
-            assertThat(m.message()).startsWith("the plan step of migrations is not available yet in this orchestrator");
+            assertThat(m.message()).startsWith("the plan step failed: ").contains("providers/sim-a/proxmox-token")
+                    .endsWith("retry runs it again");
         }
     }
 }
