@@ -252,7 +252,8 @@ public final class MigrationPagesController {
                 m.target().storage(), m.target().bridge(), status(m.status()), stepLabel(m.step()), m.message(), m.requestedBy(),
                 UiSupport.when(m.requestedAt()), UiSupport.when(m.updatedAt()), UiSupport.when(m.finishedAt()),
                 m.status() == MigrationStatus.RUNNING || m.status() == MigrationStatus.WAITING);
-        ui.render(ctx, status, ui.pages().migration(new MigrationView(chrome, header, MigrationPresenter.plan(m.plan()),
+        ui.render(ctx, status, ui.pages().migration(new MigrationView(chrome, header, MigrationPresenter.plan(m.plan(),
+                m.step() == MigrationStep.PLAN && !m.status().isFinal()),
                 MigrationPresenter.steps(m, timeline), countdown(m), actions(ctx, m, who, comment))));
     }
 

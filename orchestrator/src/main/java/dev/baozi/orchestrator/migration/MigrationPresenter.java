@@ -23,7 +23,8 @@ final class MigrationPresenter {
 
     private MigrationPresenter() {}
 
-    static MigrationView.Plan plan(MigrationPlan plan) {
+    /** The plan as shown; {@code review} when it is what the migration waits on (its plan step, not yet approved). */
+    static MigrationView.Plan plan(MigrationPlan plan, boolean review) {
         if (plan == null) {
             return null;
         }
@@ -35,7 +36,7 @@ final class MigrationPresenter {
         return new MigrationView.Plan(plan.reservedAddress(), targetVm,
                 plan.dnsChanges().stream().map(d -> new MigrationView.DnsChange(d.name(), d.type(), d.from(), d.to())).toList(), ttl,
                 plan.backup(), "about " + duration(Duration.ofSeconds(plan.expectedDowntimeSeconds())),
-                plan.findings().stream().map(f -> new MigrationView.Finding(f.check(), f.ok(), f.detail())).toList());
+                plan.findings().stream().map(f -> new MigrationView.Finding(f.check(), f.ok(), f.detail())).toList(), review);
     }
 
     /** The sequence of steps with what the timeline says of each. */

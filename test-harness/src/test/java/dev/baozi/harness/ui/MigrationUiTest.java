@@ -216,6 +216,11 @@ class MigrationUiTest {
         for (int[] size : List.of(new int[] {1366, 1600}, new int[] {390, 2400})) {
             driver().manage().window().setSize(new Dimension(size[0], size[1]));
             browser.screenshot("migration-" + name + "-" + size[0]);
+            if (!driver().findElements(By.id("timeline")).isEmpty()) {
+                ((JavascriptExecutor) driver()).executeScript("document.getElementById('timeline-h').scrollIntoView();");
+                browser.screenshot("migration-" + name + "-" + size[0] + "-steps");
+                ((JavascriptExecutor) driver()).executeScript("window.scrollTo(0, 0);");
+            }
             List<AxeViolation> violations = browser.axe();
             assertThat(violations).as("accessibility violations on the " + name + " page at " + size[0] + " px").isEmpty();
             Object overflow = ((JavascriptExecutor) driver()).executeScript(

@@ -20,9 +20,12 @@ public record MigrationView(Chrome chrome, Header header, Plan plan, List<Step> 
                          Status status, String step, String message, String requestedBy, String requestedAt, String updatedAt,
                          String finishedAt, boolean live) {}
 
-    /** What the plan step found: all strings as shown; {@code findings} each passed or failed. */
+    /**
+     * What the plan step found: all strings as shown; {@code findings} each passed or failed;
+     * {@code review}: the plan is what the migration waits on (shown open, else folded away).
+     */
     public record Plan(String address, String targetVm, List<DnsChange> dnsChanges, String ttl, String backup, String downtime,
-                       List<Finding> findings) {
+                       List<Finding> findings, boolean review) {
         public Plan {
             dnsChanges = List.copyOf(dnsChanges);
             findings = List.copyOf(findings);
