@@ -84,7 +84,8 @@ final class MigrationPresenter {
             if (d.getKey().equals(LOG)) {
                 log = Arrays.stream(d.getValue().split("\\R")).toList();
             } else {
-                details.add(new MigrationView.Detail(d.getKey(), d.getValue()));
+                details.add(new MigrationView.Detail(d.getKey(), d.getValue(),
+                        d.getKey().equals("run") && d.getValue().matches("\\d{1,18}") ? "/runs/" + d.getValue() : null));
             }
         }
         return new MigrationView.Entry(outcome(e.outcome()), e.by(), UiSupport.when(e.startedAt()), UiSupport.when(e.endedAt()), details,

@@ -60,7 +60,8 @@ public record MigrationView(Chrome chrome, Header header, Plan plan, List<Step> 
         }
     }
 
-    public record Detail(String name, String value) {}
+    /** A detail of an entry; {@code href} links it (the adopt step's run), null when it links nowhere. */
+    public record Detail(String name, String value, String href) {}
 
     /** A wait that ends at {@code until} (ISO-8601, for the script), shown as {@code untilText} and {@code left}. */
     public record Countdown(String why, String until, String untilText, String left) {}
