@@ -178,6 +178,11 @@ class MigrationPagesTest {
                 .contains("class=\"ok\"").contains("local-lvm on pve-b has 80 GiB free")
                 .contains("data-step=\"cutover\"").contains("data-live=\"false\"")
                 .doesNotContain("id=\"approve\"").doesNotContain("id=\"rollback\"");
+        var wizardAgain = get(olga, "/workspaces/web/migrate?provider=sim-b");
+        var second = post(olga, "/workspaces/web/migrations", TARGET);
+        assertThat(wizardAgain.body()).contains("id=\"unfinished\"").contains("href=\"" + page + "\"").doesNotContain("id=\"target-form\"");
+        assertThat(second.statusCode()).isEqualTo(409);
+        assertThat(second.body()).contains("class=\"flash error\"").contains("already has an unfinished migration");
         var list = get(vic, "/workspaces/web/migrations");
         assertThat(list.body()).contains("href=\"" + page + "\"").contains("sim-a → sim-b").doesNotContain("id=\"move\"");
         assertThat(get(olga, "/workspaces/web/migrations").body()).contains("id=\"move\"");
