@@ -3,6 +3,11 @@ package dev.baozi.orchestrator;
 import dev.baozi.orchestrator.audit.AuditController;
 import dev.baozi.orchestrator.audit.AuditRepository;
 import dev.baozi.orchestrator.auth.AuthService;
+import dev.baozi.orchestrator.backup.BackupController;
+import dev.baozi.orchestrator.backup.BackupRepository;
+import dev.baozi.orchestrator.backup.BackupService;
+import dev.baozi.orchestrator.backup.BackupSteps;
+import dev.baozi.orchestrator.backup.BackupSweeper;
 import dev.baozi.orchestrator.auth.FirstAdmin;
 import dev.baozi.orchestrator.auth.LoginRateLimiter;
 import dev.baozi.orchestrator.auth.PasswordHasher;
@@ -142,7 +147,7 @@ public final class Orchestrator implements AutoCloseable {
     /** The parts {@link #wire} builds. */
     public record Wiring(BaoziApp app, RunService runs, RunScheduler scheduler, RunExecutor executor, SessionService sessions,
             WorkspaceService workspaces, AuditRepository audit, StateService state, MigrationRunner migrationRunner,
-            MigrationWorker migrationWorker) {}
+            MigrationWorker migrationWorker, BackupSweeper backupSweeper) {}
 
     /** Starts everything in order; on failure, closes what was opened and throws {@link StartupException}. */
     public static Orchestrator start(BaoziConfig config) {
@@ -212,6 +217,7 @@ public final class Orchestrator implements AutoCloseable {
             log.warn("{} run(s) were planning or applying when the orchestrator last stopped; they are now errored", recovered);
         }
         wiring.scheduler().start();
+        wiring.backupSweeper().start();
         wiring.migrationRunner().recover();
         wiring.migrationWorker().start();
         wiring.audit().record("system", "orchestrator.started", "orchestrator", "ok", "listening on port " + app.port());
@@ -290,6 +296,9 @@ public final class Orchestrator implements AutoCloseable {
         var workspaceVars = new WorkspaceVars(varsService, workspaces, audit);
         var varsSteps = new VarsSteps(workspaceVars, workspaces, new VarsDelivery(openbao, varsService.store()), providers, state,
                 config.vars().machineOpenBao(), new DeliveryOptions(config.vars().deliveryWrapTtl(), config.vars().deliveryTokenTtl()));
+        var backups = new BackupService(new BackupRepository(database.dsl()), providers, audit,
+                new BackupService.Settings(config.backups().retention(), config.backups().timeout()), clock);
+        var backupSteps = new BackupSteps(backups, workspaces::template);
         RunCredentials runCredentials = new ProviderRunCredentials(providers, kv);
         if (config.netbox().enabled()) {
             runCredentials = new NetBoxRunCredentials(workspaces, config.netbox().url().orElseThrow(),
@@ -303,7 +312,7 @@ public final class Orchestrator implements AutoCloseable {
         var sidePlans = new SidePlanRepository(database.dsl());
         var executor = new RunExecutor(runRepository, sidePlans, logRepository, bus, RunWorkspaces.of(workspaces),
                 extras.tofu().apply(new ProcessTofu(settings)), new PlanVault(new Transit(openbao, config.openbao().transitMount())),
-                settings, clock, runCredentials, RunSteps.all(List.of(deploymentSteps, varsSteps)), kinds);
+                settings, clock, runCredentials, RunSteps.all(List.of(backupSteps, deploymentSteps, varsSteps)), kinds);
         var scheduler = new RunScheduler(runRepository, executor, settings.maxConcurrent(), clock);
         var runs = new RunService(runRepository, sidePlans, kinds, logRepository, executor, scheduler, audit, settings, clock);
         var migrationSettings = new MigrationSettings(config.runs().selfApproval(), config.migrations().soak(),
@@ -326,10 +335,12 @@ public final class Orchestrator implements AutoCloseable {
                 new PoolController(pools),
                 new VarsController(workspaceVars, workspaces),
                 new MigrationController(migrations, workspaces),
+                new BackupController(backups, workspaces::get, workspaces::template),
                 uiPages(workspaces, runs, state, audit, sessions, cookies, pools, migrations,
                         new WizardChoices(providers, reservations.map(AddressReservations::client)), clock));
         var app = new BaoziApp(controllers, new AccessGuard(auth, audit, sessions, cookies, clock), config.state().maxBodyBytes());
-        return new Wiring(app, runs, scheduler, executor, sessions, workspaces, audit, state, migrationRunner, migrationWorker);
+        return new Wiring(app, runs, scheduler, executor, sessions, workspaces, audit, state, migrationRunner, migrationWorker,
+                new BackupSweeper(backups, config.backups().sweepInterval()));
     }
 
     /**
@@ -405,6 +416,7 @@ public final class Orchestrator implements AutoCloseable {
     public void close() {
         wiring.migrationWorker().close();
         wiring.scheduler().close();
+        wiring.backupSweeper().close();
         app.stop();
         wiring.state().flush();
         wiring.audit().close();

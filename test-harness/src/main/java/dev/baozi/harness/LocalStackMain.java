@@ -24,9 +24,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code make run}: starts OpenBao with file storage under {@code var/} (initialising and
  * unsealing it on first start) and sets up the orchestrator's mounts, policy and AppRole; starts
- * PowerDNS, NetBox (with a demo prefix) and the Proxmox simulator, all keeping their data in
- * {@code var/}; then runs the orchestrator (zone example.test managed, the simulator registered
- * as provider {@code sim}) until Ctrl-C, which stops everything.
+ * PowerDNS, NetBox (with a demo prefix per provider) and two Proxmox simulators sharing one backup
+ * storage, all keeping their data in {@code var/}; then runs the orchestrator (zone example.test
+ * managed, the simulators registered as providers {@code sim-a} and {@code sim-b}) until Ctrl-C,
+ * which stops everything.
  */
 public final class LocalStackMain {
 
@@ -81,24 +82,33 @@ public final class LocalStackMain {
             started.add(netbox);
             writePrivate(var.resolve("netbox/token"), netbox.token());
             writePrivate(var.resolve("netbox/admin-password"), netbox.adminPassword());
-            if (netbox.call("GET", "/api/ipam/prefixes/?limit=1", null).path("count").asInt() == 0) {
-                netbox.call("POST", "/api/ipam/prefixes/", java.util.Map.of("prefix", DEMO_PREFIX, "status", "active",
-                        "description", "demo pool made by make run"));
-                say("made the demo prefix " + DEMO_PREFIX + " in NetBox");
+            for (SimulatedProvider p : PROVIDERS) {
+                if (netbox.call("GET", "/api/ipam/prefixes/?prefix=" + p.prefix(), null).path("count").asInt() == 0) {
+                    netbox.call("POST", "/api/ipam/prefixes/", java.util.Map.of("prefix", p.prefix(), "status", "active",
+                            "description", "demo pool of provider " + p.name() + ", made by make run"));
+                    say("made the demo prefix " + p.prefix() + " (provider " + p.name() + ") in NetBox");
+                }
             }
             say("NetBox's admin password is in " + var.resolve("netbox/admin-password") + " (new at every start)");
 
-            int proxmoxPort = port("BAOZI_PROXMOX_PORT", 8006);
-            // PVE's token secrets are UUIDs, and bpg refuses any other form
-            Path simSecret = var.resolve("proxmox/token-secret");
-            if (!Files.exists(simSecret)) {
-                writePrivate(simSecret, java.util.UUID.randomUUID().toString());
+            Path sharedBackups = Files.createDirectories(var.resolve(SHARED_BACKUP_DIR));
+            List<ProxmoxSimulator> sims = new ArrayList<>();
+            for (SimulatedProvider p : PROVIDERS) {
+                int proxmoxPort = port(p.portVariable(), p.defaultPort());
+                // PVE's token secrets are UUIDs, and bpg refuses any other form
+                Path simSecret = var.resolve(p.dir()).resolve("token-secret");
+                if (!Files.exists(simSecret)) {
+                    writePrivate(simSecret, java.util.UUID.randomUUID().toString());
+                }
+                say("starting the Proxmox VE simulator " + p.name() + " on https://127.0.0.1:" + proxmoxPort + " (state in "
+                        + var.resolve(p.dir()) + ")");
+                ProxmoxSimulator sim = ProxmoxSimulator.start(ProxmoxSimulator.Options.defaults().withPort(proxmoxPort)
+                        .withToken(ProxmoxSimulator.Options.defaults().tokenId(), Files.readString(simSecret).strip())
+                        .withStateFile(var.resolve(p.dir()).resolve("state.json"))
+                        .withSharedBackupDir(sharedBackups));
+                started.add(sim);
+                sims.add(sim);
             }
-            say("starting the Proxmox VE simulator on https://127.0.0.1:" + proxmoxPort + " (state in " + var.resolve("proxmox") + ")");
-            ProxmoxSimulator sim = ProxmoxSimulator.start(ProxmoxSimulator.Options.defaults().withPort(proxmoxPort)
-                    .withToken(ProxmoxSimulator.Options.defaults().tokenId(), Files.readString(simSecret).strip())
-                    .withStateFile(var.resolve("proxmox/state.json")));
-            started.add(sim);
 
             Path config = orchestratorConfig(bao, access, pdns, pdnsKey, netbox);
             say("starting the orchestrator on http://127.0.0.1:" + System.getenv().getOrDefault("BAOZI_HTTP_PORT", "8080")
@@ -113,7 +123,17 @@ public final class LocalStackMain {
                 stopAll(started);
                 bao.close();
             }, "stop-stack"));
-            registerSimulator(sim, simSecret);
+            for (int i = 0; i < PROVIDERS.size(); i++) {
+                SimulatedProvider p = PROVIDERS.get(i);
+                registerSimulator(p, sims.get(i), var.resolve(p.dir()).resolve("token-secret"));
+            }
+            for (int i = 0; i < PROVIDERS.size(); i++) {
+                SimulatedProvider p = PROVIDERS.get(i);
+                say("provider " + p.name() + ": Proxmox simulator at " + sims.get(i).baseUrl() + ", NetBox pool " + p.prefix()
+                        + ", backups to storage " + SHARED_BACKUP_STORAGE);
+            }
+            say("both providers see storage " + SHARED_BACKUP_STORAGE + " (" + sharedBackups
+                    + "): a backup made on one restores on the other");
             int exit = orchestrator.waitFor();
             if (exit != 0) {
                 say("the orchestrator exited with status " + exit);
@@ -131,6 +151,20 @@ public final class LocalStackMain {
     }
 
     static final String DEMO_PREFIX = "192.0.2.0/24";
+
+    /**
+     * A simulated provider of make run: its name, the variable moving its port and the default, its
+     * folder under {@code var/} and its NetBox demo prefix.
+     */
+    record SimulatedProvider(String name, String portVariable, int defaultPort, String dir, String prefix) {}
+
+    /** sim-a keeps the folder (and certificate) the single simulator had, so a provider pinned to it stays valid. */
+    static final List<SimulatedProvider> PROVIDERS = List.of(
+            new SimulatedProvider("sim-a", "BAOZI_PROXMOX_PORT", 8006, "proxmox", DEMO_PREFIX),
+            new SimulatedProvider("sim-b", "BAOZI_PROXMOX_B_PORT", 8007, "proxmox-b", "198.51.100.0/24"));
+    /** The folder both simulators keep the shared backup storage's archives in, as two clusters mounting one NFS export. */
+    static final String SHARED_BACKUP_DIR = "proxmox-shared-backup";
+    static final String SHARED_BACKUP_STORAGE = "shared-backup";
     static final String DEMO_ZONE = "example.test";
 
     private static int port(String variable, int fallback) {
@@ -156,10 +190,10 @@ public final class LocalStackMain {
     }
 
     /**
-     * Once the orchestrator answers: the simulator as provider {@code sim}, pinned to its
-     * certificate (which it keeps across restarts), unless it is there already.
+     * Once the orchestrator answers: the simulator as provider {@code p}, pinned to its certificate
+     * (which it keeps across restarts), its backups to the shared storage, unless it is there already.
      */
-    private void registerSimulator(ProxmoxSimulator sim, Path secretFile) throws IOException, InterruptedException {
+    private void registerSimulator(SimulatedProvider p, ProxmoxSimulator sim, Path secretFile) throws IOException, InterruptedException {
         var http = java.net.http.HttpClient.newHttpClient();
         String admin = Files.readString(var.resolve("orchestrator/admin-token")).strip();
         URI base = URI.create("http://127.0.0.1:" + System.getenv().getOrDefault("BAOZI_HTTP_PORT", "8080"));
@@ -176,24 +210,25 @@ public final class LocalStackMain {
                 }
             });
         } catch (IllegalStateException e) {
-            say("the orchestrator did not become ready; provider sim was not registered");
+            say("the orchestrator did not become ready; provider " + p.name() + " was not registered");
             return;
         }
         var list = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/api/v1/providers"))
                 .header("Authorization", "Bearer " + admin).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        if (list.body().contains("\"name\":\"sim\"")) {
+        if (list.body().contains("\"name\":\"" + p.name() + "\"")) {
             return;
         }
-        ObjectNode body = JSON.createObjectNode().put("name", "sim").put("endpoint", sim.baseUrl().toString())
+        ObjectNode body = JSON.createObjectNode().put("name", p.name()).put("endpoint", sim.baseUrl().toString())
                 .put("token_id", sim.tokenId()).put("token_secret", Files.readString(secretFile).strip()).put("default_node", "pve1")
-                .put("template_vmid", 9000);
+                .put("template_vmid", 9000).put("backup_storage", SHARED_BACKUP_STORAGE);
         body.putObject("tls").put("fingerprint", sim.tls().fingerprint());
         var created = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/api/v1/providers"))
                 .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString())).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
-        say(created.statusCode() == 201 ? "registered the Proxmox simulator as provider sim"
-                : "registering the Proxmox simulator as provider sim failed: HTTP " + created.statusCode() + " " + created.body());
+        say(created.statusCode() == 201 ? "registered the Proxmox simulator " + p.name() + " as provider " + p.name()
+                : "registering the Proxmox simulator as provider " + p.name() + " failed: HTTP " + created.statusCode() + " "
+                        + created.body());
     }
 
     /** Initialises OpenBao on first start (keys to a 0600 file) and unseals it; returns the root token. */

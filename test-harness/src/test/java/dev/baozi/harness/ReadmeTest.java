@@ -56,7 +56,8 @@ class ReadmeTest {
     private static final Path STACK_LOG = WORK.resolve("stack.log");
     /** The ports README.md writes out (make run's defaults), by the variable that moves each. */
     private static final Map<String, Integer> DEFAULT_PORTS = Map.of("BAOZI_HTTP_PORT", 8080, "BAOZI_OPENBAO_PORT", 8200,
-            "BAOZI_PDNS_PORT", 8053, "BAOZI_PDNS_API_PORT", 8081, "BAOZI_NETBOX_PORT", 8001, "BAOZI_PROXMOX_PORT", 8006);
+            "BAOZI_PDNS_PORT", 8053, "BAOZI_PDNS_API_PORT", 8081, "BAOZI_NETBOX_PORT", 8001, "BAOZI_PROXMOX_PORT", 8006,
+            "BAOZI_PROXMOX_B_PORT", 8007);
     private static final Map<String, Integer> PORTS = new LinkedHashMap<>();
     private static ManagedProcess stack;
 
@@ -206,12 +207,12 @@ class ReadmeTest {
         }
     }
 
-    /** make run registers the Proxmox simulator as provider sim once the orchestrator is ready: the last step of starting. */
+    /** make run registers the Proxmox simulators as providers sim-a and sim-b once the orchestrator is ready: the last step of starting. */
     private static void awaitProviderSim() {
         var http = HttpClient.newHttpClient();
         Path adminToken = CHECKOUT.resolve("var/orchestrator/admin-token");
         URI providers = URI.create("http://127.0.0.1:" + PORTS.get("BAOZI_HTTP_PORT") + "/api/v1/providers");
-        stack.awaitReady("make run's stack to register provider sim", STACK_START, () -> {
+        stack.awaitReady("make run's stack to register providers sim-a and sim-b", STACK_START, () -> {
             try {
                 if (!Files.isReadable(adminToken)) {
                     return false;
@@ -219,7 +220,8 @@ class ReadmeTest {
                 var response = http.send(HttpRequest.newBuilder(providers)
                         .header("Authorization", "Bearer " + Files.readString(adminToken).strip()).build(),
                         HttpResponse.BodyHandlers.ofString());
-                return response.statusCode() == 200 && response.body().contains("\"name\":\"sim\"");
+                return response.statusCode() == 200 && response.body().contains("\"name\":\"sim-a\"")
+                        && response.body().contains("\"name\":\"sim-b\"");
             } catch (IOException notYet) {
                 return false;
             } catch (InterruptedException e) {

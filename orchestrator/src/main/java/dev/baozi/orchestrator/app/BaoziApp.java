@@ -54,6 +54,7 @@ public final class BaoziApp {
             dev.baozi.orchestrator.netbox.PoolController pools,
             dev.baozi.orchestrator.vars.VarsController vars,
             dev.baozi.orchestrator.migration.MigrationController migrations,
+            dev.baozi.orchestrator.backup.BackupController backups,
             UiPages ui) {}
 
     /** The web UI's page controllers and what renders their pages. */
@@ -168,6 +169,9 @@ public final class BaoziApp {
                         get("/vars/{generator}/{file}", c.vars()::get, Access.VIEWER);
                         put("/vars/{generator}/{file}", c.vars()::set, Access.OPERATOR);
                         post("/vars/{generator}/rollback", c.vars()::rollback, Access.OPERATOR);
+                        get("/backups", c.backups()::list, Access.VIEWER);
+                        post("/backups", c.backups()::create, Access.OPERATOR);
+                        post("/backups/{id}/restore", c.backups()::restore, Access.APPROVER);
                         get("/state-tokens", c.tokens()::list, Access.ADMIN);
                         post("/state-tokens", c.tokens()::create, Access.ADMIN);
                         delete("/state-tokens/{id}", c.tokens()::revoke, Access.ADMIN);

@@ -64,6 +64,7 @@ public final class BaoziCli {
                 .addSubcommand(new WorkspaceCommands(this))
                 .addSubcommand(new RunCommands(this))
                 .addSubcommand(new VarsCommands(this))
+                .addSubcommand(new BackupCommands(this))
                 .addSubcommand(new UserCommands(this))
                 .addSubcommand(new TokenCommands(this))
                 .addSubcommand(new LockCommands(this))

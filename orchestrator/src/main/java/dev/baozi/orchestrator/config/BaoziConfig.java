@@ -8,13 +8,21 @@ import java.util.Optional;
 
 /** The orchestrator's whole configuration, validated. Secrets never appear in {@link #toString()}. */
 public record BaoziConfig(Http http, Database database, OpenBao openbao, State state, Auth auth, Runs runs, Tofu tofu, Ui ui,
-        Dns dns, NetBox netbox, Vars vars, Migrations migrations) {
+        Dns dns, NetBox netbox, Vars vars, Migrations migrations, Backups backups) {
 
     /**
      * Migrations: how long a migrated deployment's source VM stays stopped before it may be
      * decommissioned (the soak), and how soon a pending step (a transfer, the adopt run) is looked at again.
      */
     public record Migrations(Duration soak, Duration poll) {}
+
+
+    /**
+     * Backups of deployments' VMs: how long one is kept ({@code backups.retention}), how often
+     * expired ones are deleted ({@code backups.sweep-interval}), how long a vzdump or a restore
+     * may take ({@code backups.timeout}).
+     */
+    public record Backups(Duration retention, Duration sweepInterval, Duration timeout) {}
 
     /** Where the HTTP server listens. */
     public record Http(String host, int port) {}

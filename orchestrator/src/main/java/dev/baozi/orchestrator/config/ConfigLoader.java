@@ -118,6 +118,10 @@ public final class ConfigLoader {
         var migrations = new BaoziConfig.Migrations(
                 duration("migrations.soak", Duration.ofDays(7)),
                 duration("migrations.poll", Duration.ofSeconds(5)));
+        var backups = new BaoziConfig.Backups(
+                duration("backups.retention", Duration.ofDays(30)),
+                duration("backups.sweep-interval", Duration.ofHours(1)),
+                duration("backups.timeout", Duration.ofHours(2)));
         if (ui.sessionIdle().compareTo(ui.sessionLifetime()) > 0) {
             problems.add("ui.session-idle: must not be longer than ui.session-lifetime (" + ui.sessionIdle() + " > "
                     + ui.sessionLifetime() + ")");
@@ -125,7 +129,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new BaoziConfig(http, database, openbao, state, auth, runs, tofu, ui, dns, netbox, vars, migrations);
+        return new BaoziConfig(http, database, openbao, state, auth, runs, tofu, ui, dns, netbox, vars, migrations, backups);
     }
 
     private record Raw(String value, String source) {}

@@ -5,6 +5,9 @@ import dev.baozi.orchestrator.proxmox.TlsSettings;
 import java.net.URI;
 import java.util.OptionalInt;
 
-/** A validated request for a provider, with its API token (whose {@code toString} hides the secret). */
+/**
+ * A validated request for a provider, with its API token (whose {@code toString} hides the secret)
+ * and the storage its backups go to.
+ */
 public record NewProvider(String name, URI endpoint, ApiToken token, TlsSettings tls, String defaultNode,
-        OptionalInt templateVmid) {}
+        OptionalInt templateVmid, String backupStorage) {}

@@ -102,6 +102,7 @@ public final class ProviderController {
         m.put("tls", tls(p.tls()));
         m.put("default_node", p.defaultNode());
         m.put("template_vmid", p.templateVmid().isPresent() ? p.templateVmid().getAsInt() : null);
+        m.put("backup_storage", p.backupStorage());
         m.put("created_by", p.createdBy());
         m.put("created_at", p.createdAt());
         return m;

@@ -30,6 +30,7 @@ public final class ProviderRepository {
                 .set(PROVIDER.TLS_FINGERPRINT, p.tls() instanceof TlsSettings.PinnedFingerprint pin ? pin.sha256() : null)
                 .set(PROVIDER.DEFAULT_NODE, p.defaultNode())
                 .set(PROVIDER.TEMPLATE_VMID, p.templateVmid().isPresent() ? p.templateVmid().getAsInt() : null)
+                .set(PROVIDER.BACKUP_STORAGE, p.backupStorage())
                 .set(PROVIDER.CREATED_BY, createdBy)
                 .set(PROVIDER.CREATED_AT, at)
                 .returning()
@@ -59,6 +60,6 @@ public final class ProviderRepository {
         };
         return new Provider(r.getId(), r.getName(), URI.create(r.getEndpoint()), r.getTokenId(), tls, r.getDefaultNode(),
                 r.getTemplateVmid() == null ? OptionalInt.empty() : OptionalInt.of(r.getTemplateVmid()), r.getCreatedBy(),
-                r.getCreatedAt());
+                r.getCreatedAt(), r.getBackupStorage());
     }
 }

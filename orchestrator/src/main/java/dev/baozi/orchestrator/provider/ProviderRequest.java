@@ -20,8 +20,10 @@ public final class ProviderRequest {
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,40}");
     /** PVE's node names: a DNS label. */
     private static final Pattern NODE = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+    /** PVE's storage id ({@code pve-storage-id}). */
+    private static final Pattern STORAGE = Pattern.compile("[A-Za-z][A-Za-z0-9._-]{0,99}");
     private static final Set<String> FIELDS = Set.of("name", "endpoint", "token_id", "token_secret", "tls", "default_node",
-            "template_vmid", "check");
+            "template_vmid", "backup_storage", "check");
     private static final Set<String> TLS_FIELDS = Set.of("ca_pem", "fingerprint", "insecure");
     static final String NAME_RULE = "provider names are 1 to 40 characters of a-z, 0-9 and '-'";
 
@@ -41,7 +43,7 @@ public final class ProviderRequest {
     public static Parsed parse(JsonNode body) {
         if (body == null || !body.isObject()) {
             return new Parsed.Invalid(List.of("the body must be a JSON object with name, endpoint, token_id, token_secret,"
-                    + " default_node and optionally tls, template_vmid and check"));
+                    + " default_node and optionally tls, template_vmid, backup_storage and check"));
         }
         List<String> problems = new ArrayList<>();
         body.fieldNames().forEachRemaining(f -> {
@@ -68,6 +70,16 @@ public final class ProviderRequest {
             problems.add("default_node: a node name is 1 to 63 letters, digits and '-', got '" + clip(node) + "'");
         }
         OptionalInt template = templateVmid(body.get("template_vmid"), problems);
+        String backupStorage = Provider.DEFAULT_BACKUP_STORAGE;
+        JsonNode b = body.get("backup_storage");
+        if (b != null && !b.isNull()) {
+            if (!b.isTextual() || !STORAGE.matcher(b.asText()).matches()) {
+                problems.add("backup_storage: a storage id is a letter, then up to 99 letters, digits, '-', '_' and '.', got '"
+                        + clip(b.toString()) + "'");
+            } else {
+                backupStorage = b.asText();
+            }
+        }
         boolean check = true;
         JsonNode c = body.get("check");
         if (c != null && !c.isNull()) {
@@ -80,7 +92,7 @@ public final class ProviderRequest {
         if (!problems.isEmpty()) {
             return new Parsed.Invalid(problems);
         }
-        return new Parsed.Valid(new NewProvider(name, endpoint, new ApiToken(tokenId, secret), tls, node, template), check);
+        return new Parsed.Valid(new NewProvider(name, endpoint, new ApiToken(tokenId, secret), tls, node, template, backupStorage), check);
     }
 
     /** A required string field, or null with a problem. */

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a run's pipeline of steps. Plan: credentials, supply, tofu slot, generate, init, plan,
  * show, side plans, seal; then the run is planned. Apply: credentials, check the plan, regenerate
- * (the directory must be what was planned), side applies before tofu, apply, side applies after
+ * (the directory must be what was planned), before-apply (what must be kept first: a destroy's
+ * backup), side applies before tofu, apply, side applies after
  * tofu, after-apply; then the run is applied. A step ends the run early by throwing
  * {@link RunEnded}; that, and any fault, is handled in one place ({@link #end}).
  */
@@ -58,6 +59,7 @@ public final class RunExecutor {
                 new CredentialsStep(parts.credentials()),
                 new CheckPlanStep(parts.runs(), parts.sidePlans()),
                 new RegenerateStep(parts.workspaces(), parts.settings()),
+                new BeforeApplyStep(parts.steps()),
                 new SideApplyStep(parts.kinds(), true),
                 new ApplyStep(parts.vault(), parts.settings(), parts.kinds()),
                 new SideApplyStep(parts.kinds(), false),

@@ -32,6 +32,12 @@ public interface RunSteps {
     /** {@code run} has ended (however): gives back what it reserved and the workspace's state does not hold. */
     default void ended(Run run, Workspace workspace, Consumer<String> log) {}
 
+    /**
+     * Before anything of an apply changes (side applies, tofu): what must be kept first (a destroy
+     * run's backup of the VM). A refusal stops the apply with nothing changed.
+     */
+    default void beforeApply(Run run, Workspace workspace, Consumer<String> log) throws Refused {}
+
     /** After everything of a (non-destroy) apply: hands the machine what it needs (its secrets, say). */
     default void afterApply(Run run, Workspace workspace, Consumer<String> log) throws Refused {}
 
@@ -51,6 +57,13 @@ public interface RunSteps {
                     imports.addAll(supplied.imports());
                 }
                 return new Supplied(inputs, imports);
+            }
+
+            @Override
+            public void beforeApply(Run run, Workspace workspace, Consumer<String> log) throws Refused {
+                for (RunSteps s : steps) {
+                    s.beforeApply(run, workspace, log);
+                }
             }
 
             @Override

@@ -285,7 +285,7 @@ public final class OpenBaoStateStore implements StateStore {
 
     /** The gzip bytes of a state record: inline, or its chunks read side by side; opened when sealed. */
     private byte[] content(WorkspaceName ws, JsonNode state) {
-        return sealer.open(stored(ws, state), state.hasNonNull("key") ? state.path("key").asText() : null);
+        return sealer.open(stored(ws, state), state.hasNonNull("key") ? state.path("key").asText() : null, ws.value());
     }
 
     /** The bytes of a state record as stored: inline, or its chunks read side by side. */
@@ -572,7 +572,7 @@ public final class OpenBaoStateStore implements StateStore {
 
     /** Compresses {@code body}; content too large to be inline goes to chunks under a fresh generation, written side by side. */
     private Prepared prepare(WorkspaceName ws, StateBody body) {
-        StateSealer.Sealed sealed = sealer.seal(gzip(body.content()));
+        StateSealer.Sealed sealed = sealer.seal(gzip(body.content()), ws.value());
         byte[] compressed = sealed.bytes();
         if (compressed.length <= INLINE_BYTES) {
             return new Prepared(Base64.getEncoder().encodeToString(compressed), null, 0, sealed.keyRef());

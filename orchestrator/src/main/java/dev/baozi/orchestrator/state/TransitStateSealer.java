@@ -26,8 +26,12 @@ import org.slf4j.LoggerFactory;
  * write costs no OpenBao call (only the first of the process does), and a read costs none once
  * its data key has been unwrapped ({@code decrypt}, then kept in a bounded cache).
  *
- * <p>Stored bytes: magic {@code BZST}, format version {@code 1}, the 12-byte nonce, then the
- * ciphertext and its 16-byte tag; the header is authenticated too.
+ * <p>Stored bytes: magic {@code BZST}, format version {@code 2}, the 12-byte nonce, then the
+ * ciphertext and its 16-byte tag. The header is authenticated too, and so is the workspace the
+ * state belongs to ({@code baozi-state:<workspace>} after the header, not stored): a sealed state
+ * copied into another workspace's record by someone who can write the KV mount does not open
+ * there, so it cannot be read through that workspace's token. Format {@code 1} (the header alone
+ * authenticated, before the binding) still opens.
  *
  * <p>Rotation: at most every {@code rotationCheck} a write starts a check of the key's
  * {@code latest_version} on a background thread (the write itself does not wait); when the key
@@ -41,7 +45,9 @@ public final class TransitStateSealer implements StateSealer {
     public static final Duration ROTATION_CHECK = Duration.ofMinutes(1);
 
     static final byte[] MAGIC = {'B', 'Z', 'S', 'T'};
-    static final byte FORMAT = 1;
+    static final byte FORMAT = 2;
+    /** The format before states were bound to their workspace: opened, never written. */
+    static final byte UNBOUND_FORMAT = 1;
     static final int HEADER_BYTES = MAGIC.length + 1 + DataKeyCipher.NONCE_BYTES;
     /** Writes under one data key before a fresh one is taken: far below GCM's bound for random nonces (2^32). */
     static final long SEALS_PER_DATA_KEY = 1L << 24;
@@ -112,18 +118,24 @@ public final class TransitStateSealer implements StateSealer {
     }
 
     @Override
-    public Sealed seal(byte[] gzip) {
+    public Sealed seal(byte[] gzip, String boundTo) {
         if (!sealWrites) {
             return new Sealed(gzip, null);
         }
         WriteKey k = writeKey();
         byte[] nonce = DataKeyCipher.newNonce();
         byte[] header = ByteBuffer.allocate(HEADER_BYTES).put(MAGIC).put(FORMAT).put(nonce).array();
-        return new Sealed(DataKeyCipher.encrypt(k.key(), nonce, gzip, header, header), k.wrapped());
+        return new Sealed(DataKeyCipher.encrypt(k.key(), nonce, gzip, bound(header, boundTo), header), k.wrapped());
+    }
+
+    /** What a format-2 state authenticates besides its content: its header and the workspace it is bound to. */
+    private static byte[] bound(byte[] header, String boundTo) {
+        byte[] binding = ("baozi-state:" + boundTo).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(header.length + binding.length).put(header).put(binding).array();
     }
 
     @Override
-    public byte[] open(byte[] bytes, String keyRef) {
+    public byte[] open(byte[] bytes, String keyRef, String boundTo) {
         if (keyRef == null) {
             return bytes;
         }
@@ -132,14 +144,19 @@ public final class TransitStateSealer implements StateSealer {
             throw new SealedStateException("opening a sealed state: its stored bytes do not start with a sealed state's header"
                     + " (truncated, or not written by Baozi)");
         }
-        if (bytes[MAGIC.length] != FORMAT) {
-            throw new SealedStateException("opening a sealed state: format " + (bytes[MAGIC.length] & 0xff)
-                    + " is not one this version of Baozi knows (it knows " + FORMAT + ")");
+        byte format = bytes[MAGIC.length];
+        if (format != FORMAT && format != UNBOUND_FORMAT) {
+            throw new SealedStateException("opening a sealed state: format " + (format & 0xff)
+                    + " is not one this version of Baozi knows (it knows " + UNBOUND_FORMAT + " and " + FORMAT + ")");
         }
         byte[] header = Arrays.copyOf(bytes, HEADER_BYTES);
         byte[] nonce = Arrays.copyOfRange(bytes, MAGIC.length + 1, HEADER_BYTES);
-        return DataKeyCipher.decrypt(dataKey(keyRef), nonce, bytes, HEADER_BYTES, header).orElseThrow(() -> new SealedStateException(
-                "opening a sealed state: its bytes do not match their data key (tampered or truncated)"));
+        byte[] aad = format == FORMAT ? bound(header, boundTo) : header;
+        return DataKeyCipher.decrypt(dataKey(keyRef), nonce, bytes, HEADER_BYTES, aad).orElseThrow(() -> new SealedStateException(
+                format == FORMAT
+                        ? "opening a sealed state: its bytes do not match their data key and workspace (tampered, truncated,"
+                                + " or copied from another workspace)"
+                        : "opening a sealed state: its bytes do not match their data key (tampered or truncated)"));
     }
 
     /**

@@ -222,4 +222,23 @@ class BaoziCliAppTest {
         assertThat(followed.out()).isEqualTo("[baozi] " + why + "\n");
         assertThat(followed.err()).startsWith("run " + second.id() + " is queued: " + why + "\n").endsWith("is canceled\n");
     }
+
+    @Test
+    void backup_list_prints_the_recorded_backups_and_restore_on_an_unknown_provider_is_refused_naming_it() {
+        var now = java.time.OffsetDateTime.now();
+        long id = new dev.baozi.orchestrator.backup.BackupRepository(database.dsl()).insert(new dev.baozi.orchestrator.backup.VmBackup(0,
+                "shop", "sim-a", "pve1", 101, "shop", "local", "local:backup/vzdump-qemu-101-2026_01_01-00_00_00.vma.zst", 2048,
+                dev.baozi.orchestrator.backup.BackupReason.MANUAL, "olga", now, now.plusDays(30))).id();
+
+        Result list = admin("backup", "list", "--workspace", "shop");
+        Result restore = admin("backup", "restore", "--workspace", "shop", "--id", Long.toString(id), "--provider", "nope");
+        Result badVmid = admin("backup", "restore", "--workspace", "shop", "--id", Long.toString(id), "--vmid", "abc");
+
+        assertThat(list.exit()).isEqualTo(BaoziCli.OK);
+        assertThat(list.out()).contains("\"volid\" : \"local:backup/vzdump-qemu-101-2026_01_01-00_00_00.vma.zst\"", "\"reason\" : \"manual\"");
+        assertThat(restore.exit()).isEqualTo(BaoziCli.REFUSED);
+        assertThat(restore.err()).isEqualTo("baozi: the orchestrator answered 422: provider: there is no provider named nope\n");
+        assertThat(badVmid.exit()).isEqualTo(BaoziCli.USAGE);
+        assertThat(badVmid.err()).contains("--vmid takes a number, got 'abc'");
+    }
 }

@@ -142,6 +142,7 @@ class BaoziCliUsageTest {
         return Stream.of("workspace", "workspace create", "workspace list", "workspace show", "workspace update", "workspace delete",
                 "run", "run plan", "run show", "run logs", "run approve", "run discard", "run cancel",
                 "vars", "vars list", "vars check", "vars generate", "vars get", "vars set", "vars fix", "vars rollback",
+                "backup", "backup list", "backup create", "backup restore",
                 "user", "user create", "user list", "user token", "user revoke-tokens", "user role", "user disable", "user enable",
                 "user delete", "user password",
                 "token", "token create", "token list", "token revoke",
@@ -237,7 +238,7 @@ class BaoziCliUsageTest {
         assertThat(r.exit()).isEqualTo(BaoziCli.OK);
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).startsWith("#!/usr/bin/env bash").contains("complete -F _complete_baozi")
-                .contains("workspace run vars user token lock state migrate completion help")
+                .contains("workspace run vars backup user token lock state migrate completion help")
                 .contains("force-unlock list")
                 .contains("'--confirm-destroy' '--force-dns'")
                 .contains("--password-file");

@@ -220,4 +220,22 @@ class ConfigLoaderTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(null, env))
                 .hasMessageContaining("migrations.soak: must be a positive duration such as 500ms, 5s, 2m, 12h or 7d, got 'a week'");
     }
+
+    @Test
+    void backups_are_kept_30_days_swept_hourly_and_a_bad_backup_setting_is_named() {
+        var env = new java.util.HashMap<>(minimalEnv());
+        var defaults = ConfigLoader.load(null, env).backups();
+        env.put("BAOZI_BACKUPS_RETENTION", "90d");
+        env.put("BAOZI_BACKUPS_SWEEP_INTERVAL", "10m");
+        env.put("BAOZI_BACKUPS_TIMEOUT", "30m");
+        var set = ConfigLoader.load(null, env).backups();
+        env.put("BAOZI_BACKUPS_RETENTION", "forever");
+        env.put("BAOZI_BACKUPS_TIMEOUT", "0s");
+
+        assertThat(defaults).isEqualTo(new BaoziConfig.Backups(Duration.ofDays(30), Duration.ofHours(1), Duration.ofHours(2)));
+        assertThat(set).isEqualTo(new BaoziConfig.Backups(Duration.ofDays(90), Duration.ofMinutes(10), Duration.ofMinutes(30)));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(null, env))
+                .hasMessageContaining("backups.retention: must be a positive duration such as 500ms, 5s, 2m, 12h or 7d, got 'forever'")
+                .hasMessageContaining("backups.timeout: must be a positive duration");
+    }
 }

@@ -147,6 +147,15 @@ class ProviderRequestTest {
     }
 
     @Test
+    void backups_go_to_storage_local_unless_backup_storage_names_another_and_a_bad_one_is_named() {
+        assertThat(valid(body()).provider().backupStorage()).isEqualTo("local");
+        assertThat(valid(body().put("backup_storage", "shared-backup")).provider().backupStorage()).isEqualTo("shared-backup");
+        assertThat(problems(body().put("backup_storage", "not a storage"))).singleElement().asString()
+                .startsWith("backup_storage: a storage id is a letter, then up to 99 letters");
+        assertThat(problems(body().put("backup_storage", 7))).singleElement().asString().startsWith("backup_storage:");
+    }
+
+    @Test
     void a_body_that_is_not_an_object_is_one_problem() {
         assertThat(problems(JSON.valueToTree(List.of(Map.of("name", "x"))))).singleElement().asString()
                 .startsWith("the body must be a JSON object");

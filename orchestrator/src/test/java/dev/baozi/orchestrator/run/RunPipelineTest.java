@@ -409,6 +409,43 @@ class RunPipelineTest {
     }
 
     @Test
+    void on_destroy_the_before_apply_steps_run_after_the_plan_checks_and_before_the_side_applies_and_tofu() {
+        tofu.show = DESTROY_SHOW;
+        RunExecutor executor = executor(RunCredentials.NONE, new RunSteps() {
+            @Override
+            public void beforeApply(Run run, Workspace ws, java.util.function.Consumer<String> log) {
+                events.add("before apply" + (run.destroy() ? " (destroy)" : ""));
+                log.accept("backed up what the destroy removes");
+            }
+        });
+        Run run = applying(executor, true);
+
+        executor.apply(run);
+
+        assertThat(events).containsExactly("tofu init", "before apply (destroy)", "memo apply", "tofu apply");
+        assertThat(log(run)).contains("baozi: backed up what the destroy removes");
+        assertThat(status(run)).isEqualTo(RunStatus.APPLIED);
+    }
+
+    @Test
+    void a_before_apply_step_refusing_a_destroy_ends_it_errored_with_nothing_destroyed_and_no_side_apply_or_tofu() {
+        tofu.show = DESTROY_SHOW;
+        RunExecutor executor = executor(RunCredentials.NONE, new RunSteps() {
+            @Override
+            public void beforeApply(Run run, Workspace ws, java.util.function.Consumer<String> log) throws Refused {
+                throw new Refused("backing up the VM before destroying it: storage local is full");
+            }
+        });
+        Run run = applying(executor, true);
+
+        executor.apply(run);
+
+        assertThat(events).containsExactly("tofu init");
+        assertThat(status(run)).isEqualTo(RunStatus.ERRORED);
+        assertThat(error(run)).isEqualTo("backing up the VM before destroying it: storage local is full; nothing was destroyed");
+    }
+
+    @Test
     void a_tofu_apply_failing_before_the_side_applies_says_they_did_not_run() {
         RunExecutor executor = executor();
         Run run = applying(executor, false);

@@ -83,7 +83,7 @@ class TransitStateSealerTest {
 
         assertThat(sealed.sealed()).isTrue();
         assertThat(sealed.keyRef()).startsWith("vault:v1:");
-        assertThat(new String(sealed.bytes(), StandardCharsets.ISO_8859_1)).startsWith("BZST\u0001").doesNotContain("c0ffee");
+        assertThat(new String(sealed.bytes(), StandardCharsets.ISO_8859_1)).startsWith("BZST\u0002").doesNotContain("c0ffee");
         assertThat(sealed.bytes()).hasSize(STATE.length + TransitStateSealer.HEADER_BYTES + 16);
         assertThat(sealer.open(sealed.bytes(), sealed.keyRef())).isEqualTo(STATE);
     }
@@ -144,6 +144,31 @@ class TransitStateSealerTest {
     }
 
     @Test
+    void a_state_sealed_for_one_workspace_opens_for_it_and_not_for_another() {
+        var sealer = sealer(bao);
+        var sealed = sealer.seal(STATE, "shop");
+
+        assertThat(sealer.open(sealed.bytes(), sealed.keyRef(), "shop")).isEqualTo(STATE);
+        assertThatThrownBy(() -> sealer.open(sealed.bytes(), sealed.keyRef(), "blog"))
+                .isInstanceOf(SealedStateException.class)
+                .hasMessageContaining("copied from another workspace")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("c0ffee"));
+    }
+
+    @Test
+    void a_state_sealed_before_states_were_bound_to_their_workspace_still_opens() {
+        var sealer = sealer(bao);
+        String keyRef = sealer.seal(STATE).keyRef(); // takes a data key
+        byte[] nonce = dev.baozi.openbao.DataKeyCipher.newNonce();
+        byte[] header = java.nio.ByteBuffer.allocate(TransitStateSealer.HEADER_BYTES).put(TransitStateSealer.MAGIC)
+                .put(TransitStateSealer.UNBOUND_FORMAT).put(nonce).array();
+        byte[] unbound = dev.baozi.openbao.DataKeyCipher.encrypt(dev.baozi.openbao.DataKeyCipher.key(bao.wrapped.get(keyRef)),
+                nonce, STATE, header, header);
+
+        assertThat(sealer.open(unbound, keyRef, "any-workspace")).isEqualTo(STATE);
+    }
+
+    @Test
     void a_tampered_state_fails_plainly_without_showing_a_key_or_the_state() {
         var sealer = sealer(bao);
         var sealed = sealer.seal(STATE);
@@ -156,7 +181,8 @@ class TransitStateSealerTest {
 
         assertThatThrownBy(() -> sealer.open(flipped, sealed.keyRef()))
                 .isInstanceOf(SealedStateException.class)
-                .hasMessage("opening a sealed state: its bytes do not match their data key (tampered or truncated)");
+                .hasMessage("opening a sealed state: its bytes do not match their data key and workspace (tampered, truncated,"
+                        + " or copied from another workspace)");
         assertThatThrownBy(() -> sealer.open(truncated, sealed.keyRef()))
                 .isInstanceOf(SealedStateException.class).hasMessageContaining("do not start with a sealed state's header");
         assertThatThrownBy(() -> sealer.open(future, sealed.keyRef()))

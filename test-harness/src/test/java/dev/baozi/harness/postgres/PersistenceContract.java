@@ -487,7 +487,7 @@ public abstract class PersistenceContract {
         String pin = "8F:A2:16:E9:14:3D:E4:13:CD:DA:92:19:C0:18:C3:BC:82:B1:39:C7:E6:AB:F9:B4:82:2C:6B:89:28:CC:14:42";
         var request = new dev.baozi.orchestrator.provider.NewProvider(unique("pve"), java.net.URI.create("https://pve.example:8006"),
                 new dev.baozi.orchestrator.proxmox.ApiToken("baozi@pve!orchestrator", "not-stored-here"),
-                dev.baozi.orchestrator.proxmox.TlsSettings.fingerprint(pin), "pve1", java.util.OptionalInt.of(9000));
+                dev.baozi.orchestrator.proxmox.TlsSettings.fingerprint(pin), "pve1", java.util.OptionalInt.of(9000), "shared-backup");
 
         var saved = providers.insert(request, "admin", created());
         var read = providers.byName(request.name()).orElseThrow();
@@ -497,6 +497,7 @@ public abstract class PersistenceContract {
         assertThat(read.tokenId()).isEqualTo("baozi@pve!orchestrator");
         assertThat(read.tls()).isEqualTo(new dev.baozi.orchestrator.proxmox.TlsSettings.PinnedFingerprint(pin));
         assertThat(read.templateVmid()).hasValue(9000);
+        assertThat(read.backupStorage()).isEqualTo("shared-backup");
         assertThat(read.createdAt()).usingComparator(SAME_INSTANT).isEqualTo(created());
         assertThat(database().dsl().fetch("select * from provider").formatCSV()).doesNotContain("not-stored-here");
         assertThatThrownBy(() -> providers.insert(request, "admin", created()))
@@ -506,6 +507,37 @@ public abstract class PersistenceContract {
         assertThat(providers.delete(request.name())).isFalse();
         assertThat(providers.byName(request.name())).isEmpty();
     }
+
+    @Test
+    void a_backup_keeps_every_field_lists_newest_first_by_workspace_and_is_expired_by_its_expiry() {
+        var backups = new dev.baozi.orchestrator.backup.BackupRepository(database().dsl());
+        String ws = unique("app");
+        OffsetDateTime made = created();
+        var first = backups.insert(new dev.baozi.orchestrator.backup.VmBackup(0, ws, "sim-a", "pve1", 101, "app-ü", "local",
+                "local:backup/vzdump-qemu-101-2025_06_01-12_30_45.vma.zst", 5_368_709_120L,
+                dev.baozi.orchestrator.backup.BackupReason.DESTROY, "olga", made, made.plusDays(30)));
+        var second = backups.insert(new dev.baozi.orchestrator.backup.VmBackup(0, ws, "sim-a", "pve1", 101, "app-ü", "local",
+                "local:backup/vzdump-qemu-101-2025_06_02-12_30_45.vma.zst", 1, dev.baozi.orchestrator.backup.BackupReason.MANUAL,
+                "abe", made.plusDays(1), made.plusDays(31)));
+        backups.insert(new dev.baozi.orchestrator.backup.VmBackup(0, unique("other"), "sim-b", "pve2", 102, "other", "shared-backup",
+                "shared-backup:backup/vzdump-qemu-102-2025_06_01-12_30_45.vma.zst", 1,
+                dev.baozi.orchestrator.backup.BackupReason.MIGRATION, "olga", made, made.plusDays(30)));
+
+        assertThat(backups.get(first.id()).orElseThrow()).usingRecursiveComparison()
+                .withComparatorForType(SAME_INSTANT, OffsetDateTime.class).isEqualTo(first);
+        assertThat(first.sizeBytes()).isEqualTo(5_368_709_120L);
+        assertThat(first.vmName()).isEqualTo("app-ü");
+        assertThat(backups.of(ws)).extracting(dev.baozi.orchestrator.backup.VmBackup::id).containsExactly(second.id(), first.id());
+        assertThat(backups.expired(made.plusDays(30))).extracting(dev.baozi.orchestrator.backup.VmBackup::id).contains(first.id())
+                .doesNotContain(second.id());
+        assertThat(backups.expireAt(second.id(), made.plusDays(90))).isTrue();
+        assertThat(backups.get(second.id()).orElseThrow().expiresAt()).usingComparator(SAME_INSTANT).isEqualTo(made.plusDays(90));
+        assertThat(backups.expireAt(Long.MAX_VALUE, made)).isFalse();
+        assertThat(backups.delete(first.id())).isTrue();
+        assertThat(backups.delete(first.id())).isFalse();
+        assertThat(backups.of(ws)).extracting(dev.baozi.orchestrator.backup.VmBackup::id).containsExactly(second.id());
+    }
+
     // migrations
 
     private dev.baozi.orchestrator.workspace.Workspace deployment() {

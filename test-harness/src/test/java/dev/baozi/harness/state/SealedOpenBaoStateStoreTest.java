@@ -1,6 +1,7 @@
 package dev.baozi.harness.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baozi.harness.TestSupport;
 import dev.baozi.harness.openbao.OpenBaoServer;
@@ -61,5 +62,22 @@ class SealedOpenBaoStateStoreTest extends StateStoreContract {
         assertThat(stored[0] == (byte) 0x1f && stored[1] == (byte) 0x8b).as("not a gzip stream").isFalse();
         assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain("l-1");
         assertThat(store(10).read(ws, 0).orElseThrow().content()).isEqualTo(content(42));
+    }
+
+    @Test
+    void a_sealed_state_copied_into_another_workspaces_head_by_a_kv_writer_does_not_open_there() {
+        WorkspaceName victim = fresh();
+        WorkspaceName attacker = fresh();
+        put(store(10), victim, content(42), "w");
+        put(store(10), attacker, content(1), "w");
+        // Someone who can write the KV mount (but has no transit key) copies the victim's sealed state into their own head.
+        var head = (com.fasterxml.jackson.databind.node.ObjectNode) kv.read("states/" + attacker + "/head").orElseThrow().data().deepCopy();
+        head.set("state", kv.read("states/" + victim + "/head").orElseThrow().data().get("state"));
+        kv.put("states/" + attacker + "/head", head);
+
+        assertThatThrownBy(() -> store(10).read(attacker, 0))
+                .isInstanceOf(dev.baozi.orchestrator.state.SealedStateException.class)
+                .hasMessageContaining("copied from another workspace");
+        assertThat(store(10).read(victim, 0).orElseThrow().content()).isEqualTo(content(42));
     }
 }

@@ -172,7 +172,7 @@ class StateEncryptionTest {
 
         assertThatThrownBy(() -> sealer.open(flipped, keyRef))
                 .isInstanceOf(SealedStateException.class)
-                .hasMessage("opening a sealed state: its bytes do not match their data key (tampered or truncated)");
+                .hasMessage("opening a sealed state: its bytes do not match their data key and workspace (tampered, truncated, or copied from another workspace)");
         assertThatThrownBy(() -> sealer(session.client()).open(sealed.bytes(), tamperedRef))
                 .isInstanceOf(SealedStateException.class)
                 .hasMessageContaining("cannot unwrap its data key")
