@@ -60,6 +60,8 @@ import dev.baozi.vars.delivery.VarsDelivery;
 import dev.baozi.orchestrator.provider.ProviderService;
 import dev.baozi.orchestrator.migration.MigrationActions;
 import dev.baozi.orchestrator.migration.MigrationController;
+import dev.baozi.orchestrator.migration.MigrationPagesController;
+import dev.baozi.orchestrator.migration.TargetChoices;
 import dev.baozi.orchestrator.migration.MigrationRepository;
 import dev.baozi.orchestrator.migration.MigrationRunner;
 import dev.baozi.orchestrator.migration.MigrationService;
@@ -347,7 +349,8 @@ public final class Orchestrator implements AutoCloseable {
                 new VarsController(workspaceVars, workspaces),
                 new MigrationController(migrations, workspaces),
                 new BackupController(backups, workspaces::get, workspaces::template),
-                uiPages(workspaces, runs, state, audit, sessions, cookies, pools));
+                uiPages(workspaces, runs, state, audit, sessions, cookies, pools, migrations,
+                        new WizardChoices(providers, reservations.map(AddressReservations::client)), clock));
         var app = new BaoziApp(controllers, new AccessGuard(auth, audit, sessions, cookies, clock), config.state().maxBodyBytes());
         return new Wiring(app, runs, scheduler, executor, sessions, workspaces, audit, state, migrationRunner, migrationWorker,
                 new BackupSweeper(backups, config.backups().sweepInterval()));
@@ -404,7 +407,8 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     private static BaoziApp.UiPages uiPages(WorkspaceService workspaces, RunService runs, StateService state, AuditRepository audit,
-            SessionService sessions, SessionCookies cookies, Optional<PoolsService> pools) {
+            SessionService sessions, SessionCookies cookies, Optional<PoolsService> pools, MigrationService migrations,
+            TargetChoices choices, Clock clock) {
         var support = new UiSupport(new Pages());
         return new BaoziApp.UiPages(
                 new SessionController(sessions, cookies, support),
@@ -414,7 +418,8 @@ public final class Orchestrator implements AutoCloseable {
                 new PoolsPageController(pools, support),
                 support,
                 new StaticAssets(),
-                new InputPagesController(workspaces, support));
+                new InputPagesController(workspaces, support),
+                new MigrationPagesController(migrations, workspaces, choices, support, clock));
     }
 
     public int port() {

@@ -4,6 +4,9 @@ import dev.baozi.ui.view.AuditView;
 import dev.baozi.ui.view.InputsView;
 import dev.baozi.ui.view.LoginView;
 import dev.baozi.ui.view.MessageView;
+import dev.baozi.ui.view.MigrateView;
+import dev.baozi.ui.view.MigrationView;
+import dev.baozi.ui.view.MigrationsView;
 import dev.baozi.ui.view.PasswordView;
 import dev.baozi.ui.view.PoolsView;
 import dev.baozi.ui.view.RunView;
@@ -52,6 +55,19 @@ public final class Pages {
 
     public String pools(PoolsView view) {
         return render("pools.jte", view);
+    }
+
+    /** Moving a deployment to another provider: choose the target. */
+    public String migrate(MigrateView view) {
+        return render("migrate.jte", view);
+    }
+
+    public String migrations(MigrationsView view) {
+        return render("migrations.jte", view);
+    }
+
+    public String migration(MigrationView view) {
+        return render("migration.jte", view);
     }
 
     /** A page with a heading and a sentence: an error, a refusal, a confirmation. */

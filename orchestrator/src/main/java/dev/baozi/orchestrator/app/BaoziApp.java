@@ -66,7 +66,8 @@ public final class BaoziApp {
             dev.baozi.orchestrator.netbox.PoolsPageController pools,
             dev.baozi.orchestrator.web.UiSupport support,
             dev.baozi.ui.StaticAssets assets,
-            dev.baozi.orchestrator.workspace.InputPagesController inputs) {}
+            dev.baozi.orchestrator.workspace.InputPagesController inputs,
+            dev.baozi.orchestrator.migration.MigrationPagesController migrations) {}
 
     /** Sent with every answer (it matters on pages): no inline script or style, nothing from elsewhere, no framing. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
@@ -203,6 +204,16 @@ public final class BaoziApp {
                 post("/workspaces/{workspace}/inputs", ui.inputs()::update, Access.OPERATOR, Access.BROWSER);
                 post("/workspaces/{workspace}/lock/release", ui.workspaces()::forceUnlock, Access.ADMIN, Access.BROWSER);
                 post("/workspaces/{workspace}/state/rollback", ui.workspaces()::rollback, Access.ADMIN, Access.BROWSER);
+                get("/workspaces/{workspace}/migrate", ui.migrations()::wizard, Access.OPERATOR, Access.BROWSER);
+                get("/workspaces/{workspace}/migrations", ui.migrations()::list, Access.VIEWER, Access.BROWSER);
+                post("/workspaces/{workspace}/migrations", ui.migrations()::create, Access.OPERATOR, Access.BROWSER);
+                get("/workspaces/{workspace}/migrations/{id}", ui.migrations()::show, Access.VIEWER, Access.BROWSER);
+                post("/workspaces/{workspace}/migrations/{id}/approve", ui.migrations()::approve, Access.APPROVER, Access.BROWSER);
+                post("/workspaces/{workspace}/migrations/{id}/skip-wait", ui.migrations()::skipWait, Access.APPROVER, Access.BROWSER);
+                post("/workspaces/{workspace}/migrations/{id}/retry", ui.migrations()::retry, Access.OPERATOR, Access.BROWSER);
+                post("/workspaces/{workspace}/migrations/{id}/rollback", ui.migrations()::rollback, Access.APPROVER, Access.BROWSER);
+                post("/workspaces/{workspace}/migrations/{id}/decommission", ui.migrations()::decommission, Access.APPROVER,
+                        Access.BROWSER);
                 get("/runs/{id}", ui.runs()::show, Access.VIEWER, Access.BROWSER);
                 post("/runs/{id}/decision", ui.runs()::decide, Access.APPROVER, Access.BROWSER);
                 post("/runs/{id}/cancel", ui.runs()::cancel, Access.OPERATOR, Access.BROWSER);

@@ -5,7 +5,9 @@ import java.util.Map;
 
 /**
  * How a step's work ended, as its {@link MigrationActions} method reports it. {@code details} go
- * on the migration's timeline ("backup": "local:backup/vzdump-qemu-101.vma.zst"). Refusals are
+ * on the migration's timeline ("backup": "local:backup/vzdump-qemu-101.vma.zst"); a {@code log} detail
+ * (lines joined by newlines: a transfer task's log) shows on the migration page as the step's log,
+ * and a {@code run} detail (a run id) links to that run. Refusals are
  * results, not errors: an exception from a step is a fault, and pauses the migration all the same.
  */
 public sealed interface StepResult {

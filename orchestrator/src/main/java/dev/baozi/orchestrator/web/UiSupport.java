@@ -25,7 +25,13 @@ public final class UiSupport {
             Map.entry("canceled", "Cancel requested."),
             Map.entry("unlocked", "The state lock was force-released."),
             Map.entry("rolledback", "Rolled back: the old content is now the newest version."),
-            Map.entry("password", "Your password was changed."));
+            Map.entry("password", "Your password was changed."),
+            Map.entry("migration", "Migration asked for: its plan step checks the target now."),
+            Map.entry("migration-approved", "Approved: the migration goes on."),
+            Map.entry("migration-decommission", "Decommission approved: the source VM is destroyed next."),
+            Map.entry("migration-skipped", "Wait skipped: the migration goes on now."),
+            Map.entry("migration-retried", "Retry asked: the step runs again."),
+            Map.entry("migration-rollback", "Rollback asked: the deployment goes back to its source, step by step."));
 
     private static final String PAGE_USER = "baozi.page-user";
 

@@ -2,7 +2,9 @@
 // A run's log starts at its end and follows the run live (server-sent events), staying at the
 // newest line unless the reader scrolled up; when the run reaches a new stage the page reloads
 // once, so its plan and decision forms show. A one-time message (?done=) is dropped from the
-// address, so reloading the page does not show it again.
+// address, so reloading the page does not show it again. A migration's page that moves on its own
+// fetches itself every few seconds and swaps in its status and steps (reloading once it waits for
+// a decision, so the forms show), and counts a wait down to its end.
 (function () {
   'use strict';
   function time(at) {
@@ -45,7 +47,38 @@
       if (state) { state.textContent = 'Lost the live log; it resumes on its own when the server answers again.'; }
     };
   }
+  function left(ms) {
+    var s = Math.max(0, Math.floor(ms / 1000)), d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600), m = Math.floor(s % 3600 / 60);
+    return d ? d + ' d ' + h + ' h' : h ? h + ' h ' + m + ' min' : m ? m + ' min ' + s % 60 + ' s' : s + ' s';
+  }
+  function countdown(p) {
+    var until = Date.parse(p.getAttribute('data-until')), out = document.getElementById('countdown-left');
+    var timer = setInterval(function () {
+      var ms = until - Date.now();
+      out.textContent = left(ms);
+      if (ms <= 0) { clearInterval(timer); }
+    }, 1000);
+  }
+  function followMigration(live) {
+    var state = live.getAttribute('data-state');
+    function poll() {
+      fetch(window.location.pathname, {credentials: 'same-origin'}).then(function (r) { return r.text(); }).then(function (html) {
+        var page = new DOMParser().parseFromString(html, 'text/html');
+        var next = page.getElementById('migration-live');
+        if (!next) { return; }
+        if (next.getAttribute('data-state') !== state) { window.location.replace(window.location.pathname); return; }
+        var steps = page.getElementById('timeline'), here = document.getElementById('timeline');
+        if (steps && here && steps.innerHTML !== here.innerHTML) { here.innerHTML = steps.innerHTML; }
+        setTimeout(poll, 3000);
+      }).catch(function () { setTimeout(poll, 10000); });
+    }
+    setTimeout(poll, 3000);
+  }
   document.addEventListener('DOMContentLoaded', function () {
+    var c = document.getElementById('countdown');
+    if (c) { countdown(c); }
+    var live = document.getElementById('migration-live');
+    if (live && live.getAttribute('data-live') === 'true' && window.fetch && window.DOMParser) { followMigration(live); }
     if (window.history.replaceState && /[?&]done=/.test(window.location.search)) {
       window.history.replaceState(null, '', window.location.pathname);
     }
