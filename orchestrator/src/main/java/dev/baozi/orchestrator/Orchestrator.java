@@ -68,6 +68,7 @@ import dev.baozi.orchestrator.migration.MigrationService;
 import dev.baozi.orchestrator.migration.MigrationSettings;
 import dev.baozi.orchestrator.migration.MigrationWorker;
 import dev.baozi.orchestrator.relocation.DeploymentNames;
+import dev.baozi.orchestrator.relocation.MigrationDns;
 import dev.baozi.orchestrator.relocation.NotYet;
 import dev.baozi.orchestrator.relocation.ProxmoxMigrationActions;
 import dev.baozi.orchestrator.relocation.RegisteredClusters;
@@ -326,10 +327,10 @@ public final class Orchestrator implements AutoCloseable {
         var runs = new RunService(runRepository, sidePlans, kinds, logRepository, executor, scheduler, audit, settings, clock);
         var migrationSettings = new MigrationSettings(config.runs().selfApproval(), config.migrations().soak(),
                 config.migrations().poll());
-        MigrationActions migrationActions = extras.migrationActions().orElseGet(() -> new ProxmoxMigrationActions(
+        MigrationActions migrationActions = extras.migrationActions().orElseGet(() -> new MigrationDns(new ProxmoxMigrationActions(
                 new RegisteredClusters(providers, kv), reservations, migrationRepository::timeline,
                 workspace -> deploymentNames(workspaceRepository, zones, workspace), new NotYet(),
-                RelocationSettings.DEFAULTS));
+                RelocationSettings.DEFAULTS), dns, migrationRepository::timeline, MigrationDns.DEFAULT_LOWERED_TTL, clock));
         var migrationRunner = new MigrationRunner(migrationRepository, migrationActions, audit, migrationSettings, clock);
         var migrationWorker = new MigrationWorker(migrationRunner);
         var migrations = new MigrationService(migrationRepository, name -> providers.get(name).isPresent(), audit, migrationSettings,

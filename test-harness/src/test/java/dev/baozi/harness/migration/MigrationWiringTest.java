@@ -78,7 +78,7 @@ class MigrationWiringTest {
     }
 
     @Test
-    void a_migration_plans_on_the_real_providers_backs_up_stops_at_the_ttl_step_not_available_yet_and_rolls_back() {
+    void a_migration_plans_on_the_real_providers_backs_up_passes_the_ttl_step_without_names_waits_for_the_cutover_and_rolls_back() {
         var netbox = NetBoxServer.shared();
         var env = Map.of("BAOZI_DB_URL", "jdbc:h2:mem:migration-wiring-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1",
                 "BAOZI_NETBOX_URL", netbox.url().toString(), "BAOZI_NETBOX_TOKEN", netbox.token());
@@ -111,14 +111,14 @@ class MigrationWiringTest {
                     .contains("the deployment has no DNS names");
 
             assertThat(approver.post("/workspaces/web/migrations/" + id + "/approve", Map.of("step", "plan")).status()).isEqualTo(200);
-            JsonNode paused = await(operator, id, "pauses at the TTL step", m -> at(m, "paused", "lower_ttl"));
-            assertThat(paused.path("message").asText()).startsWith("not available yet: lowering the TTL of the deployment's records");
+            JsonNode waiting = await(operator, id, "waits for the cutover's approval", m -> at(m, "awaiting_approval", "cutover"));
+            assertThat(waiting.toString()).contains("the deployment has no DNS records: no TTL to lower");
             assertThat(pveA.backups("pve1", "shared-backup", 701)).hasSize(1);
 
             assertThat(approver.post("/workspaces/web/migrations/" + id + "/rollback", Map.of("comment", "not today")).status())
                     .isEqualTo(200);
             JsonNode rolledBack = await(operator, id, "is rolled back", m -> m.path("status").asText().equals("rolled_back"));
-            assertThat(rolledBack.toString()).contains("the names were never switched: nothing to point back");
+            assertThat(rolledBack.toString()).contains("the deployment has no address records: nothing to point");
             assertThat(addresses.allHeld(key)).as("the reserved address given back").isEmpty();
             assertThat(pveA.status("pve1", 701).running()).isTrue();
             assertThat(simB.vms()).noneMatch(v -> v.name().equals("web"));
