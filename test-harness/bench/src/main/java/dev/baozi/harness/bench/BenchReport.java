@@ -165,10 +165,12 @@ final class BenchReport {
                 resources change addresses, timestamps, disk sizes and revisions), so every Baozi `POST` makes a \
                 new version; the bench checks that the returned version goes up. Building a request body \
                 (copying a prepared variant and writing the serial into it, the MD5, the lock info) is outside \
-                the timed section. Before anything is measured, every workload runs with 4 clients (the 100 KiB \
+                the timed section. Before a workload is measured, it runs with 4 clients (the 100 KiB \
                 ones for %s s, the 5 MiB ones for %s s, the lock cycles for %s s), so the JIT has compiled the \
                 orchestrator's and the clients' paths (Baozi's path needed about 5000 calls before its latency \
-                settled). Each row is then measured in 3 rounds in which the ways take turns, and each way's \
+                settled). The 100 KiB and lock rows are measured first, then tofu end to end, then the 5 MiB rows \
+                and the 50 MiB round trip: the large states left in the dev server's in-memory storage slow every \
+                later OpenBao call (a `LOCK` made straight took 20.7 ms after them, 1.7 ms before). Each row is then measured in 3 rounds in which the ways take turns, and each way's \
                 rounds are merged, so a slow spell of the shared machine falls on every way instead of on \
                 whichever ran then. Latency percentiles are nearest-rank over every recorded call; throughput is \
                 recorded calls divided by the summed time from each round's common start to its last answer.
